@@ -1,0 +1,39 @@
+"""Load the project's copy of the real human rights cities (cities/data/cities.csv). Idempotent."""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from pathlib import Path
+
+from django.utils.text import slugify
+
+from cities.enums import CityStatus
+from cities.models import City
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "cities.csv"
+
+
+def city_slug(name: str, state: str) -> str:
+    return slugify(f"{name}-{state}")
+
+
+def load_cities(path: Path = DATA_FILE) -> int:
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        # Cities whose organizers the project page names took part in the 2019-2020 review.
+        status = CityStatus.PARTICIPATING if row["named_on_upr_cities_page"] == "yes" else CityStatus.EXPLORING
+        City.objects.update_or_create(
+            name=row["name"], state=row["state"],
+            defaults={
+                "slug": city_slug(row["name"], row["state"]),
+                "latitude": Decimal(row["latitude"]),
+                "longitude": Decimal(row["longitude"]),
+                "population": int(row["population"]) if row["population"] else None,
+                "human_rights_city_since": int(row["human_rights_city_since"]) if row["human_rights_city_since"] else None,
+                "status": status,
+                "source": row["source"],
+            },
+        )
+    return len(rows)

@@ -1,0 +1,94 @@
+"""The two 2020 webinars of the UPR Cities project page, with their real descriptions and speakers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from events.enums import EventKind, EventStatus, SpeakerRole
+from events.models import Event, EventSpeaker, Speaker
+from upr.models import Theme
+
+EASTERN = zoneinfo.ZoneInfo("America/New_York")
+
+WEBINARS = [
+    {
+        "slug": "building-a-human-rights-cities-movement-against-structural-racism",
+        "title": "Building a Human Rights Cities Movement Against Structural Racism",
+        "date": dt.date(2020, 7, 9),
+        "themes": ["equality", "policing-justice", "un-engagement"],
+        "description": (
+            "In response to Black resistances to dismantle violent police repression and the wider systemic forces "
+            "that drive racial inequities, the global community has become activated like never before to demand "
+            "accountability and transformative changes. This webinar reviews the oft-overlooked history of "
+            "engagement in the United Nations by those struggling for Black emancipation, starting with the 1947 "
+            "Appeal to the World, and continuing in last month’s unprecedented UN Human Rights Council Urgent "
+            "Debate on racially inspired human rights violations which featured an opening speech by the brother "
+            "of George Floyd. Longtime human rights organizers discuss how grassroots activists can engage with "
+            "international human rights treaties and processes to build powerful networks of alliances against "
+            "structural racism."
+        ),
+        "speakers": [
+            ("Dominique Day", "Vice-chair", "UN Working Group of Experts on People of African Descent",
+             SpeakerRole.SPEAKER),
+            ("Ejim Dike", "Former Executive Director", "US Human Rights Network", SpeakerRole.SPEAKER),
+            ("Jamil Dakwar", "Human Rights Program Director", "ACLU", SpeakerRole.SPEAKER),
+            ("Salimah Hankins", "Acting Director", "US Human Rights Network", SpeakerRole.SPEAKER),
+            ("Johnaca Dunlap", "Steering Committee", "Ubuntu Institute & US Human Rights Cities Alliance",
+             SpeakerRole.FACILITATOR),
+            ("Rob Robinson", "Steering Committee",
+             "International Alliance of Inhabitants & US Human Rights Cities Alliance", SpeakerRole.FACILITATOR),
+        ],
+    },
+    {
+        "slug": "local-and-global-strategies-for-advancing-the-human-right-to-housing",
+        "title": "Local & Global Strategies for Advancing the Human Right to Housing",
+        "date": dt.date(2020, 6, 11),
+        "themes": ["housing"],
+        "description": (
+            "The Coronavirus pandemic has exposed and deepened the long-standing housing crisis in our communities. "
+            "At a time when everyone’s health demands that all residents have a safe and stable home, more and "
+            "more people face housing insecurity and homelessness. How can cities and communities better protect "
+            "people’s right to adequate housing? This webinar features Julieta Perucca, assistant to the former "
+            "UN Special Rapporteur on the Human Right to Adequate Housing and currently Deputy Director of global "
+            "housing rights initiative, The Shift. Learn about the human right to housing around the world and "
+            "strategies for using international law and the United Nations to advance housing and other human "
+            "rights. We’ll hear from leaders in Birmingham and other cities using innovative strategies for "
+            "keeping people in their homes and expanding affordable housing."
+        ),
+        "speakers": [
+            ("Julieta Perucca", "Deputy Director", "The Shift", SpeakerRole.SPEAKER),
+            ("Brandon Johnson", "Director of the Office of Peace and Policy", "City of Birmingham",
+             SpeakerRole.CITY_REPRESENTATIVE),
+            ("Daniel Joseph Wiley", "", "Newark Ironbound Community", SpeakerRole.CITY_REPRESENTATIVE),
+            ("Crystal Jennings", "Housing justice organizer",
+             "Penn Plaza Support and Action Coalition & City of Bridges Community Land Trust, Pittsburgh",
+             SpeakerRole.CITY_REPRESENTATIVE),
+            ("Timothy Franzen", "", "American Friends Service Committee", SpeakerRole.CITY_REPRESENTATIVE),
+            ("Alison Johnston", "", "Housing Justice League, Atlanta", SpeakerRole.CITY_REPRESENTATIVE),
+        ],
+    },
+]
+
+
+def load_webinars() -> int:
+    for data in WEBINARS:
+        # The project page gives the dates, not the hours: shown as a 90-minute afternoon slot, Eastern time.
+        starts = dt.datetime.combine(data["date"], dt.time(14, 0), tzinfo=EASTERN)
+        event, _ = Event.objects.update_or_create(
+            slug=data["slug"],
+            defaults={
+                "kind": EventKind.WEBINAR, "title": data["title"], "description": data["description"],
+                "starts_at": starts, "ends_at": starts + dt.timedelta(minutes=90),
+                "time_zone": "America/New_York", "status": EventStatus.HELD,
+            },
+        )
+        event.themes.set(Theme.objects.filter(slug__in=data["themes"]))
+        for position, (name, title, organisation, role) in enumerate(data["speakers"]):
+            speaker, _ = Speaker.objects.update_or_create(
+                name=name, organisation=organisation, defaults={"title": title}
+            )
+            EventSpeaker.objects.update_or_create(
+                event=event, speaker=speaker, defaults={"role": role, "position": position}
+            )
+    return len(WEBINARS)

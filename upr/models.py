@@ -1,0 +1,200 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from upr.enums import (
+    DEFAULT_REMINDER_OFFSETS,
+    DEFAULT_WORD_LIMIT_INDIVIDUAL,
+    DEFAULT_WORD_LIMIT_JOINT,
+    Audience,
+    CycleStatus,
+    MilestoneKind,
+    Response,
+)
+
+
+class Theme(models.Model):
+    """One of the portal's shared themes, used on recommendations, testimony, report sections and events."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("name (English)"), max_length=120)
+    name_es = models.CharField(_("name (Spanish)"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    # The source files' own labels that belong to this theme, so imports can map them.
+    ohchr_labels = models.JSONField(_("OHCHR theme labels"), default=list, blank=True)
+    upr_info_labels = models.JSONField(_("UPR Info issue labels"), default=list, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("theme")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.name_es if (get_language() or "en").startswith("es") and self.name_es else self.name
+
+
+class ReviewCycleQuerySet(models.QuerySet):
+    def current(self) -> ReviewCycle | None:
+        """The cycle the network works on now: the latest one whose outcome is not yet adopted."""
+        open_cycle = self.filter(outcome_adopted__isnull=True).order_by("-number").first()
+        return open_cycle or self.order_by("-number").first()
+
+
+class ReviewCycle(models.Model):
+    country = models.CharField(_("country under review"), max_length=80, default="United States of America")
+    number = models.PositiveSmallIntegerField(_("cycle"))
+    working_group_session = models.PositiveSmallIntegerField(_("Working Group session"), null=True, blank=True)
+    review_date = models.DateField(_("review date"), null=True, blank=True)
+    report_symbol = models.CharField(_("Working Group report"), max_length=40, blank=True,
+                                     help_text=_("For example A/HRC/46/15"))
+    response_symbol = models.CharField(_("State response"), max_length=40, blank=True)
+    outcome_adopted = models.DateField(_("outcome adopted"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=CycleStatus, default=CycleStatus.UPCOMING)
+    recommendations_total = models.PositiveIntegerField(_("recommendations received"), null=True, blank=True)
+    recommendations_supported = models.PositiveIntegerField(
+        _("supported in whole or in part"), null=True, blank=True
+    )
+    recommendations_noted = models.PositiveIntegerField(_("noted"), null=True, blank=True)
+    word_limit_individual = models.PositiveIntegerField(
+        _("word limit, individual submission"), default=DEFAULT_WORD_LIMIT_INDIVIDUAL
+    )
+    word_limit_joint = models.PositiveIntegerField(
+        _("word limit, joint submission"), default=DEFAULT_WORD_LIMIT_JOINT
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    objects = ReviewCycleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["country", "number"]
+        verbose_name = _("review cycle")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "number"], name="reviewcycle_country_number_unique",
+                violation_error_message=_("This country already has a review cycle with that number."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1), name="reviewcycle_number_positive",
+                violation_error_message=_("Cycles are numbered from 1."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        year = f" ({self.review_date.year})" if self.review_date else ""
+        return f"{self.country}: cycle {self.number}{year}"
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def upcoming(self, today: dt.date | None = None) -> MilestoneQuerySet:
+        return self.filter(date__gte=today or timezone.localdate()).order_by("date")
+
+    def public(self) -> MilestoneQuerySet:
+        return self.filter(audience=Audience.EVERYONE)
+
+
+class Milestone(models.Model):
+    cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="milestones")
+    kind = models.CharField(_("kind"), max_length=32, choices=MilestoneKind)
+    title = models.CharField(_("title"), max_length=200)
+    date = models.DateField(_("date"))
+    audience = models.CharField(_("audience"), max_length=20, choices=Audience, default=Audience.EVERYONE)
+    reminder_offsets = models.JSONField(
+        _("reminder offsets (days before)"), default=list, blank=True,
+        help_text=_("For example [30, 14, 7, 1]. Empty means no reminders."),
+    )
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("milestone")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "kind", "date"], name="milestone_cycle_kind_date_unique",
+                violation_error_message=_("This cycle already has a milestone of this kind on that date."),
+            )
+        ]
+        indexes = [
+            # The home page and the reminder tick ask for the next milestones by date.
+            models.Index(fields=["date"], name="milestone_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.date:%Y-%m-%d})"
+
+    def clean(self) -> None:
+        offsets = self.reminder_offsets
+        if not isinstance(offsets, list) or not all(isinstance(o, int) and 0 <= o <= 365 for o in offsets):
+            raise ValidationError(
+                {"reminder_offsets": _("Give a list of whole days between 0 and 365, e.g. [30, 14, 7, 1].")}
+            )
+        self.reminder_offsets = sorted(set(offsets), reverse=True)
+
+    @staticmethod
+    def default_offsets() -> list[int]:
+        return list(DEFAULT_REMINDER_OFFSETS)
+
+    def days_left(self, today: dt.date | None = None) -> int:
+        return (self.date - (today or timezone.localdate())).days
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def for_listing(self) -> RecommendationQuerySet:
+        return self.select_related("cycle").prefetch_related("themes")
+
+
+class Recommendation(models.Model):
+    """An official UPR recommendation to the State under review, as the Working Group report numbers it."""
+
+    cycle = models.ForeignKey(ReviewCycle, on_delete=models.PROTECT, related_name="recommendations")
+    document = models.CharField(_("document"), max_length=40)
+    paragraph = models.CharField(_("paragraph"), max_length=16, help_text=_('For example "26.112"'))
+    # Sorting "26.9" before "26.112" needs the numbers, not the text.
+    sort_key = models.PositiveIntegerField(editable=False, default=0)
+    text = models.TextField(_("text"))
+    recommending_states = models.CharField(_("recommending states"), max_length=500)
+    response = models.CharField(_("response"), max_length=20, choices=Response, default=Response.PENDING)
+    themes = models.ManyToManyField(Theme, blank=True, related_name="recommendations", verbose_name=_("themes"))
+    source_themes = models.CharField(_("source's theme labels"), max_length=500, blank=True)
+
+    objects = RecommendationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cycle__number", "sort_key"]
+        verbose_name = _("recommendation")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "paragraph"], name="recommendation_cycle_paragraph_unique",
+                violation_error_message=_("This cycle already has a recommendation with that paragraph number."),
+            )
+        ]
+        indexes = [
+            # The public list pages through a cycle in paragraph order.
+            models.Index(fields=["cycle", "sort_key"], name="recommendation_cycle_order_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paragraph} ({self.recommending_states})"
+
+    def save(self, *args, **kwargs):
+        self.sort_key = paragraph_sort_key(self.paragraph)
+        super().save(*args, **kwargs)
+
+
+def paragraph_sort_key(paragraph: str) -> int:
+    major, _sep, minor = paragraph.partition(".")
+    try:
+        return int(major) * 10_000 + int(minor or 0)
+    except ValueError:
+        return 0

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from upr import views
+
+app_name = "upr"
+urlpatterns = [
+    path("recommendations/", views.recommendation_list, name="recommendations"),
+]

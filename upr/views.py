@@ -1,0 +1,20 @@
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from upr.forms import RecommendationFilterForm
+from upr.selectors import filter_recommendations
+
+PAGE_SIZE = 25
+
+
+def recommendation_list(request: HttpRequest) -> HttpResponse:
+    form = RecommendationFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    recommendations = filter_recommendations(**{k: v for k, v in filters.items() if v})
+    page = Paginator(recommendations, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "upr/recommendation_list.html", {
+        "form": form, "page": page, "querystring": query.urlencode(),
+    })

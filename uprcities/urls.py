@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from uprcities import views
+
+admin.site.site_header = _("UPR Cities: national team")
+admin.site.site_title = _("UPR Cities admin")
+admin.site.index_title = _("National team")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("about-the-upr/", views.about_upr, name="about_upr"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    # Before admin.site.urls: the admin's own password-only login would skip two-factor authentication.
+    path("admin/login/", views.admin_login, name="admin_login"),
+    path("admin/", admin.site.urls),
+    path("", include("upr.urls")),
+    path("", include("cities.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+
+from upr.models import Milestone, ReviewCycle
+from uprcities.celery import app as celery_app
+from uprcities.registry import home_stats
+
+logger = logging.getLogger(__name__)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    cycle = ReviewCycle.objects.current()
+    today = timezone.localdate()
+    next_milestone = Milestone.objects.public().upcoming(today).select_related("cycle").first()
+    context = {
+        "is_home": True,
+        "cycle": cycle,
+        "next_milestone": next_milestone,
+        "days_left": next_milestone.days_left(today) if next_milestone else None,
+        "stats": [(stat.label, stat.count()) for stat in home_stats],
+    }
+    return render(request, "home.html", context)
+
+
+def about_upr(request: HttpRequest) -> HttpResponse:
+    cycles = ReviewCycle.objects.prefetch_related(
+        Prefetch("milestones", queryset=Milestone.objects.public().order_by("date"))
+    ).order_by("number")
+    return render(request, "about_upr.html", {"cycles": cycles})
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """Admin sign-in goes through allauth, so that two-factor authentication always applies."""
+    next_url = request.GET.get("next") or reverse("admin:index")
+    if request.user.is_authenticated:
+        if request.user.is_staff:
+            safe = url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
+            return redirect(next_url if safe else reverse("admin:index"))
+        raise PermissionDenied("The admin is for the national team.")
+    return redirect_to_login(next_url, reverse("account_login"))
+
+
+def _check_database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return "ok"
+
+
+def _check_broker() -> str:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "ok (eager: tasks run in the web process)"
+    with celery_app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+    return "ok"
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database and the Celery broker answer; 503 naming the part that does not."""
+    report: dict[str, str] = {}
+    healthy = True
+    for part, check in (("database", _check_database), ("broker", _check_broker)):
+        try:
+            report[part] = check()
+        except Exception as exc:
+            logger.warning("healthz: %s failed: %s", part, exc)
+            report[part] = f"failing: {exc.__class__.__name__}"
+            healthy = False
+    report["status"] = "ok" if healthy else "failing"
+    return JsonResponse(report, status=200 if healthy else 503)
