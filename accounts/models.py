@@ -59,7 +59,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["email"]
         constraints = [
             models.UniqueConstraint(
-                Lower("email"), name="user_email_ci_unique",
+                Lower("email"),
+                name="user_email_ci_unique",
                 violation_error_message=_("An account with this email address already exists."),
             )
         ]

@@ -25,13 +25,16 @@ def load_cities(path: Path = DATA_FILE) -> int:
         # Cities whose organizers the project page names took part in the 2019-2020 review.
         status = CityStatus.PARTICIPATING if row["named_on_upr_cities_page"] == "yes" else CityStatus.EXPLORING
         City.objects.update_or_create(
-            name=row["name"], state=row["state"],
+            name=row["name"],
+            state=row["state"],
             defaults={
                 "slug": city_slug(row["name"], row["state"]),
                 "latitude": Decimal(row["latitude"]),
                 "longitude": Decimal(row["longitude"]),
                 "population": int(row["population"]) if row["population"] else None,
-                "human_rights_city_since": int(row["human_rights_city_since"]) if row["human_rights_city_since"] else None,
+                "human_rights_city_since": int(row["human_rights_city_since"])
+                if row["human_rights_city_since"]
+                else None,
                 "status": status,
                 "source": row["source"],
             },

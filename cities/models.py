@@ -24,8 +24,12 @@ class City(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=CityStatus, default=CityStatus.EXPLORING)
     human_rights_city_since = models.PositiveSmallIntegerField(_("human rights city since"), null=True, blank=True)
     coalition_name = models.CharField(_("coalition"), max_length=200, blank=True)
-    public_contact = models.CharField(_("public contact"), max_length=200, blank=True,
-                                      help_text=_("Shown on the city page: an email address or web page."))
+    public_contact = models.CharField(
+        _("public contact"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown on the city page: an email address or web page."),
+    )
     description = models.TextField(_("description"), blank=True)
     priorities = models.ManyToManyField(Theme, blank=True, related_name="cities", verbose_name=_("local priorities"))
     source = models.CharField(_("source"), max_length=500, blank=True)
@@ -38,7 +42,8 @@ class City(models.Model):
         verbose_name_plural = _("cities")
         constraints = [
             models.UniqueConstraint(
-                fields=["name", "state"], name="city_name_state_unique",
+                fields=["name", "state"],
+                name="city_name_state_unique",
                 violation_error_message=_("This city is already in the network."),
             )
         ]
@@ -57,7 +62,11 @@ class Membership(models.Model):
     city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.ORGANIZER)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("approved by"),
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
@@ -68,7 +77,8 @@ class Membership(models.Model):
         verbose_name = _("membership")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "city"], name="membership_user_city_unique",
+                fields=["user", "city"],
+                name="membership_user_city_unique",
                 violation_error_message=_("This person is already on this city's team."),
             )
         ]

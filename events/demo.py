@@ -29,15 +29,27 @@ WEBINARS = [
             "structural racism."
         ),
         "speakers": [
-            ("Dominique Day", "Vice-chair", "UN Working Group of Experts on People of African Descent",
-             SpeakerRole.SPEAKER),
+            (
+                "Dominique Day",
+                "Vice-chair",
+                "UN Working Group of Experts on People of African Descent",
+                SpeakerRole.SPEAKER,
+            ),
             ("Ejim Dike", "Former Executive Director", "US Human Rights Network", SpeakerRole.SPEAKER),
             ("Jamil Dakwar", "Human Rights Program Director", "ACLU", SpeakerRole.SPEAKER),
             ("Salimah Hankins", "Acting Director", "US Human Rights Network", SpeakerRole.SPEAKER),
-            ("Johnaca Dunlap", "Steering Committee", "Ubuntu Institute & US Human Rights Cities Alliance",
-             SpeakerRole.FACILITATOR),
-            ("Rob Robinson", "Steering Committee",
-             "International Alliance of Inhabitants & US Human Rights Cities Alliance", SpeakerRole.FACILITATOR),
+            (
+                "Johnaca Dunlap",
+                "Steering Committee",
+                "Ubuntu Institute & US Human Rights Cities Alliance",
+                SpeakerRole.FACILITATOR,
+            ),
+            (
+                "Rob Robinson",
+                "Steering Committee",
+                "International Alliance of Inhabitants & US Human Rights Cities Alliance",
+                SpeakerRole.FACILITATOR,
+            ),
         ],
     },
     {
@@ -58,12 +70,19 @@ WEBINARS = [
         ),
         "speakers": [
             ("Julieta Perucca", "Deputy Director", "The Shift", SpeakerRole.SPEAKER),
-            ("Brandon Johnson", "Director of the Office of Peace and Policy", "City of Birmingham",
-             SpeakerRole.CITY_REPRESENTATIVE),
+            (
+                "Brandon Johnson",
+                "Director of the Office of Peace and Policy",
+                "City of Birmingham",
+                SpeakerRole.CITY_REPRESENTATIVE,
+            ),
             ("Daniel Joseph Wiley", "", "Newark Ironbound Community", SpeakerRole.CITY_REPRESENTATIVE),
-            ("Crystal Jennings", "Housing justice organizer",
-             "Penn Plaza Support and Action Coalition & City of Bridges Community Land Trust, Pittsburgh",
-             SpeakerRole.CITY_REPRESENTATIVE),
+            (
+                "Crystal Jennings",
+                "Housing justice organizer",
+                "Penn Plaza Support and Action Coalition & City of Bridges Community Land Trust, Pittsburgh",
+                SpeakerRole.CITY_REPRESENTATIVE,
+            ),
             ("Timothy Franzen", "", "American Friends Service Committee", SpeakerRole.CITY_REPRESENTATIVE),
             ("Alison Johnston", "", "Housing Justice League, Atlanta", SpeakerRole.CITY_REPRESENTATIVE),
         ],
@@ -78,9 +97,13 @@ def load_webinars() -> int:
         event, _ = Event.objects.update_or_create(
             slug=data["slug"],
             defaults={
-                "kind": EventKind.WEBINAR, "title": data["title"], "description": data["description"],
-                "starts_at": starts, "ends_at": starts + dt.timedelta(minutes=90),
-                "time_zone": "America/New_York", "status": EventStatus.HELD,
+                "kind": EventKind.WEBINAR,
+                "title": data["title"],
+                "description": data["description"],
+                "starts_at": starts,
+                "ends_at": starts + dt.timedelta(minutes=90),
+                "time_zone": "America/New_York",
+                "status": EventStatus.HELD,
             },
         )
         event.themes.set(Theme.objects.filter(slug__in=data["themes"]))

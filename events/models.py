@@ -12,7 +12,6 @@ from events.enums import EventKind, EventStatus, SpeakerRole
 from upr.models import Theme
 
 
-
 class EventQuerySet(models.QuerySet):
     def held(self) -> EventQuerySet:
         return self.filter(status=EventStatus.HELD)
@@ -31,8 +30,11 @@ class Speaker(models.Model):
         ordering = ["name"]
         verbose_name = _("speaker")
         constraints = [
-            models.UniqueConstraint(fields=["name", "organisation"], name="speaker_name_org_unique",
-                                    violation_error_message=_("This speaker already exists."))
+            models.UniqueConstraint(
+                fields=["name", "organisation"],
+                name="speaker_name_org_unique",
+                violation_error_message=_("This speaker already exists."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -50,14 +52,13 @@ class Event(models.Model):
     # Validated against the IANA database in clean(); not choices, so tzdata updates need no migration.
     time_zone = models.CharField(_("time zone"), max_length=64, default="America/New_York")
     place = models.CharField(_("place"), max_length=300, blank=True)
-    online_url = models.URLField(_("online join link"), blank=True,
-                                 help_text=_("Shown only to confirmed registrants."))
-    host_city = models.ForeignKey(City, on_delete=models.SET_NULL, null=True, blank=True, related_name="events",
-                                  verbose_name=_("host city"))
+    online_url = models.URLField(_("online join link"), blank=True, help_text=_("Shown only to confirmed registrants."))
+    host_city = models.ForeignKey(
+        City, on_delete=models.SET_NULL, null=True, blank=True, related_name="events", verbose_name=_("host city")
+    )
     themes = models.ManyToManyField(Theme, blank=True, related_name="events", verbose_name=_("themes"))
     speakers = models.ManyToManyField(Speaker, through="EventSpeaker", blank=True, related_name="events")
-    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True,
-                                           help_text=_("Empty means no limit."))
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True, help_text=_("Empty means no limit."))
     registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=EventStatus, default=EventStatus.SCHEDULED)
@@ -73,9 +74,11 @@ class Event(models.Model):
         ordering = ["-starts_at"]
         verbose_name = _("event")
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_at__gte=models.F("starts_at")),
-                                   name="event_ends_after_start",
-                                   violation_error_message=_("An event cannot end before it starts.")),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gte=models.F("starts_at")),
+                name="event_ends_after_start",
+                violation_error_message=_("An event cannot end before it starts."),
+            ),
         ]
         indexes = [
             # Upcoming lists and the reminder tick scan by start time.
@@ -101,6 +104,12 @@ class EventSpeaker(models.Model):
     class Meta:
         ordering = ["position"]
         constraints = [
-            models.UniqueConstraint(fields=["event", "speaker"], name="eventspeaker_unique",
-                                    violation_error_message=_("This speaker is already on this event."))
+            models.UniqueConstraint(
+                fields=["event", "speaker"],
+                name="eventspeaker_unique",
+                violation_error_message=_("This speaker is already on this event."),
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.speaker} ({self.get_role_display()})"

@@ -20,21 +20,35 @@ def pytest_report_header(config):
 def _database_is_what_ci_asked_for():
     """Under REQUIRE_SERVICES=1 the suite must run on PostgreSQL, never silently on SQLite."""
     if services_required():
-        need("PostgreSQL", settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-             "set DATABASE_URL=postgres://... for the tests")
+        need(
+            "PostgreSQL",
+            settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+            "set DATABASE_URL=postgres://... for the tests",
+        )
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
+def _test_settings(settings, tmp_path):
+    from django.core.cache import cache
+
+    cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Real hashing costs ~0.3 s per user; tests are not about password strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
 def user_factory(db, django_user_model):
     from allauth.account.models import EmailAddress
 
-    def make(email: str = "resident@example.org", password: str = "correct horse battery", *, staff=False,
-             verified=True, **extra):
+    def make(
+        email: str = "resident@example.org",
+        password: str = "correct horse battery",
+        *,
+        staff=False,
+        verified=True,
+        **extra,
+    ):
         user = django_user_model.objects.create_user(email=email, password=password, is_staff=staff, **extra)
         EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
         return user
@@ -49,8 +63,7 @@ def city_factory(db):
 
     def make(name: str = "Pittsburgh", state: str = "PA", **extra):
         extra.setdefault("status", CityStatus.PARTICIPATING)
-        return City.objects.create(name=name, state=state, slug=f"{name}-{state}".lower().replace(" ", "-"),
-                                   **extra)
+        return City.objects.create(name=name, state=state, slug=f"{name}-{state}".lower().replace(" ", "-"), **extra)
 
     return make
 
@@ -68,8 +81,10 @@ def personas(user_factory, city_factory):
     Membership.objects.create(user=organizer_a, city=city_a, role=Role.COORDINATOR)
     Membership.objects.create(user=organizer_b, city=city_b, role=Role.ORGANIZER)
     return {
-        "city_a": city_a, "city_b": city_b,
-        "organizer_a": organizer_a, "organizer_b": organizer_b,
+        "city_a": city_a,
+        "city_b": city_b,
+        "organizer_a": organizer_a,
+        "organizer_b": organizer_b,
         "resident": user_factory("resident@example.org"),
         "staff_no_mfa": user_factory("staff@example.org", staff=True),
         "staff_mfa": with_totp(user_factory("staff-mfa@example.org", staff=True)),
@@ -82,3 +97,48 @@ def with_totp(user):
 
     TOTP.activate(user, generate_totp_secret())
     return user
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager_unless_asked(request):
+    """Tasks run eagerly in tests, except in tests marked `celery_worker`, which use a real worker on Redis."""
+    from uprcities.celery import app
+
+    eager = "celery_worker" not in request.keywords
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def celery_worker_on_redis(transactional_db):
+    """A real Celery worker (solo pool, in this process) consuming from the real Redis broker."""
+    from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
+    from django.db import connections
+
+    from tests.services import redis_url
+    from uprcities.celery import app
+
+    url = redis_url()
+    need("Redis", url is not None, "start redis-server and set REDIS_URL=redis://127.0.0.1:6379/0")
+    app.conf.broker_url = url
+
+    def close_worker_connections(**kwargs):
+        # The worker thread opens its own database connections; close them where they were opened.
+        # Django never closes an in-memory SQLite connection (close() keeps the database alive), so the
+        # worker thread's one is closed directly; the test thread's connection keeps the shared database.
+        for conn in connections.all(initialized_only=True):
+            if conn.vendor == "sqlite" and conn.connection is not None:
+                conn.connection.close()
+                conn.connection = None
+            else:
+                conn.close()
+
+    task_postrun.connect(close_worker_connections, weak=False)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+            yield worker
+    finally:
+        task_postrun.disconnect(close_worker_connections)

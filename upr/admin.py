@@ -31,10 +31,14 @@ class ReviewCycleAdmin(admin.ModelAdmin):
     inlines = [MilestoneInline]
     fieldsets = [
         (None, {"fields": ["country", "number", "status", "note"]}),
-        (_("The review"), {"fields": ["working_group_session", "review_date", "report_symbol", "response_symbol",
-                                      "outcome_adopted"]}),
-        (_("Recommendations"), {"fields": ["recommendations_total", "recommendations_supported",
-                                           "recommendations_noted"]}),
+        (
+            _("The review"),
+            {"fields": ["working_group_session", "review_date", "report_symbol", "response_symbol", "outcome_adopted"]},
+        ),
+        (
+            _("Recommendations"),
+            {"fields": ["recommendations_total", "recommendations_supported", "recommendations_noted"]},
+        ),
         (_("Stakeholder submission limits (OHCHR)"), {"fields": ["word_limit_individual", "word_limit_joint"]}),
     ]
 
@@ -48,9 +52,13 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV file"), help_text=_(
-        "UTF-8 CSV with the columns cycle, document, paragraph, recommendation, recommending_states, position, "
-        "source_themes. The whole file is checked first: if any line is bad nothing is imported."))
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "UTF-8 CSV with the columns cycle, document, paragraph, recommendation, recommending_states, position, "
+            "source_themes. The whole file is checked first: if any line is bad nothing is imported."
+        ),
+    )
 
 
 @admin.register(Recommendation)

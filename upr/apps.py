@@ -11,5 +11,5 @@ class UprConfig(AppConfig):
         from uprcities.registry import home_stats
 
         home_stats.register(
-            "recommendations", _("UN recommendations to the US tracked"), lambda: Recommendation.objects.count(, order=90)
+            "recommendations", _("UN recommendations to the US tracked"), Recommendation.objects.count, order=90
         )

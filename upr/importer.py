@@ -19,7 +19,13 @@ from upr.enums import Response
 from upr.models import Recommendation, ReviewCycle, Theme
 
 REQUIRED_COLUMNS = [
-    "cycle", "document", "paragraph", "recommendation", "recommending_states", "position", "source_themes",
+    "cycle",
+    "document",
+    "paragraph",
+    "recommendation",
+    "recommending_states",
+    "position",
+    "source_themes",
 ]
 PARAGRAPH_RE = re.compile(r"^\d{1,3}\.\d{1,4}$")
 LIST_SEPARATOR = ";"
@@ -69,8 +75,13 @@ def _decode(data: bytes) -> str:
                 bad_lines.append(number)
         shown = ", ".join(str(n) for n in bad_lines[:20])
         raise ImportRefused(
-            [_("The file is not UTF-8 text: line %(lines)s has bytes that are not UTF-8. "
-               "Save it as “CSV UTF-8” and try again.") % {"lines": shown}]
+            [
+                _(
+                    "The file is not UTF-8 text: line %(lines)s has bytes that are not UTF-8. "
+                    "Save it as “CSV UTF-8” and try again."
+                )
+                % {"lines": shown}
+            ]
         ) from None
 
 
@@ -92,8 +103,10 @@ def _parse(text: str, country: str) -> list[_Row]:
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         raise ImportRefused(
-            [_("Line 1: the header lacks the column(s) %(missing)s. Expected columns: %(expected)s.")
-             % {"missing": ", ".join(missing), "expected": ", ".join(REQUIRED_COLUMNS)}]
+            [
+                _("Line 1: the header lacks the column(s) %(missing)s. Expected columns: %(expected)s.")
+                % {"missing": ", ".join(missing), "expected": ", ".join(REQUIRED_COLUMNS)}
+            ]
         )
     cycles = {c.number: c for c in ReviewCycle.objects.filter(country=country)}
     errors: list[str] = []
@@ -136,8 +149,18 @@ def _parse(text: str, country: str) -> list[_Row]:
         if problems:
             errors.append(_("Line %(line)s: %(problems)s.") % {"line": line, "problems": "; ".join(problems)})
             continue
-        rows.append(_Row(line, cycle, (record.get("document") or "").strip() or cycle.report_symbol,
-                         paragraph, text, states, response, (record.get("source_themes") or "").strip()))
+        rows.append(
+            _Row(
+                line,
+                cycle,
+                (record.get("document") or "").strip() or cycle.report_symbol,
+                paragraph,
+                text,
+                states,
+                response,
+                (record.get("source_themes") or "").strip(),
+            )
+        )
     if errors:
         raise ImportRefused(errors)
     if not rows:
@@ -167,8 +190,11 @@ def import_recommendations(data: bytes, *, country: str = "United States of Amer
                 else:
                     themes.add(theme)
             values = {
-                "document": row.document, "text": row.text, "recommending_states": row.states,
-                "response": row.response, "source_themes": row.source_themes,
+                "document": row.document,
+                "text": row.text,
+                "recommending_states": row.states,
+                "response": row.response,
+                "source_themes": row.source_themes,
             }
             rec = existing.get((row.cycle.pk, row.paragraph))
             if rec is None:

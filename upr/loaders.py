@@ -51,9 +51,12 @@ def load_themes() -> int:
         Theme.objects.update_or_create(
             slug=row["slug"],
             defaults={
-                "name": row["name"], "name_es": row["name_es"], "description": row["description"],
+                "name": row["name"],
+                "name_es": row["name_es"],
+                "description": row["description"],
                 "ohchr_labels": split_list(row["ohchr_themes"]),
-                "upr_info_labels": split_list(row["upr_info_issues"]), "position": position,
+                "upr_info_labels": split_list(row["upr_info_issues"]),
+                "position": position,
             },
         )
     return Theme.objects.count()
@@ -73,7 +76,8 @@ def load_cycles() -> int:
         review_date = _date(row["review_date"])
         total, supported, noted = (_int(row[k]) for k in ("recommendations", "supported_in_whole_or_part", "noted"))
         ReviewCycle.objects.update_or_create(
-            country=US, number=int(row["cycle"]),
+            country=US,
+            number=int(row["cycle"]),
             defaults={
                 "working_group_session": _int(row["working_group_session"]),
                 "review_date": review_date,
@@ -96,9 +100,12 @@ def load_milestones(rows: list[dict[str, str]] | None = None) -> int:
     for row in rows if rows is not None else _rows("milestones.csv"):
         kind = MILESTONE_KINDS[row["kind"]]
         Milestone.objects.update_or_create(
-            cycle=cycles[int(row["cycle"])], kind=kind, date=_date(row["date"]),
+            cycle=cycles[int(row["cycle"])],
+            kind=kind,
+            date=_date(row["date"]),
             defaults={
-                "title": row["title"], "source": row["source"],
+                "title": row["title"],
+                "source": row["source"],
                 "audience": row.get("audience") or Audience.EVERYONE,
                 "reminder_offsets": list(DEFAULT_REMINDER_OFFSETS) if kind in REMINDED_KINDS else [],
             },

@@ -5,7 +5,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from upr.enums import (
@@ -55,22 +55,19 @@ class ReviewCycle(models.Model):
     number = models.PositiveSmallIntegerField(_("cycle"))
     working_group_session = models.PositiveSmallIntegerField(_("Working Group session"), null=True, blank=True)
     review_date = models.DateField(_("review date"), null=True, blank=True)
-    report_symbol = models.CharField(_("Working Group report"), max_length=40, blank=True,
-                                     help_text=_("For example A/HRC/46/15"))
+    report_symbol = models.CharField(
+        _("Working Group report"), max_length=40, blank=True, help_text=_("For example A/HRC/46/15")
+    )
     response_symbol = models.CharField(_("State response"), max_length=40, blank=True)
     outcome_adopted = models.DateField(_("outcome adopted"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=CycleStatus, default=CycleStatus.UPCOMING)
     recommendations_total = models.PositiveIntegerField(_("recommendations received"), null=True, blank=True)
-    recommendations_supported = models.PositiveIntegerField(
-        _("supported in whole or in part"), null=True, blank=True
-    )
+    recommendations_supported = models.PositiveIntegerField(_("supported in whole or in part"), null=True, blank=True)
     recommendations_noted = models.PositiveIntegerField(_("noted"), null=True, blank=True)
     word_limit_individual = models.PositiveIntegerField(
         _("word limit, individual submission"), default=DEFAULT_WORD_LIMIT_INDIVIDUAL
     )
-    word_limit_joint = models.PositiveIntegerField(
-        _("word limit, joint submission"), default=DEFAULT_WORD_LIMIT_JOINT
-    )
+    word_limit_joint = models.PositiveIntegerField(_("word limit, joint submission"), default=DEFAULT_WORD_LIMIT_JOINT)
     note = models.TextField(_("note"), blank=True)
 
     objects = ReviewCycleQuerySet.as_manager()
@@ -80,18 +77,21 @@ class ReviewCycle(models.Model):
         verbose_name = _("review cycle")
         constraints = [
             models.UniqueConstraint(
-                fields=["country", "number"], name="reviewcycle_country_number_unique",
+                fields=["country", "number"],
+                name="reviewcycle_country_number_unique",
                 violation_error_message=_("This country already has a review cycle with that number."),
             ),
             models.CheckConstraint(
-                condition=models.Q(number__gte=1), name="reviewcycle_number_positive",
+                condition=models.Q(number__gte=1),
+                name="reviewcycle_number_positive",
                 violation_error_message=_("Cycles are numbered from 1."),
             ),
         ]
 
     def __str__(self) -> str:
-        year = f" ({self.review_date.year})" if self.review_date else ""
-        return f"{self.country}: cycle {self.number}{year}"
+        if self.review_date:
+            return gettext("Cycle %(number)s (%(year)s)") % {"number": self.number, "year": self.review_date.year}
+        return gettext("Cycle %(number)s") % {"number": self.number}
 
 
 class MilestoneQuerySet(models.QuerySet):
@@ -109,7 +109,9 @@ class Milestone(models.Model):
     date = models.DateField(_("date"))
     audience = models.CharField(_("audience"), max_length=20, choices=Audience, default=Audience.EVERYONE)
     reminder_offsets = models.JSONField(
-        _("reminder offsets (days before)"), default=list, blank=True,
+        _("reminder offsets (days before)"),
+        default=list,
+        blank=True,
         help_text=_("For example [30, 14, 7, 1]. Empty means no reminders."),
     )
     source = models.CharField(_("source"), max_length=300, blank=True)
@@ -121,7 +123,8 @@ class Milestone(models.Model):
         verbose_name = _("milestone")
         constraints = [
             models.UniqueConstraint(
-                fields=["cycle", "kind", "date"], name="milestone_cycle_kind_date_unique",
+                fields=["cycle", "kind", "date"],
+                name="milestone_cycle_kind_date_unique",
                 violation_error_message=_("This cycle already has a milestone of this kind on that date."),
             )
         ]
@@ -175,7 +178,8 @@ class Recommendation(models.Model):
         verbose_name = _("recommendation")
         constraints = [
             models.UniqueConstraint(
-                fields=["cycle", "paragraph"], name="recommendation_cycle_paragraph_unique",
+                fields=["cycle", "paragraph"],
+                name="recommendation_cycle_paragraph_unique",
                 violation_error_message=_("This cycle already has a recommendation with that paragraph number."),
             )
         ]

@@ -15,6 +15,12 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(recommendations, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "upr/recommendation_list.html", {
-        "form": form, "page": page, "querystring": query.urlencode(),
-    })
+    return render(
+        request,
+        "upr/recommendation_list.html",
+        {
+            "form": form,
+            "page": page,
+            "querystring": query.urlencode(),
+        },
+    )

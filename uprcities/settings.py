@@ -71,7 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "accounts.middleware.StaffMFARequiredMiddleware",
+    "accounts.middleware.AdminAccessMiddleware",
 ]
 
 ROOT_URLCONF = "uprcities.urls"
@@ -100,8 +100,9 @@ DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {
         # Reconnecting on every request cost 3.6x throughput here (STACK.md): keep connections, check them.
-        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60),
-                                         conn_health_checks=True)
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60), conn_health_checks=True
+        )
     }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -110,8 +111,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery --------------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
+
+def _redis_database(url: str, number: int) -> str:
+    """The same Redis server, another database: clearing the cache must never drop queued Celery tasks."""
+    parts = urlsplit(url)
+    return parts._replace(path=f"/{number}").geturl()
+
+
+CACHE_URL = env_str("CACHE_URL", _redis_database(REDIS_URL, 1) if REDIS_URL else "")
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -188,10 +198,14 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[UPR Cities] "
-ACCOUNT_RATE_LIMITS = {} if env_bool("DISABLE_RATE_LIMITS", False) else {
-    "login_failed": "10/m/ip,5/5m/key",
-    "signup": "20/m/ip",
-}
+ACCOUNT_RATE_LIMITS = (
+    {}
+    if env_bool("DISABLE_RATE_LIMITS", False)
+    else {
+        "login_failed": "10/m/ip,5/5m/key",
+        "signup": "20/m/ip",
+    }
+)
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "UPR Cities"
@@ -218,6 +232,10 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# In development (and tests) WhiteNoise serves straight from static/ without collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -14,6 +14,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("about-the-upr/", views.about_upr, name="about_upr"),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", views.favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     # Before admin.site.urls: the admin's own password-only login would skip two-factor authentication.

@@ -4,14 +4,17 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from upr.models import Milestone, ReviewCycle
@@ -21,18 +24,26 @@ from uprcities.registry import home_stats
 logger = logging.getLogger(__name__)
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    cycle = ReviewCycle.objects.current()
-    today = timezone.localdate()
+HOME_CACHE_SECONDS = 60
+
+
+def _home_data(today) -> dict:
     next_milestone = Milestone.objects.public().upcoming(today).select_related("cycle").first()
-    context = {
-        "is_home": True,
-        "cycle": cycle,
+    return {
+        "cycle": ReviewCycle.objects.current(),
         "next_milestone": next_milestone,
         "days_left": next_milestone.days_left(today) if next_milestone else None,
-        "stats": [(stat.label, stat.count()) for stat in home_stats],
+        "stats": [(stat.key, stat.count()) for stat in home_stats],
     }
-    return render(request, "home.html", context)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    # The counts and the next milestone are the same for everyone: every visitor need not count every table.
+    today = timezone.localdate()
+    data = cache.get_or_set(f"home:{today.isoformat()}", lambda: _home_data(today), HOME_CACHE_SECONDS)
+    labels = {stat.key: stat.label for stat in home_stats}
+    stats = [(labels[key], count) for key, count in data["stats"] if key in labels]
+    return render(request, "home.html", {**data, "stats": stats, "is_home": True})
 
 
 def about_upr(request: HttpRequest) -> HttpResponse:
@@ -49,8 +60,12 @@ def admin_login(request: HttpRequest) -> HttpResponse:
         if request.user.is_staff:
             safe = url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
             return redirect(next_url if safe else reverse("admin:index"))
-        raise PermissionDenied("The admin is for the national team.")
+        raise PermissionDenied(_("The admin is for the national team."))
     return redirect_to_login(next_url, reverse("account_login"))
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    return HttpResponsePermanentRedirect(staticfiles_storage.url("img/favicon.svg"))
 
 
 def _check_database() -> str:

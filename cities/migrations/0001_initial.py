@@ -6,61 +6,137 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('upr', '0001_initial'),
+        ("upr", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='City',
+            name="City",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('state', models.CharField(help_text='Two-letter postal code, e.g. PA', max_length=2, verbose_name='state')),
-                ('slug', models.SlugField(unique=True)),
-                ('latitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, verbose_name='latitude')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, verbose_name='longitude')),
-                ('population', models.PositiveIntegerField(blank=True, null=True, verbose_name='population')),
-                ('status', models.CharField(choices=[('exploring', 'Exploring'), ('participating', 'Participating'), ('report_submitted', 'Report submitted')], default='exploring', max_length=20, verbose_name='status')),
-                ('human_rights_city_since', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='human rights city since')),
-                ('coalition_name', models.CharField(blank=True, max_length=200, verbose_name='coalition')),
-                ('public_contact', models.CharField(blank=True, help_text='Shown on the city page: an email address or web page.', max_length=200, verbose_name='public contact')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('source', models.CharField(blank=True, max_length=500, verbose_name='source')),
-                ('priorities', models.ManyToManyField(blank=True, related_name='cities', to='upr.theme', verbose_name='local priorities')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "state",
+                    models.CharField(help_text="Two-letter postal code, e.g. PA", max_length=2, verbose_name="state"),
+                ),
+                ("slug", models.SlugField(unique=True)),
+                (
+                    "latitude",
+                    models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, verbose_name="latitude"),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True, decimal_places=5, max_digits=8, null=True, verbose_name="longitude"
+                    ),
+                ),
+                ("population", models.PositiveIntegerField(blank=True, null=True, verbose_name="population")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("exploring", "Exploring"),
+                            ("participating", "Participating"),
+                            ("report_submitted", "Report submitted"),
+                        ],
+                        default="exploring",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "human_rights_city_since",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="human rights city since"),
+                ),
+                ("coalition_name", models.CharField(blank=True, max_length=200, verbose_name="coalition")),
+                (
+                    "public_contact",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown on the city page: an email address or web page.",
+                        max_length=200,
+                        verbose_name="public contact",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("source", models.CharField(blank=True, max_length=500, verbose_name="source")),
+                (
+                    "priorities",
+                    models.ManyToManyField(
+                        blank=True, related_name="cities", to="upr.theme", verbose_name="local priorities"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'city',
-                'verbose_name_plural': 'cities',
-                'ordering': ['name', 'state'],
+                "verbose_name": "city",
+                "verbose_name_plural": "cities",
+                "ordering": ["name", "state"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('organizer', 'Organizer'), ('coordinator', 'Coordinator')], default='organizer', max_length=20, verbose_name='role')),
-                ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='approved at')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approved by')),
-                ('city', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='cities.city')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("organizer", "Organizer"), ("coordinator", "Coordinator")],
+                        default="organizer",
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                ("approved_at", models.DateTimeField(blank=True, null=True, verbose_name="approved at")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="approved by",
+                    ),
+                ),
+                (
+                    "city",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="memberships", to="cities.city"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'ordering': ['city__name', 'user__email'],
+                "verbose_name": "membership",
+                "ordering": ["city__name", "user__email"],
             },
         ),
         migrations.AddConstraint(
-            model_name='city',
-            constraint=models.UniqueConstraint(fields=('name', 'state'), name='city_name_state_unique', violation_error_message='This city is already in the network.'),
+            model_name="city",
+            constraint=models.UniqueConstraint(
+                fields=("name", "state"),
+                name="city_name_state_unique",
+                violation_error_message="This city is already in the network.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'city'), name='membership_user_city_unique', violation_error_message="This person is already on this city's team."),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("user", "city"),
+                name="membership_user_city_unique",
+                violation_error_message="This person is already on this city's team.",
+            ),
         ),
     ]

@@ -5,88 +5,173 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cities', '0001_initial'),
-        ('upr', '0001_initial'),
+        ("cities", "0001_initial"),
+        ("upr", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('webinar', 'Webinar'), ('community_conversation', 'Community conversation'), ('public_hearing', 'Public hearing'), ('lobby_day', 'Lobby day'), ('briefing', 'Briefing'), ('convening', 'Convening'), ('viewing_party', 'Viewing party'), ('training', 'Training')], max_length=32, verbose_name='kind')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('slug', models.SlugField(max_length=220, unique=True)),
-                ('description', models.TextField(verbose_name='description')),
-                ('starts_at', models.DateTimeField(verbose_name='starts at')),
-                ('ends_at', models.DateTimeField(verbose_name='ends at')),
-                ('time_zone', models.CharField(default='America/New_York', max_length=64, verbose_name='time zone')),
-                ('place', models.CharField(blank=True, max_length=300, verbose_name='place')),
-                ('online_url', models.URLField(blank=True, help_text='Shown only to confirmed registrants.', verbose_name='online join link')),
-                ('capacity', models.PositiveIntegerField(blank=True, help_text='Empty means no limit.', null=True, verbose_name='capacity')),
-                ('registration_opens_at', models.DateTimeField(blank=True, null=True, verbose_name='registration opens')),
-                ('registration_closes_at', models.DateTimeField(blank=True, null=True, verbose_name='registration closes')),
-                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('postponed', 'Postponed'), ('cancelled', 'Cancelled'), ('held', 'Held')], default='scheduled', max_length=16, verbose_name='status')),
-                ('recording_url', models.URLField(blank=True, verbose_name='recording link')),
-                ('slides', models.FileField(blank=True, upload_to='events/slides/', verbose_name='slides')),
-                ('transcript', models.TextField(blank=True, verbose_name='transcript')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('host_city', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='events', to='cities.city', verbose_name='host city')),
-                ('themes', models.ManyToManyField(blank=True, related_name='events', to='upr.theme', verbose_name='themes')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("webinar", "Webinar"),
+                            ("community_conversation", "Community conversation"),
+                            ("public_hearing", "Public hearing"),
+                            ("lobby_day", "Lobby day"),
+                            ("briefing", "Briefing"),
+                            ("convening", "Convening"),
+                            ("viewing_party", "Viewing party"),
+                            ("training", "Training"),
+                        ],
+                        max_length=32,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("slug", models.SlugField(max_length=220, unique=True)),
+                ("description", models.TextField(verbose_name="description")),
+                ("starts_at", models.DateTimeField(verbose_name="starts at")),
+                ("ends_at", models.DateTimeField(verbose_name="ends at")),
+                ("time_zone", models.CharField(default="America/New_York", max_length=64, verbose_name="time zone")),
+                ("place", models.CharField(blank=True, max_length=300, verbose_name="place")),
+                (
+                    "online_url",
+                    models.URLField(
+                        blank=True, help_text="Shown only to confirmed registrants.", verbose_name="online join link"
+                    ),
+                ),
+                (
+                    "capacity",
+                    models.PositiveIntegerField(
+                        blank=True, help_text="Empty means no limit.", null=True, verbose_name="capacity"
+                    ),
+                ),
+                (
+                    "registration_opens_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="registration opens"),
+                ),
+                (
+                    "registration_closes_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="registration closes"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("scheduled", "Scheduled"),
+                            ("postponed", "Postponed"),
+                            ("cancelled", "Cancelled"),
+                            ("held", "Held"),
+                        ],
+                        default="scheduled",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("recording_url", models.URLField(blank=True, verbose_name="recording link")),
+                ("slides", models.FileField(blank=True, upload_to="events/slides/", verbose_name="slides")),
+                ("transcript", models.TextField(blank=True, verbose_name="transcript")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "host_city",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="events",
+                        to="cities.city",
+                        verbose_name="host city",
+                    ),
+                ),
+                (
+                    "themes",
+                    models.ManyToManyField(blank=True, related_name="events", to="upr.theme", verbose_name="themes"),
+                ),
             ],
             options={
-                'verbose_name': 'event',
-                'ordering': ['-starts_at'],
+                "verbose_name": "event",
+                "ordering": ["-starts_at"],
             },
         ),
         migrations.CreateModel(
-            name='Speaker',
+            name="Speaker",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150, verbose_name='name')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='title')),
-                ('organisation', models.CharField(blank=True, max_length=200, verbose_name='organisation')),
-                ('photo', models.ImageField(blank=True, upload_to='speakers/', verbose_name='photo')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=150, verbose_name="name")),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="title")),
+                ("organisation", models.CharField(blank=True, max_length=200, verbose_name="organisation")),
+                ("photo", models.ImageField(blank=True, upload_to="speakers/", verbose_name="photo")),
             ],
             options={
-                'verbose_name': 'speaker',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(fields=('name', 'organisation'), name='speaker_name_org_unique', violation_error_message='This speaker already exists.')],
+                "verbose_name": "speaker",
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("name", "organisation"),
+                        name="speaker_name_org_unique",
+                        violation_error_message="This speaker already exists.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='EventSpeaker',
+            name="EventSpeaker",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('speaker', 'Speaker'), ('facilitator', 'Facilitator'), ('city_representative', 'City representative')], default='speaker', max_length=32, verbose_name='role')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='events.event')),
-                ('speaker', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='events.speaker')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("speaker", "Speaker"),
+                            ("facilitator", "Facilitator"),
+                            ("city_representative", "City representative"),
+                        ],
+                        default="speaker",
+                        max_length=32,
+                        verbose_name="role",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("event", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="events.event")),
+                ("speaker", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="events.speaker")),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.AddField(
-            model_name='event',
-            name='speakers',
-            field=models.ManyToManyField(blank=True, related_name='events', through='events.EventSpeaker', to='events.speaker'),
+            model_name="event",
+            name="speakers",
+            field=models.ManyToManyField(
+                blank=True, related_name="events", through="events.EventSpeaker", to="events.speaker"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='eventspeaker',
-            constraint=models.UniqueConstraint(fields=('event', 'speaker'), name='eventspeaker_unique', violation_error_message='This speaker is already on this event.'),
+            model_name="eventspeaker",
+            constraint=models.UniqueConstraint(
+                fields=("event", "speaker"),
+                name="eventspeaker_unique",
+                violation_error_message="This speaker is already on this event.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['starts_at'], name='event_starts_idx'),
+            model_name="event",
+            index=models.Index(fields=["starts_at"], name="event_starts_idx"),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gte', models.F('starts_at'))), name='event_ends_after_start', violation_error_message='An event cannot end before it starts.'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gte", models.F("starts_at"))),
+                name="event_ends_after_start",
+                violation_error_message="An event cannot end before it starts.",
+            ),
         ),
     ]

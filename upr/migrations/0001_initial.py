@@ -5,93 +5,223 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Theme',
+            name="Theme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True)),
-                ('name', models.CharField(max_length=120, verbose_name='name (English)')),
-                ('name_es', models.CharField(max_length=120, verbose_name='name (Spanish)')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('ohchr_labels', models.JSONField(blank=True, default=list, verbose_name='OHCHR theme labels')),
-                ('upr_info_labels', models.JSONField(blank=True, default=list, verbose_name='UPR Info issue labels')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(unique=True)),
+                ("name", models.CharField(max_length=120, verbose_name="name (English)")),
+                ("name_es", models.CharField(max_length=120, verbose_name="name (Spanish)")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("ohchr_labels", models.JSONField(blank=True, default=list, verbose_name="OHCHR theme labels")),
+                ("upr_info_labels", models.JSONField(blank=True, default=list, verbose_name="UPR Info issue labels")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'theme',
-                'ordering': ['position', 'name'],
+                "verbose_name": "theme",
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewCycle',
+            name="ReviewCycle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('country', models.CharField(default='United States of America', max_length=80, verbose_name='country under review')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='cycle')),
-                ('working_group_session', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='Working Group session')),
-                ('review_date', models.DateField(blank=True, null=True, verbose_name='review date')),
-                ('report_symbol', models.CharField(blank=True, help_text='For example A/HRC/46/15', max_length=40, verbose_name='Working Group report')),
-                ('response_symbol', models.CharField(blank=True, max_length=40, verbose_name='State response')),
-                ('outcome_adopted', models.DateField(blank=True, null=True, verbose_name='outcome adopted')),
-                ('status', models.CharField(choices=[('upcoming', 'Upcoming'), ('held', 'Held'), ('postponed', 'Postponed'), ('non_cooperation', 'Non-cooperation (review not attended)')], default='upcoming', max_length=20, verbose_name='status')),
-                ('recommendations_total', models.PositiveIntegerField(blank=True, null=True, verbose_name='recommendations received')),
-                ('recommendations_supported', models.PositiveIntegerField(blank=True, null=True, verbose_name='supported in whole or in part')),
-                ('recommendations_noted', models.PositiveIntegerField(blank=True, null=True, verbose_name='noted')),
-                ('word_limit_individual', models.PositiveIntegerField(default=2815, verbose_name='word limit, individual submission')),
-                ('word_limit_joint', models.PositiveIntegerField(default=5630, verbose_name='word limit, joint submission')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "country",
+                    models.CharField(
+                        default="United States of America", max_length=80, verbose_name="country under review"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="cycle")),
+                (
+                    "working_group_session",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="Working Group session"),
+                ),
+                ("review_date", models.DateField(blank=True, null=True, verbose_name="review date")),
+                (
+                    "report_symbol",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example A/HRC/46/15",
+                        max_length=40,
+                        verbose_name="Working Group report",
+                    ),
+                ),
+                ("response_symbol", models.CharField(blank=True, max_length=40, verbose_name="State response")),
+                ("outcome_adopted", models.DateField(blank=True, null=True, verbose_name="outcome adopted")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("upcoming", "Upcoming"),
+                            ("held", "Held"),
+                            ("postponed", "Postponed"),
+                            ("non_cooperation", "Non-cooperation (review not attended)"),
+                        ],
+                        default="upcoming",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "recommendations_total",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="recommendations received"),
+                ),
+                (
+                    "recommendations_supported",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="supported in whole or in part"),
+                ),
+                ("recommendations_noted", models.PositiveIntegerField(blank=True, null=True, verbose_name="noted")),
+                (
+                    "word_limit_individual",
+                    models.PositiveIntegerField(default=2815, verbose_name="word limit, individual submission"),
+                ),
+                (
+                    "word_limit_joint",
+                    models.PositiveIntegerField(default=5630, verbose_name="word limit, joint submission"),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
             ],
             options={
-                'verbose_name': 'review cycle',
-                'ordering': ['country', 'number'],
-                'constraints': [models.UniqueConstraint(fields=('country', 'number'), name='reviewcycle_country_number_unique', violation_error_message='This country already has a review cycle with that number.'), models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='reviewcycle_number_positive', violation_error_message='Cycles are numbered from 1.')],
+                "verbose_name": "review cycle",
+                "ordering": ["country", "number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("country", "number"),
+                        name="reviewcycle_country_number_unique",
+                        violation_error_message="This country already has a review cycle with that number.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("number__gte", 1)),
+                        name="reviewcycle_number_positive",
+                        violation_error_message="Cycles are numbered from 1.",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('local_input_due', 'Local reports due to the national team'), ('national_report_due', 'Stakeholder report due to the UN'), ('lobby_days', 'Lobby days'), ('briefing', 'Briefing'), ('review', 'Review in the UPR Working Group'), ('review_postponed', 'Review date postponed'), ('adoption', 'Outcome adopted by the Human Rights Council')], max_length=32, verbose_name='kind')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('date', models.DateField(verbose_name='date')),
-                ('audience', models.CharField(choices=[('everyone', 'Everyone (public)'), ('organizers', 'City organizers'), ('national_team', 'National team')], default='everyone', max_length=20, verbose_name='audience')),
-                ('reminder_offsets', models.JSONField(blank=True, default=list, help_text='For example [30, 14, 7, 1]. Empty means no reminders.', verbose_name='reminder offsets (days before)')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='source')),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='upr.reviewcycle')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("local_input_due", "Local reports due to the national team"),
+                            ("national_report_due", "Stakeholder report due to the UN"),
+                            ("lobby_days", "Lobby days"),
+                            ("briefing", "Briefing"),
+                            ("review", "Review in the UPR Working Group"),
+                            ("review_postponed", "Review date postponed"),
+                            ("adoption", "Outcome adopted by the Human Rights Council"),
+                        ],
+                        max_length=32,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("date", models.DateField(verbose_name="date")),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[
+                            ("everyone", "Everyone (public)"),
+                            ("organizers", "City organizers"),
+                            ("national_team", "National team"),
+                        ],
+                        default="everyone",
+                        max_length=20,
+                        verbose_name="audience",
+                    ),
+                ),
+                (
+                    "reminder_offsets",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="For example [30, 14, 7, 1]. Empty means no reminders.",
+                        verbose_name="reminder offsets (days before)",
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="source")),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="milestones", to="upr.reviewcycle"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'milestone',
-                'ordering': ['date'],
-                'indexes': [models.Index(fields=['date'], name='milestone_date_idx')],
-                'constraints': [models.UniqueConstraint(fields=('cycle', 'kind', 'date'), name='milestone_cycle_kind_date_unique', violation_error_message='This cycle already has a milestone of this kind on that date.')],
+                "verbose_name": "milestone",
+                "ordering": ["date"],
+                "indexes": [models.Index(fields=["date"], name="milestone_date_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("cycle", "kind", "date"),
+                        name="milestone_cycle_kind_date_unique",
+                        violation_error_message="This cycle already has a milestone of this kind on that date.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Recommendation',
+            name="Recommendation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('document', models.CharField(max_length=40, verbose_name='document')),
-                ('paragraph', models.CharField(help_text='For example "26.112"', max_length=16, verbose_name='paragraph')),
-                ('sort_key', models.PositiveIntegerField(default=0, editable=False)),
-                ('text', models.TextField(verbose_name='text')),
-                ('recommending_states', models.CharField(max_length=500, verbose_name='recommending states')),
-                ('response', models.CharField(choices=[('supported', 'Supported'), ('supported in part', 'Supported in part'), ('noted', 'Noted'), ('pending', 'Pending')], default='pending', max_length=20, verbose_name='response')),
-                ('source_themes', models.CharField(blank=True, max_length=500, verbose_name="source's theme labels")),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='recommendations', to='upr.reviewcycle')),
-                ('themes', models.ManyToManyField(blank=True, related_name='recommendations', to='upr.theme', verbose_name='themes')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("document", models.CharField(max_length=40, verbose_name="document")),
+                (
+                    "paragraph",
+                    models.CharField(help_text='For example "26.112"', max_length=16, verbose_name="paragraph"),
+                ),
+                ("sort_key", models.PositiveIntegerField(default=0, editable=False)),
+                ("text", models.TextField(verbose_name="text")),
+                ("recommending_states", models.CharField(max_length=500, verbose_name="recommending states")),
+                (
+                    "response",
+                    models.CharField(
+                        choices=[
+                            ("supported", "Supported"),
+                            ("supported in part", "Supported in part"),
+                            ("noted", "Noted"),
+                            ("pending", "Pending"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                        verbose_name="response",
+                    ),
+                ),
+                ("source_themes", models.CharField(blank=True, max_length=500, verbose_name="source's theme labels")),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="recommendations",
+                        to="upr.reviewcycle",
+                    ),
+                ),
+                (
+                    "themes",
+                    models.ManyToManyField(
+                        blank=True, related_name="recommendations", to="upr.theme", verbose_name="themes"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'recommendation',
-                'ordering': ['cycle__number', 'sort_key'],
-                'indexes': [models.Index(fields=['cycle', 'sort_key'], name='recommendation_cycle_order_idx')],
-                'constraints': [models.UniqueConstraint(fields=('cycle', 'paragraph'), name='recommendation_cycle_paragraph_unique', violation_error_message='This cycle already has a recommendation with that paragraph number.')],
+                "verbose_name": "recommendation",
+                "ordering": ["cycle__number", "sort_key"],
+                "indexes": [models.Index(fields=["cycle", "sort_key"], name="recommendation_cycle_order_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("cycle", "paragraph"),
+                        name="recommendation_cycle_paragraph_unique",
+                        violation_error_message="This cycle already has a recommendation with that paragraph number.",
+                    )
+                ],
             },
         ),
     ]

@@ -46,28 +46,45 @@ class Command(BaseCommand):
         national_pw = self._demo_user(DEMO_NATIONAL, "Demo National Team", staff=True)
         city = City.objects.get(slug=DEMO_CITY_SLUG)
         Membership.objects.update_or_create(
-            user=get_user_model().objects.get(email=DEMO_ORGANIZER), city=city,
+            user=get_user_model().objects.get(email=DEMO_ORGANIZER),
+            city=city,
             defaults={"role": Role.COORDINATOR, "approved_at": timezone.now()},
         )
         self.stdout.write(self.style.SUCCESS("\nDemo logins (demo mode only; new passwords on every run):"))
         self.stdout.write(f"  organizer of {city}: {DEMO_ORGANIZER} / {organizer_pw}")
         self.stdout.write(f"  national team:      {DEMO_NATIONAL} / {national_pw}")
-        self.stdout.write("  The national team account sets up two-factor authentication on its first visit to /admin/.")
+        self.stdout.write(
+            "  The national team account sets up two-factor authentication on its first visit to /admin/."
+        )
 
     def _planning_milestones(self) -> int:
         """The 2026 review has no confirmed UN date; the demo shows the network's own planning deadlines."""
         cycle = ReviewCycle.objects.get(country=US, number=4)
         planned = [
-            (MilestoneKind.LOCAL_INPUT_DUE, "2027-02-15", "Local reports due to the national team (demo planning date)",
-             Audience.EVERYONE),
-            (MilestoneKind.NATIONAL_REPORT_DUE, "2027-03-31",
-             "National stakeholder report ready for submission (demo planning date)", Audience.NATIONAL_TEAM),
+            (
+                MilestoneKind.LOCAL_INPUT_DUE,
+                "2027-02-15",
+                "Local reports due to the national team (demo planning date)",
+                Audience.EVERYONE,
+            ),
+            (
+                MilestoneKind.NATIONAL_REPORT_DUE,
+                "2027-03-31",
+                "National stakeholder report ready for submission (demo planning date)",
+                Audience.NATIONAL_TEAM,
+            ),
         ]
         for kind, date, title, audience in planned:
             Milestone.objects.update_or_create(
-                cycle=cycle, kind=kind, date=date,
-                defaults={"title": title, "audience": audience, "source": "demo data",
-                          "reminder_offsets": list(DEFAULT_REMINDER_OFFSETS)},
+                cycle=cycle,
+                kind=kind,
+                date=date,
+                defaults={
+                    "title": title,
+                    "audience": audience,
+                    "source": "demo data",
+                    "reminder_offsets": list(DEFAULT_REMINDER_OFFSETS),
+                },
             )
         return len(planned)
 
@@ -78,9 +95,7 @@ class Command(BaseCommand):
         )
         user.set_password(password)
         user.save()
-        EmailAddress.objects.update_or_create(
-            user=user, email=email, defaults={"verified": True, "primary": True}
-        )
+        EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
         if staff:
             user.groups.add(Group.objects.get(name=NATIONAL_TEAM))
         return password

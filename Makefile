@@ -1,0 +1,55 @@
+# The two commands of the README: `make run` and `make test`. Everything else here supports them.
+SHELL := /bin/bash
+VENV := .venv
+VPY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Find a Python >= 3.12 by running each candidate: a pyenv shim for a version that is not selected exists
+# on PATH but fails, so `command -v` alone proves nothing.
+define find_python
+for candidate in "$$PYTHON" python3.13 python3.12 python3 \
+    "$$(pyenv prefix 3.13 2>/dev/null | head -n1)/bin/python3" "$$(pyenv prefix 3.12 2>/dev/null | head -n1)/bin/python3" \
+    $$(ls -d "$${PYENV_ROOT:-$$HOME/.pyenv}"/versions/3.1[2-9]*/bin/python3 2>/dev/null); do \
+  [ -n "$$candidate" ] || continue; \
+  if "$$candidate" -c 'import sys; assert sys.version_info >= (3, 12)' >/dev/null 2>&1; then echo "$$candidate"; exit 0; fi; \
+done; exit 1
+endef
+
+.PHONY: run test venv lint check bench messages clean-venv
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@py="$$( $(find_python) )" || { echo "No Python >= 3.12 found. Install Python 3.12 or 3.13 (or set PYTHON=/path/to/python3.12) and run make again." >&2; exit 1; }; \
+	if [ ! -x $(VPY) ] || ! $(VPY) -c 'import sys; assert sys.version_info >= (3, 12)' 2>/dev/null; then \
+	  echo "Creating $(VENV) with $$py"; rm -rf $(VENV); "$$py" -m venv $(VENV); fi
+	$(VPY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(VPY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+venv: $(VENV)/.installed
+
+run: venv
+	$(VPY) manage.py migrate --noinput
+	DEMO_MODE=1 $(VPY) manage.py load_demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	DEMO_MODE=1 $(VPY) manage.py runserver $(HOST):$(PORT)
+
+test: venv
+	$(VPY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VPY) -m ruff check .
+
+check: venv
+	$(VPY) manage.py makemigrations --check --dry-run
+	$(VPY) manage.py check
+
+bench: venv
+	$(VPY) bench/run.py
+
+messages: venv
+	$(VPY) manage.py makemessages -l es --ignore=.venv --ignore=var --ignore=static/vendor --ignore=tests
+	$(VPY) manage.py compilemessages --ignore=.venv
+
+clean-venv:
+	rm -rf $(VENV)
