@@ -1,6 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from cities.models import City, Membership
+from cities import geo, services
+from cities.enums import RequestStatus
+from cities.models import City, CityRequest, GetInvolvedRequest, Invitation, Membership
 
 
 class MembershipInline(admin.TabularInline):
@@ -13,12 +17,48 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(City)
 class CityAdmin(admin.ModelAdmin):
-    list_display = ["name", "state", "status", "human_rights_city_since", "coalition_name"]
+    list_display = ["name", "state", "status", "human_rights_city_since", "coalition_name", "has_coordinates"]
     list_filter = ["status", "state", "priorities"]
     search_fields = ["name", "state", "coalition_name"]
     prepopulated_fields = {"slug": ["name", "state"]}
     filter_horizontal = ["priorities"]
     inlines = [MembershipInline]
+    actions = ["fill_coordinates"]
+    fieldsets = [
+        (None, {"fields": ["name", "state", "slug", "status", "human_rights_city_since"]}),
+        (_("Public page"), {"fields": ["coalition_name", "public_contact", "description", "priorities", "source"]}),
+        (
+            _("Location"),
+            {
+                "fields": ["latitude", "longitude", "population"],
+                "description": _(
+                    "Filled from GeoNames (places over 15,000 people). Type coordinates only for a place "
+                    "GeoNames does not list; use the action “Fill coordinates from GeoNames” otherwise."
+                ),
+            },
+        ),
+    ]
+
+    @admin.display(boolean=True, description=_("on the map"))
+    def has_coordinates(self, obj: City) -> bool:
+        return obj.latitude is not None and obj.longitude is not None
+
+    @admin.action(description=_("Fill coordinates from GeoNames"))
+    def fill_coordinates(self, request, queryset):
+        found, missing = 0, []
+        for city in queryset:
+            place = geo.locate(city.name, city.state)
+            if place is None:
+                missing.append(str(city))
+                continue
+            city.latitude, city.longitude, city.population = place.latitude, place.longitude, place.population
+            city.save(update_fields=["latitude", "longitude", "population"])
+            found += 1
+        self.message_user(request, ngettext("%d city located.", "%d cities located.", found) % found)
+        if missing:
+            self.message_user(
+                request, _("Not in GeoNames, type their coordinates: %s") % ", ".join(missing), messages.WARNING
+            )
 
 
 @admin.register(Membership)
@@ -28,3 +68,81 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__full_name", "city__name"]
     autocomplete_fields = ["user", "city"]
     list_select_related = ["user", "city", "approved_by"]
+
+
+@admin.register(CityRequest)
+class CityRequestAdmin(admin.ModelAdmin):
+    list_display = ["city_name", "state", "coalition_name", "contact_name", "status", "created_at"]
+    list_filter = ["status", "state"]
+    search_fields = ["city_name", "coalition_name", "contact_name", "contact_email"]
+    readonly_fields = ["status", "decided_by", "decided_at", "city", "created_at", "geonameid", "language"]
+    fields = [
+        "city_name",
+        "state",
+        "geonameid",
+        "coalition_name",
+        "contact_name",
+        "contact_email",
+        "why",
+        "language",
+        "created_at",
+        "status",
+        "decision_note",
+        "decided_by",
+        "decided_at",
+        "city",
+    ]
+    actions = ["approve", "decline"]
+    list_select_related = ["decided_by", "city"]
+
+    def _decide(self, request, queryset, decide, done_message) -> None:
+        done = 0
+        for city_request in queryset.filter(status=RequestStatus.PENDING):
+            try:
+                decide(city_request)
+            except services.TeamError as exc:
+                self.message_user(request, f"{city_request}: {exc}", messages.ERROR)
+            else:
+                done += 1
+        skipped = queryset.exclude(status=RequestStatus.PENDING).count()
+        self.message_user(request, done_message % {"n": done}, messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request, _("%(n)d already decided, left as they were.") % {"n": skipped}, messages.WARNING
+            )
+
+    @admin.action(description=_("Approve: create the city and invite the requester as coordinator"))
+    def approve(self, request, queryset):
+        self._decide(
+            request,
+            queryset,
+            lambda r: services.approve_city_request(r, by=request.user),
+            _("%(n)d approved; each requester was emailed an invitation."),
+        )
+
+    @admin.action(description=_("Decline (the requester is told, with the note on the decision)"))
+    def decline(self, request, queryset):
+        self._decide(
+            request,
+            queryset,
+            lambda r: services.decline_city_request(r, by=request.user),
+            _("%(n)d declined; each requester was told."),
+        )
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "city", "role", "invited_by", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_filter = ["role", "city"]
+    search_fields = ["email", "city__name"]
+    readonly_fields = ["created_at", "accepted_at", "accepted_by", "invited_by"]
+    list_select_related = ["city", "invited_by"]
+
+
+@admin.register(GetInvolvedRequest)
+class GetInvolvedRequestAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "city", "created_at", "handled_at"]
+    list_filter = ["city", ("handled_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "email", "message"]
+    readonly_fields = ["created_at"]
+    list_select_related = ["city"]

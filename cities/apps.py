@@ -8,6 +8,16 @@ class CitiesConfig(AppConfig):
 
     def ready(self) -> None:
         from cities.models import City
+        from cities.registry import ORGANIZE, city_facts
+        from cities.selectors import new_get_involved_counts
         from uprcities.registry import home_stats
 
         home_stats.register("cities", _("participating cities"), lambda: City.objects.active().count(), order=10)
+        city_facts.register(
+            "new_get_involved",
+            _("new offers to help"),
+            new_get_involved_counts,
+            places=[ORGANIZE],
+            order=50,
+            url_name="cities:requests",
+        )

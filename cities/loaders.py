@@ -10,6 +10,7 @@ from django.utils.text import slugify
 
 from cities.enums import CityStatus
 from cities.models import City
+from upr.models import Theme
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "cities.csv"
 
@@ -40,3 +41,26 @@ def load_cities(path: Path = DATA_FILE) -> int:
             },
         )
     return len(rows)
+
+
+# What the UPR Cities project page says of the cities it names (upr/data/SOURCES.md: the seed page).
+SEED_PAGE_DETAILS = {
+    ("Pittsburgh", "PA"): (
+        "Penn Plaza Support and Action Coalition & City of Bridges Community Land Trust",
+        ["housing"],
+    ),
+    ("Birmingham", "AL"): ("City of Birmingham Office of Peace and Policy", ["housing"]),
+    ("Newark", "NJ"): ("Newark Ironbound Community", ["housing"]),
+    ("Atlanta", "GA"): ("Housing Justice League", ["housing"]),
+}
+
+
+def load_seed_page_details() -> int:
+    """Coalitions and priorities that the project page gives for the cities it names (2020 housing webinar)."""
+    for (name, state), (coalition, themes) in SEED_PAGE_DETAILS.items():
+        city = City.objects.get(name=name, state=state)
+        if not city.coalition_name:
+            city.coalition_name = coalition
+            city.save(update_fields=["coalition_name"])
+        city.priorities.add(*Theme.objects.filter(slug__in=themes))
+    return len(SEED_PAGE_DETAILS)

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cities.enums import ACTIVE_STATUSES, CityStatus, Role
+from cities.enums import ACTIVE_STATUSES, CityStatus, HelpOption, RequestStatus, Role
 from upr.models import Theme
 
 
@@ -85,3 +87,114 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.city} ({self.get_role_display()})"
+
+
+class CityRequest(models.Model):
+    """A request to bring a new city into the project, decided by the national team in the admin."""
+
+    state = models.CharField(_("state"), max_length=2)
+    city_name = models.CharField(_("city"), max_length=120)
+    geonameid = models.PositiveIntegerField(
+        _("GeoNames place"), null=True, blank=True, help_text=_("Set when the city was picked from the list.")
+    )
+    coalition_name = models.CharField(_("coalition or organisation"), max_length=200)
+    contact_name = models.CharField(_("contact person"), max_length=150)
+    contact_email = models.EmailField(_("contact email"))
+    why = models.TextField(_("why your city wants to take part"), max_length=3000)
+    language = models.CharField(max_length=8, default="en")
+    status = models.CharField(_("status"), max_length=16, choices=RequestStatus, default=RequestStatus.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("note on the decision"), blank=True)
+    city = models.ForeignKey(City, on_delete=models.SET_NULL, null=True, blank=True, related_name="requests")
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("request to join")
+        verbose_name_plural = _("requests to join")
+        indexes = [
+            # The admin's default view: pending requests, newest first.
+            models.Index(fields=["-created_at"], name="cityrequest_pending_idx", condition=models.Q(status="pending")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.city_name}, {self.state} ({self.coalition_name})"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self) -> InvitationQuerySet:
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """An emailed invitation to join a city's team. The link carries a signed token with the invitation's id."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email"))
+    role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.ORGANIZER)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "city",
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email_city",
+                violation_error_message=_("This address already has an open invitation to this team."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.city}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class GetInvolvedRequest(models.Model):
+    """A resident's offer to help, sent from the city page to the city's organizers."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="get_involved_requests")
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("email"))
+    help_with = models.JSONField(_("how they want to help"), default=list)
+    message = models.TextField(_("message"), max_length=2000, blank=True)
+    language = models.CharField(max_length=8, default="en")
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("get-involved request")
+        indexes = [
+            # The organizer home counts each city's requests nobody has handled yet.
+            models.Index(fields=["city"], name="getinvolved_new_idx", condition=models.Q(handled_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.city})"
+
+    def help_labels(self) -> list[str]:
+        labels = dict(HelpOption.choices)
+        return [str(labels.get(value, value)) for value in self.help_with]

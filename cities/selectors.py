@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from cities.models import City, Membership
+from cities.models import City, GetInvolvedRequest, Membership
 
 
 def memberships_of(user) -> QuerySet[Membership]:
@@ -26,3 +26,39 @@ def get_city_for_organizer(user, slug: str) -> tuple[City, Membership]:
     if membership is None:
         raise Http404("No such city among yours")
     return membership.city, membership
+
+
+def directory_cities(*, q: str = "", state: str = "", status: str = "", theme=None) -> QuerySet[City]:
+    """Participating cities for the public directory, filtered; priorities prefetched."""
+    cities = City.objects.active().prefetch_related("priorities")
+    if q:
+        cities = cities.filter(Q(name__icontains=q) | Q(coalition_name__icontains=q) | Q(state__iexact=q))
+    if state:
+        cities = cities.filter(state=state)
+    if status:
+        cities = cities.filter(status=status)
+    if theme is not None:
+        cities = cities.filter(priorities=theme)
+    return cities.order_by("name", "state")
+
+
+def public_city(slug: str) -> City:
+    """Any city with a public page (exploring cities too: they may be looking for organizers)."""
+    city = City.objects.prefetch_related("priorities").filter(slug=slug).first()
+    if city is None:
+        raise Http404("No such city")
+    return city
+
+
+def team_of(city: City) -> QuerySet[Membership]:
+    return Membership.objects.filter(city=city).select_related("user").order_by("-role", "user__email")
+
+
+def new_get_involved_counts(cities) -> dict[int, int]:
+    rows = (
+        GetInvolvedRequest.objects.filter(city__in=cities, handled_at__isnull=True)
+        .values("city")
+        .annotate(n=Count("id"))
+        .values_list("city", "n")
+    )
+    return dict(rows)

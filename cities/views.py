@@ -1,22 +1,235 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from __future__ import annotations
 
-from cities.models import City
-from cities.selectors import memberships_of
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from cities import services
+from cities.enums import Role
+from cities.forms import CityRequestForm, DirectoryFilterForm, GetInvolvedForm, InviteForm, place_choices
+from cities.models import City, GetInvolvedRequest, Invitation, Membership
+from cities.registry import CITY_PAGE, DIRECTORY, ORGANIZE, city_facts
+from cities.selectors import (
+    directory_cities,
+    get_city_for_organizer,
+    memberships_of,
+    public_city,
+    team_of,
+)
+from cities.usmap import render_map
+from upr.enums import Audience
+from upr.models import Milestone
+from uprcities.ratelimit import over_limit
+
+# --- Public pages -----------------------------------------------------------------------------------------
 
 
 def directory(request: HttpRequest) -> HttpResponse:
-    cities = City.objects.active().prefetch_related("priorities")
-    return render(request, "cities/directory.html", {"cities": cities})
+    form = DirectoryFilterForm(request.GET or None)
+    filters = {k: v for k, v in form.cleaned_data.items() if v} if form.is_valid() else {}
+    cities = list(directory_cities(**filters))
+    facts = city_facts.compute(DIRECTORY, cities)
+    rows = [(city, facts[city.pk]) for city in cities]
+    all_active = (
+        cities if not filters else list(City.objects.active().only("name", "state", "slug", "latitude", "longitude"))
+    )
+    return render(
+        request,
+        "cities/directory.html",
+        {
+            "form": form,
+            "rows": rows,
+            "columns": city_facts.for_place(DIRECTORY),
+            "filtered": bool(filters),
+            "map": render_map(all_active, title=_("Map of the human rights cities taking part")),
+        },
+    )
+
+
+def _city_page(request: HttpRequest, city: City, form: GetInvolvedForm, status: int = 200) -> HttpResponse:
+    progress = city_facts.compute(CITY_PAGE, [city])[city.pk]
+    return render(request, "cities/detail.html", {"city": city, "form": form, "progress": progress}, status=status)
 
 
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    city = get_object_or_404(City.objects.prefetch_related("priorities"), slug=slug)
-    return render(request, "cities/detail.html", {"city": city})
+    return _city_page(request, public_city(slug), GetInvolvedForm())
+
+
+@require_POST
+def get_involved(request: HttpRequest, slug: str) -> HttpResponse:
+    city = public_city(slug)
+    form = GetInvolvedForm(request.POST)
+    if form.is_spam():
+        # Answer as if it worked: a bot learns nothing, and nothing is stored or sent.
+        messages.success(request, _("Thank you! The organizers will be in touch."))
+        return redirect(city)
+    if over_limit(request, "get_involved"):
+        messages.error(request, _("Too many messages from your connection in the last hour. Please try again later."))
+        return _city_page(request, city, form, status=429)
+    if not form.is_valid():
+        return _city_page(request, city, form, status=400)
+    data = form.cleaned_data
+    services.record_get_involved(
+        city,
+        language=get_language(),
+        name=data["name"],
+        email=data["email"],
+        help_with=data["help_with"],
+        message=data["message"],
+    )
+    messages.success(request, _("Thank you! The %(city)s organizers will be in touch.") % {"city": city.name})
+    return redirect(city)
+
+
+def join(request: HttpRequest) -> HttpResponse:
+    form = CityRequestForm(request.POST or None, initial={"state": request.GET.get("state", "")})
+    status = 200
+    if request.method == "POST":
+        if form.is_spam():
+            return redirect("cities:join_thanks")
+        if over_limit(request, "city_request"):
+            messages.error(request, _("Too many requests from your connection in the last hour. Please try later."))
+            status = 429
+        elif form.is_valid():
+            services.submit_city_request(language=get_language(), **form.request_fields())
+            return redirect("cities:join_thanks")
+        else:
+            status = 400
+    return render(request, "cities/join.html", {"form": form}, status=status)
+
+
+def join_thanks(request: HttpRequest) -> HttpResponse:
+    return render(request, "cities/join_thanks.html")
+
+
+@require_GET
+def join_places(request: HttpRequest) -> HttpResponse:
+    """htmx: the <option>s of the city list for the chosen state."""
+    choices = place_choices((request.GET.get("state") or "").upper()[:2])
+    return render(request, "cities/_place_options.html", {"choices": choices})
+
+
+# --- Organizer pages --------------------------------------------------------------------------------------
 
 
 @login_required
 def organize(request: HttpRequest) -> HttpResponse:
-    memberships = memberships_of(request.user).order_by("city__name")
-    return render(request, "cities/organize.html", {"memberships": memberships})
+    memberships = list(memberships_of(request.user).order_by("city__name"))
+    cities = [m.city for m in memberships]
+    todo = city_facts.compute(ORGANIZE, cities)
+    milestone = (
+        Milestone.objects.upcoming()
+        .filter(audience__in=[Audience.EVERYONE, Audience.ORGANIZERS])
+        .select_related("cycle")
+        .first()
+    )
+    return render(
+        request,
+        "cities/organize.html",
+        {
+            "rows": [(m, todo[m.city.pk]) for m in memberships],
+            "milestone": milestone,
+            "days_left": milestone.days_left() if milestone else None,
+        },
+    )
+
+
+@login_required
+def team(request: HttpRequest, slug: str) -> HttpResponse:
+    city, membership = get_city_for_organizer(request.user, slug)
+    is_coordinator = membership.role == Role.COORDINATOR
+    form = InviteForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not is_coordinator:
+            raise PermissionDenied(_("Only the city's coordinators can invite people."))
+        if form.is_valid():
+            try:
+                services.invite(city, form.cleaned_data["email"], form.cleaned_data["role"], by=request.user)
+            except services.TeamError as exc:
+                form.add_error("email", str(exc))
+            else:
+                messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+                return redirect("cities:team", slug=city.slug)
+        status = 400
+    return render(
+        request,
+        "cities/team.html",
+        {
+            "city": city,
+            "membership": membership,
+            "is_coordinator": is_coordinator,
+            "form": form,
+            "members": team_of(city),
+            "invitations": Invitation.objects.open().filter(city=city).select_related("invited_by"),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def remove_member(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    city, membership = get_city_for_organizer(request.user, slug)
+    if membership.role != Role.COORDINATOR:
+        raise PermissionDenied(_("Only the city's coordinators can remove people."))
+    target = get_object_or_404(Membership, pk=membership_id, city=city)
+    try:
+        services.remove_member(target, by=request.user)
+    except services.TeamError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(person)s is no longer on the team.") % {"person": target.user})
+    if target.user_id == request.user.pk:
+        return redirect("cities:organize")
+    return redirect("cities:team", slug=city.slug)
+
+
+@login_required
+@require_POST
+def revoke_invitation(request: HttpRequest, slug: str, invitation_id: int) -> HttpResponse:
+    city, membership = get_city_for_organizer(request.user, slug)
+    if membership.role != Role.COORDINATOR:
+        raise PermissionDenied(_("Only the city's coordinators can cancel invitations."))
+    invitation = get_object_or_404(Invitation, pk=invitation_id, city=city)
+    services.revoke_invitation(invitation)
+    messages.success(request, _("The invitation to %(email)s was cancelled.") % {"email": invitation.email})
+    return redirect("cities:team", slug=city.slug)
+
+
+@login_required
+def requests(request: HttpRequest, slug: str) -> HttpResponse:
+    city, _membership = get_city_for_organizer(request.user, slug)
+    offers = GetInvolvedRequest.objects.filter(city=city).select_related("handled_by")
+    return render(request, "cities/requests.html", {"city": city, "offers": offers})
+
+
+@login_required
+@require_POST
+def handle_request(request: HttpRequest, slug: str, offer_id: int) -> HttpResponse:
+    city, _membership = get_city_for_organizer(request.user, slug)
+    offer = get_object_or_404(GetInvolvedRequest, pk=offer_id, city=city)
+    services.mark_handled(offer, by=request.user)
+    return redirect("cities:requests", slug=city.slug)
+
+
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """Anyone with the link may see whose team it is for; accepting needs an account (sign up or log in)."""
+    found = services.invitation_from_token(token)
+    if found is None:
+        return render(request, "cities/invitation_invalid.html", status=404)
+    if request.method == "POST" and request.user.is_authenticated:
+        try:
+            services.accept_invitation(found, request.user)
+        except services.TeamError as exc:
+            messages.error(request, str(exc))
+            return redirect("cities:organize")
+        messages.success(request, _("Welcome to the %(city)s team!") % {"city": found.city.name})
+        return redirect("cities:organize")
+    return render(request, "cities/invitation.html", {"invitation": found, "now": timezone.now()})

@@ -7,7 +7,10 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events and webinars")
 
     def ready(self) -> None:
-        from events.selectors import events_held_count
+        from cities.registry import CITY_PAGE, DIRECTORY, ORGANIZE, city_facts
+        from events.selectors import events_held_count, held_counts, upcoming_counts
         from uprcities.registry import home_stats
 
         home_stats.register("events", _("events held"), events_held_count, order=30)
+        city_facts.register("events_held", _("events held"), held_counts, places=[DIRECTORY, CITY_PAGE], order=30)
+        city_facts.register("events_upcoming", _("upcoming events"), upcoming_counts, places=[ORGANIZE], order=30)

@@ -173,6 +173,15 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "UPR Cities <noreply@uprcitie
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 ADMINS = [a for a in env_list("ADMINS", []) if a]
 NATIONAL_TEAM_EMAIL = env_str("NATIONAL_TEAM_EMAIL", "national-team@uprcities.localhost")
+EMAIL_SUBJECT_PREFIX_PORTAL = "[UPR Cities] "
+
+# Public forms: how many submissions one address may make per hour (a spam brake, not a security boundary).
+RATE_LIMITS = {
+    "city_request": (5, 3600),
+    "get_involved": (10, 3600),
+}
+# Invitations to a city's team are valid this long.
+INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
 
 # --- Accounts (django-allauth) --------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -1,6 +1,7 @@
 import logging
 
 from celery import shared_task
+from django.core.mail import EmailMultiAlternatives
 
 from uprcities.registry import periodic_jobs
 
@@ -21,3 +22,17 @@ def tick() -> dict[str, str]:
             logger.exception("periodic job %s failed", name)
             outcome[name] = f"failed: {exc}"
     return outcome
+
+
+@shared_task(
+    name="uprcities.send_email",
+    acks_late=True,
+    autoretry_for=(OSError,),  # SMTP connection problems are transient; a bad address is not retried
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    max_retries=8,
+)
+def send_email(*, subject: str, body: str, html: str, to: list[str], reply_to: str | None = None) -> int:
+    message = EmailMultiAlternatives(subject=subject, body=body, to=to, reply_to=[reply_to] if reply_to else None)
+    message.attach_alternative(html, "text/html")
+    return message.send()

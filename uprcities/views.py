@@ -14,9 +14,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from cities.models import City
+from cities.usmap import render_map
 from upr.models import Milestone, ReviewCycle
 from uprcities.celery import app as celery_app
 from uprcities.registry import home_stats
@@ -29,7 +32,9 @@ HOME_CACHE_SECONDS = 60
 
 def _home_data(today) -> dict:
     next_milestone = Milestone.objects.public().upcoming(today).select_related("cycle").first()
+    cities = City.objects.active().only("name", "state", "slug", "latitude", "longitude")
     return {
+        "map": render_map(cities, title=gettext("Map of the human rights cities taking part")),
         "cycle": ReviewCycle.objects.current(),
         "next_milestone": next_milestone,
         "days_left": next_milestone.days_left(today) if next_milestone else None,
@@ -40,7 +45,8 @@ def _home_data(today) -> dict:
 def home(request: HttpRequest) -> HttpResponse:
     # The counts and the next milestone are the same for everyone: every visitor need not count every table.
     today = timezone.localdate()
-    data = cache.get_or_set(f"home:{today.isoformat()}", lambda: _home_data(today), HOME_CACHE_SECONDS)
+    key = f"home:{get_language()}:{today.isoformat()}"
+    data = cache.get_or_set(key, lambda: _home_data(today), HOME_CACHE_SECONDS)
     labels = {stat.key: stat.label for stat in home_stats}
     stats = [(labels[key], count) for key, count in data["stats"] if key in labels]
     return render(request, "home.html", {**data, "stats": stats, "is_home": True})

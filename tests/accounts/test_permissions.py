@@ -97,7 +97,7 @@ def test_admin_login_does_not_redirect_staff_off_site(client, personas):
 def test_organizer_home_lists_only_own_cities(client, personas):
     client.force_login(personas["organizer_a"])
     response = client.get("/organize/")
-    assert [m.city.name for m in response.context["memberships"]] == ["Pittsburgh"]
+    assert [m.city.name for m, _todo in response.context["rows"]] == ["Pittsburgh"]
     assert "Boston" not in response.text
 
 

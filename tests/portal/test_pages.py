@@ -198,17 +198,3 @@ def test_recommendation_bad_filter_is_explained_not_an_error(client, demo):
     response = client.get("/recommendations/?theme=nope")
     assert response.status_code == 200
     assert "Select a valid choice" in response.text
-
-
-def test_city_directory_queries_do_not_grow_with_items(client, city_factory):
-    theme = Theme.objects.create(slug="housing", name="Housing", name_es="Vivienda")
-    for i in range(3):
-        city_factory(f"Town {i}", "PA").priorities.add(theme)
-    with CaptureQueriesContext(connection) as few:
-        client.get("/cities/")
-    for i in range(3, 60):
-        city_factory(f"Town {i}", "OH").priorities.add(theme)
-    with CaptureQueriesContext(connection) as many:
-        response = client.get("/cities/")
-    assert len(many) == len(few) == 2
-    assert len(response.context["cities"]) == 60

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.roles import NATIONAL_TEAM
 from cities.enums import Role
-from cities.loaders import load_cities
+from cities.loaders import load_cities, load_seed_page_details
 from cities.models import City, Membership
 from events.demo import load_webinars
 from upr.enums import DEFAULT_REMINDER_OFFSETS, Audience, MilestoneKind
@@ -36,6 +36,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         counts = load_review_data()
         counts["cities"] = load_cities()
+        load_seed_page_details()
         counts["webinars"] = load_webinars()
         counts["planning milestones"] = self._planning_milestones()
         self.stdout.write("Loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items()))

@@ -1,0 +1,229 @@
+"""Changes to cities, their teams and the requests around them. Each function says every step it owns."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from cities import geo
+from cities.enums import CityStatus, RequestStatus, Role
+from cities.models import City, CityRequest, GetInvolvedRequest, Invitation, Membership
+from uprcities.mail import send_templated_email
+
+INVITATION_SALT = "cities.invitation"
+
+
+class TeamError(Exception):
+    """A team change that is not allowed; the message is for the person who tried."""
+
+
+# --- Joining the project -------------------------------------------------------------------------------
+
+
+def submit_city_request(*, language: str, **fields) -> CityRequest:
+    """Store the request; email the national team and a receipt to the requester (after commit)."""
+    request = CityRequest.objects.create(language=language, **fields)
+    send_templated_email("city_request_received", [settings.NATIONAL_TEAM_EMAIL], {"req": request})
+    send_templated_email("city_request_receipt", [request.contact_email], {"req": request}, language=language)
+    return request
+
+
+def _unique_slug(name: str, state: str) -> str:
+    base = slugify(f"{name}-{state}")[:45] or "city"
+    slug, n = base, 2
+    while City.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def approve_city_request(city_request: CityRequest, *, by) -> City:
+    """Approve: create the city (or take the existing one of that name and state), with coordinates from
+    GeoNames; mark the request approved; invite the requester as the city's coordinator (email after commit).
+    """
+    city_request = CityRequest.objects.select_for_update().get(pk=city_request.pk)
+    if city_request.status != RequestStatus.PENDING:
+        raise TeamError(f"This request was already {city_request.get_status_display().lower()}.")
+    place = None
+    if city_request.geonameid:
+        place = geo.place_by_id(city_request.geonameid, city_request.state)
+    place = place or geo.locate(city_request.city_name, city_request.state)
+    city = City.objects.filter(name__iexact=city_request.city_name, state=city_request.state).first()
+    if city is None:
+        city = City.objects.create(
+            name=place.name if place else city_request.city_name,
+            state=city_request.state,
+            slug=_unique_slug(city_request.city_name, city_request.state),
+            latitude=place.latitude if place else None,
+            longitude=place.longitude if place else None,
+            population=place.population if place else None,
+            status=CityStatus.PARTICIPATING,
+            coalition_name=city_request.coalition_name,
+            source=f"Request to join of {city_request.created_at:%Y-%m-%d}",
+        )
+    else:
+        if city.status == CityStatus.EXPLORING:
+            city.status = CityStatus.PARTICIPATING
+        city.coalition_name = city.coalition_name or city_request.coalition_name
+        city.save(update_fields=["status", "coalition_name"])
+    city_request.status = RequestStatus.APPROVED
+    city_request.decided_by = by
+    city_request.decided_at = timezone.now()
+    city_request.city = city
+    city_request.save(update_fields=["status", "decided_by", "decided_at", "city"])
+    invite(
+        city,
+        city_request.contact_email,
+        Role.COORDINATOR,
+        by=by,
+        language=city_request.language,
+        template="city_request_approved",
+        extra={"req": city_request},
+    )
+    return city
+
+
+@transaction.atomic
+def decline_city_request(city_request: CityRequest, *, by, note: str = "") -> None:
+    """Decline: mark the request declined with the note; tell the requester (after commit)."""
+    city_request = CityRequest.objects.select_for_update().get(pk=city_request.pk)
+    if city_request.status != RequestStatus.PENDING:
+        raise TeamError(f"This request was already {city_request.get_status_display().lower()}.")
+    city_request.status = RequestStatus.DECLINED
+    city_request.decided_by = by
+    city_request.decided_at = timezone.now()
+    city_request.decision_note = note or city_request.decision_note
+    city_request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    send_templated_email(
+        "city_request_declined", [city_request.contact_email], {"req": city_request}, language=city_request.language
+    )
+
+
+# --- Teams ----------------------------------------------------------------------------------------------
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps(invitation.pk, salt=INVITATION_SALT, compress=True)
+
+
+def invitation_url(invitation: Invitation) -> str:
+    return settings.SITE_URL + reverse("cities:invitation", kwargs={"token": invitation_token(invitation)})
+
+
+def invitation_from_token(token: str) -> Invitation | None:
+    """The invitation a link names, or None when the link is forged, expired, used or revoked."""
+    try:
+        pk = signing.loads(token, salt=INVITATION_SALT, max_age=dt.timedelta(days=settings.INVITATION_DAYS))
+    except signing.BadSignature:
+        return None
+    invitation = Invitation.objects.select_related("city", "invited_by").filter(pk=pk).first()
+    return invitation if invitation and invitation.is_open else None
+
+
+def invite(
+    city: City,
+    email: str,
+    role: str,
+    *,
+    by,
+    language: str | None = None,
+    template: str = "team_invitation",
+    extra: dict | None = None,
+) -> Invitation:
+    """Invite `email` to the city's team: retire any earlier open invitation for that address, create a new one
+    valid INVITATION_DAYS, and email the link (after commit)."""
+    if Membership.objects.filter(city=city, user__email__iexact=email).exists():
+        raise TeamError(f"{email} is already on the {city.name} team.")
+    with transaction.atomic():
+        Invitation.objects.filter(
+            city=city, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=timezone.now())
+        try:
+            invitation = Invitation.objects.create(
+                city=city,
+                email=email,
+                role=role,
+                invited_by=by,
+                expires_at=timezone.now() + dt.timedelta(days=settings.INVITATION_DAYS),
+            )
+        except IntegrityError as exc:  # a concurrent invitation to the same address won
+            raise TeamError(f"{email} already has an open invitation to the {city.name} team.") from exc
+    send_templated_email(
+        template,
+        [email],
+        {
+            "invitation": invitation,
+            "city": city,
+            "url": invitation_url(invitation),
+            "by": by,
+            "days": settings.INVITATION_DAYS,
+            **(extra or {}),
+        },
+        language=language,
+    )
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(invitation: Invitation, user) -> Membership:
+    """Accept: create the membership (or raise an organizer to coordinator), mark the invitation used."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open:
+        raise TeamError("This invitation has expired or was already used.")
+    membership, created = Membership.objects.get_or_create(
+        user=user,
+        city=invitation.city,
+        defaults={"role": invitation.role, "approved_by": invitation.invited_by, "approved_at": timezone.now()},
+    )
+    if not created and invitation.role == Role.COORDINATOR and membership.role != Role.COORDINATOR:
+        membership.role = Role.COORDINATOR
+        membership.save(update_fields=["role"])
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+@transaction.atomic
+def remove_member(membership: Membership, *, by) -> None:
+    """Remove someone from a team; a team never loses its last coordinator."""
+    membership = Membership.objects.select_for_update().select_related("city").get(pk=membership.pk)
+    if membership.role == Role.COORDINATOR:
+        coordinators = Membership.objects.select_for_update().filter(city=membership.city, role=Role.COORDINATOR)
+        if coordinators.count() <= 1:
+            raise TeamError("A team needs at least one coordinator: make someone else coordinator first.")
+    membership.delete()
+
+
+def revoke_invitation(invitation: Invitation) -> None:
+    Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(revoked_at=timezone.now())
+
+
+# --- Residents getting involved ---------------------------------------------------------------------------
+
+
+def record_get_involved(city: City, *, language: str, **fields) -> GetInvolvedRequest:
+    """Store the offer; email the city's organizers (or the national team if the city has none yet), with the
+    resident's address as Reply-To; send the resident a receipt (after commit)."""
+    offer = GetInvolvedRequest.objects.create(city=city, language=language, **fields)
+    organizers = list(Membership.objects.filter(city=city).values_list("user__email", flat=True))
+    send_templated_email(
+        "get_involved_organizers",
+        organizers or [settings.NATIONAL_TEAM_EMAIL],
+        {"offer": offer, "city": city},
+        reply_to=offer.email,
+    )
+    send_templated_email("get_involved_receipt", [offer.email], {"offer": offer, "city": city}, language=language)
+    return offer
+
+
+def mark_handled(offer: GetInvolvedRequest, *, by) -> None:
+    GetInvolvedRequest.objects.filter(pk=offer.pk, handled_at__isnull=True).update(
+        handled_at=timezone.now(), handled_by=by
+    )

@@ -1,0 +1,178 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from cities.enums import CityStatus, RequestStatus, Role
+from cities.models import City, CityRequest, Invitation, Membership
+
+PITTSBURGH_ID = "5206379"
+ERIE_ID = "5188843"
+GOOD = {
+    "state": "PA",
+    "place": ERIE_ID,
+    "city_name_other": "",
+    "coalition_name": "Erie Human Rights Coalition",
+    "contact_name": "Dana Lee",
+    "contact_email": "dana@example.org",
+    "why": "We run a housing rights clinic.",
+}
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def test_join_places_lists_the_states_geonames_places(client, db):
+    response = client.get("/cities/join/places/?state=PA")
+    assert f'<option value="{ERIE_ID}">Erie</option>' in response.text
+    assert f'<option value="{PITTSBURGH_ID}">Pittsburgh</option>' in response.text
+    assert client.get("/cities/join/places/?state=ZZ").text.strip() == '<option value="">Choose a state first</option>'
+
+
+def test_join_request_is_stored_and_both_sides_are_told(client, db, mailoutbox, on_commit, settings):
+    with on_commit():
+        response = client.post("/cities/join/", GOOD)
+    assert response["Location"] == "/cities/join/thanks/"
+    req = CityRequest.objects.get()
+    assert (req.city_name, req.state, req.geonameid, req.status) == ("Erie", "PA", 5188843, RequestStatus.PENDING)
+    assert [(m.subject, m.to) for m in mailoutbox] == [
+        ("[UPR Cities] New request to join: Erie, PA", [settings.NATIONAL_TEAM_EMAIL]),
+        ("[UPR Cities] We received your request for Erie", ["dana@example.org"]),
+    ]
+
+
+def test_join_with_a_place_not_in_geonames(client, db):
+    response = client.post("/cities/join/", {**GOOD, "place": "", "city_name_other": "Tinytown"})
+    assert response.status_code == 302
+    assert CityRequest.objects.get().city_name == "Tinytown"
+    assert CityRequest.objects.get().geonameid is None
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        (
+            {"place": "", "city_name_other": ""},
+            "place",
+            "Pick your city from the list, or type its name in “City not in the list”.",
+        ),
+        ({"state": "ZZ"}, "state", "Select a valid choice. ZZ is not one of the available choices."),
+        ({"place": "999"}, "place", "Select a valid choice. 999 is not one of the available choices."),
+        (
+            {"coalition_name": "x" * 10_000},
+            "coalition_name",
+            "Ensure this value has at most 200 characters (it has 10000).",
+        ),
+        ({"contact_name": "<b>Dana</b>"}, "contact_name", "Please use plain text here, without HTML tags."),
+        ({"contact_email": ""}, "contact_email", "This field is required."),
+        ({"why": ""}, "why", "This field is required."),
+    ],
+)
+def test_join_bad_input_explains_and_keeps_what_was_valid(client, db, mailoutbox, change, field, message):
+    response = client.post("/cities/join/", {**GOOD, **change})
+    assert response.status_code == 400
+    assert response.context["form"].errors[field] == [message]
+    if field != "coalition_name":
+        assert 'value="Erie Human Rights Coalition"' in response.text
+    if field not in {"state"}:
+        # The city list for the chosen state comes back with the errors (no JavaScript needed).
+        assert f'<option value="{ERIE_ID}"' in response.text
+    assert CityRequest.objects.count() == 0
+    assert mailoutbox == []
+
+
+def test_join_refuses_a_city_already_taking_part(client, city_factory):
+    city_factory("Pittsburgh", "PA")
+    response = client.post("/cities/join/", {**GOOD, "place": PITTSBURGH_ID})
+    assert response.status_code == 400
+    assert "Pittsburgh, PA is already taking part" in response.text
+
+
+def test_join_honeypot_and_rate_limit(client, db, settings, mailoutbox):
+    assert client.post("/cities/join/", {**GOOD, "website": "x"}).status_code == 302
+    assert CityRequest.objects.count() == 0
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "city_request": (1, 3600)}
+    assert client.post("/cities/join/", GOOD).status_code == 302
+    response = client.post("/cities/join/", GOOD)
+    assert response.status_code == 429
+    assert "Too many requests from your connection" in response.text
+    assert CityRequest.objects.count() == 1
+
+
+def _admin(client, personas):
+    staff = personas["staff_mfa"]
+    staff.is_superuser = True
+    staff.save()
+    client.force_login(staff)
+    return staff
+
+
+def test_admin_approval_creates_city_and_invites_the_requester_as_coordinator(
+    client, personas, mailoutbox, on_commit, user_factory
+):
+    staff = _admin(client, personas)
+    req = CityRequest.objects.create(
+        **{k: v for k, v in GOOD.items() if k not in {"place", "city_name_other"}},
+        city_name="Erie",
+        geonameid=int(ERIE_ID),
+    )
+    with on_commit():
+        response = client.post(
+            reverse("admin:cities_cityrequest_changelist"),
+            {"action": "approve", "_selected_action": [req.pk]},
+            follow=True,
+        )
+    assert "1 approved; each requester was emailed an invitation." in response.text
+    city = City.objects.get(name="Erie")
+    assert (city.state, city.status, str(city.latitude), str(city.longitude)) == (
+        "PA",
+        CityStatus.PARTICIPATING,
+        "42.12922",
+        "-80.08506",
+    )
+    req.refresh_from_db()
+    assert (req.status, req.decided_by, req.city) == (RequestStatus.APPROVED, staff, city)
+    [mail] = mailoutbox
+    assert mail.subject == "[UPR Cities] Welcome: Erie is taking part in the review"
+    assert mail.to == ["dana@example.org"]
+    path = re.search(r"http://\S+?(/invitations/\S+/)", mail.body).group(1)
+
+    dana = user_factory("dana@example.org")
+    client.force_login(dana)
+    client.post(path)
+    assert Membership.objects.get(user=dana).role == Role.COORDINATOR
+    assert Invitation.objects.get().accepted_by == dana
+
+
+def test_admin_decline_tells_the_requester_and_approving_twice_does_nothing(client, personas, mailoutbox, on_commit):
+    _admin(client, personas)
+    req = CityRequest.objects.create(
+        **{k: v for k, v in GOOD.items() if k not in {"place", "city_name_other"}},
+        city_name="Erie",
+        decision_note="We need two organisations first.",
+    )
+    with on_commit():
+        client.post(reverse("admin:cities_cityrequest_changelist"), {"action": "decline", "_selected_action": [req.pk]})
+    assert [m.subject for m in mailoutbox] == ["[UPR Cities] Your request for Erie"]
+    assert "We need two organisations first." in mailoutbox[0].body
+    response = client.post(
+        reverse("admin:cities_cityrequest_changelist"), {"action": "approve", "_selected_action": [req.pk]}, follow=True
+    )
+    assert "1 already decided, left as they were." in response.text
+    assert not City.objects.filter(name="Erie").exists()
+
+
+def test_admin_fill_coordinates_from_geonames(client, personas, city_factory):
+    _admin(client, personas)
+    city = city_factory("Erie", "PA")
+    missing = city_factory("Nowhere Special", "PA")
+    response = client.post(
+        reverse("admin:cities_city_changelist"),
+        {"action": "fill_coordinates", "_selected_action": [city.pk, missing.pk]},
+        follow=True,
+    )
+    city.refresh_from_db()
+    assert (str(city.latitude), city.population) == ("42.12922", 99475)
+    assert "Not in GeoNames, type their coordinates: Nowhere Special, PA" in response.text
