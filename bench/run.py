@@ -52,7 +52,9 @@ PAGES = [
     "/recommendations/",
     "/recommendations/?theme=housing&response=supported",
     "/cities/",
+    "/cities/?state=PA&theme=housing",
     "/cities/pittsburgh-pa/",
+    "/cities/join/",
 ]
 
 
@@ -72,10 +74,13 @@ def throughput(client: Client, url: str, seconds: float = 1.5) -> float:
 def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
-    with override_settings(ROOT_URLCONF=__name__, STORAGES={
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }):
+    with override_settings(
+        ROOT_URLCONF=__name__,
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    ):
         client = Client()
         base = throughput(client, "/bench-baseline/")
         engine = django.conf.settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
