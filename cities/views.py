@@ -25,11 +25,13 @@ from cities.selectors import (
 from cities.usmap import render_map
 from upr.enums import Audience
 from upr.models import Milestone
+from uprcities.cache import public_page
 from uprcities.ratelimit import over_limit
 
 # --- Public pages -----------------------------------------------------------------------------------------
 
 
+@public_page
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None)
     filters = {k: v for k, v in form.cleaned_data.items() if v} if form.is_valid() else {}

@@ -3,9 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from upr.enums import Response
 from upr.models import ReviewCycle, Theme
+from uprcities.forms import BootstrapMixin
 
 
-class RecommendationFilterForm(forms.Form):
+class RecommendationFilterForm(BootstrapMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     cycle = forms.ModelChoiceField(
         label=_("Review"),
@@ -23,9 +24,3 @@ class RecommendationFilterForm(forms.Form):
     response = forms.ChoiceField(
         label=_("US response"), choices=[("", _("Any response")), *Response.choices], required=False
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs["class"] = css

@@ -4,10 +4,12 @@ from django.shortcuts import render
 
 from upr.forms import RecommendationFilterForm
 from upr.selectors import filter_recommendations
+from uprcities.cache import public_page
 
 PAGE_SIZE = 25
 
 
+@public_page
 def recommendation_list(request: HttpRequest) -> HttpResponse:
     form = RecommendationFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}

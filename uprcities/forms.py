@@ -30,8 +30,13 @@ class HoneypotMixin(forms.Form):
         return bool(self.data.get(self.add_prefix("website")))
 
 
+# Django renders each <option> through its own template include; a select of 50 states then costs more than the
+# rest of the page. This template writes the options in one loop (same markup, no optgroups needed here).
+FAST_SELECT_TEMPLATE = "uprcities/widgets/fast_select.html"
+
+
 class BootstrapMixin:
-    """Give every widget Bootstrap's classes (crispy renders labels and errors)."""
+    """Give every widget Bootstrap's classes (crispy renders labels and errors); render selects quickly."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,5 +44,9 @@ class BootstrapMixin:
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.CheckboxInput):
                 continue
+            if field.required:
+                widget.attrs.setdefault("required", True)
+            if type(widget) is forms.Select:
+                widget.template_name = FAST_SELECT_TEMPLATE
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             widget.attrs.setdefault("class", css)

@@ -180,6 +180,9 @@ RATE_LIMITS = {
     "city_request": (5, 3600),
     "get_involved": (10, 3600),
 }
+# Public pages are rendered at most once per this many seconds for anonymous visitors (uprcities/cache.py).
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 60)
+
 # Invitations to a city's team are valid this long.
 INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
 

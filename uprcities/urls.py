@@ -3,6 +3,8 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from uprcities import views
 
@@ -16,7 +18,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", views.favicon),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Choosing a language is not a privileged action, and a CSRF token in every page's language form would make
+    # public pages uncacheable (uprcities/cache.py): the language switch is exempt.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("accounts/", include("allauth.urls")),
     # Before admin.site.urls: the admin's own password-only login would skip two-factor authentication.
     path("admin/login/", views.admin_login, name="admin_login"),

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from cities.models import City
 from cities.usmap import render_map
 from upr.models import Milestone, ReviewCycle
+from uprcities.cache import public_page
 from uprcities.celery import app as celery_app
 from uprcities.registry import home_stats
 
@@ -42,6 +43,7 @@ def _home_data(today) -> dict:
     }
 
 
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     # The counts and the next milestone are the same for everyone: every visitor need not count every table.
     today = timezone.localdate()
@@ -52,6 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", {**data, "stats": stats, "is_home": True})
 
 
+@public_page
 def about_upr(request: HttpRequest) -> HttpResponse:
     cycles = ReviewCycle.objects.prefetch_related(
         Prefetch("milestones", queryset=Milestone.objects.public().order_by("date"))
