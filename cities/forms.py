@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from cities import geo
 from cities.enums import ACTIVE_STATUSES, CityStatus, HelpOption, Role
 from cities.models import City
-from upr.models import Theme
+from upr.forms import theme_filter_field
 from uprcities.forms import BootstrapMixin, HoneypotMixin, no_markup
 
 
@@ -23,13 +23,7 @@ class DirectoryFilterForm(BootstrapMixin, forms.Form):
         required=False,
         choices=[("", _("Any status")), *[(s.value, s.label) for s in CityStatus if s in ACTIVE_STATUSES]],
     )
-    theme = forms.ModelChoiceField(
-        label=_("Theme"),
-        queryset=Theme.objects.all(),
-        required=False,
-        empty_label=_("All themes"),
-        to_field_name="slug",
-    )
+    theme = theme_filter_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

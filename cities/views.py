@@ -48,7 +48,6 @@ def directory(request: HttpRequest) -> HttpResponse:
             "form": form,
             "rows": rows,
             "columns": city_facts.for_place(DIRECTORY),
-            "filtered": bool(filters),
             "map": render_map(all_active, title=_("Map of the human rights cities taking part")),
         },
     )
@@ -175,12 +174,18 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _city_for_coordinator(request: HttpRequest, slug: str) -> City:
+    """404 for anyone outside the team (get_city_for_organizer), 403 for team members who are not coordinators."""
+    city, membership = get_city_for_organizer(request.user, slug)
+    if membership.role != Role.COORDINATOR:
+        raise PermissionDenied(_("Only the city's coordinators can change the team."))
+    return city
+
+
 @login_required
 @require_POST
 def remove_member(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
-    city, membership = get_city_for_organizer(request.user, slug)
-    if membership.role != Role.COORDINATOR:
-        raise PermissionDenied(_("Only the city's coordinators can remove people."))
+    city = _city_for_coordinator(request, slug)
     target = get_object_or_404(Membership, pk=membership_id, city=city)
     try:
         services.remove_member(target, by=request.user)
@@ -196,9 +201,7 @@ def remove_member(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
 @login_required
 @require_POST
 def revoke_invitation(request: HttpRequest, slug: str, invitation_id: int) -> HttpResponse:
-    city, membership = get_city_for_organizer(request.user, slug)
-    if membership.role != Role.COORDINATOR:
-        raise PermissionDenied(_("Only the city's coordinators can cancel invitations."))
+    city = _city_for_coordinator(request, slug)
     invitation = get_object_or_404(Invitation, pk=invitation_id, city=city)
     services.revoke_invitation(invitation)
     messages.success(request, _("The invitation to %(email)s was cancelled.") % {"email": invitation.email})

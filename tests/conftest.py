@@ -144,3 +144,14 @@ def celery_worker_on_redis(transactional_db):
             yield worker
     finally:
         task_postrun.disconnect(close_worker_connections)
+
+
+@pytest.fixture
+def superuser_client(client, personas):
+    """A client signed in as a national-team superuser with two-factor authentication on."""
+    staff = personas["staff_mfa"]
+    staff.is_superuser = True
+    staff.save()
+    client.force_login(staff)
+    client.user = staff
+    return client

@@ -6,6 +6,17 @@ from upr.models import ReviewCycle, Theme
 from uprcities.forms import BootstrapMixin
 
 
+def theme_filter_field() -> forms.ModelChoiceField:
+    """The "filter by theme" field of every public list (themes by slug, so URLs stay readable)."""
+    return forms.ModelChoiceField(
+        label=_("Theme"),
+        queryset=Theme.objects.all(),
+        required=False,
+        empty_label=_("All themes"),
+        to_field_name="slug",
+    )
+
+
 class RecommendationFilterForm(BootstrapMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     cycle = forms.ModelChoiceField(
@@ -14,13 +25,7 @@ class RecommendationFilterForm(BootstrapMixin, forms.Form):
         required=False,
         empty_label=_("All reviews"),
     )
-    theme = forms.ModelChoiceField(
-        label=_("Theme"),
-        queryset=Theme.objects.all(),
-        required=False,
-        empty_label=_("All themes"),
-        to_field_name="slug",
-    )
+    theme = theme_filter_field()
     response = forms.ChoiceField(
         label=_("US response"), choices=[("", _("Any response")), *Response.choices], required=False
     )

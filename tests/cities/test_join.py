@@ -101,18 +101,10 @@ def test_join_honeypot_and_rate_limit(client, db, settings, mailoutbox):
     assert CityRequest.objects.count() == 1
 
 
-def _admin(client, personas):
-    staff = personas["staff_mfa"]
-    staff.is_superuser = True
-    staff.save()
-    client.force_login(staff)
-    return staff
-
-
 def test_admin_approval_creates_city_and_invites_the_requester_as_coordinator(
-    client, personas, mailoutbox, on_commit, user_factory
+    superuser_client, mailoutbox, on_commit, user_factory
 ):
-    staff = _admin(client, personas)
+    client, staff = superuser_client, superuser_client.user
     req = CityRequest.objects.create(
         **{k: v for k, v in GOOD.items() if k not in {"place", "city_name_other"}},
         city_name="Erie",
@@ -146,8 +138,8 @@ def test_admin_approval_creates_city_and_invites_the_requester_as_coordinator(
     assert Invitation.objects.get().accepted_by == dana
 
 
-def test_admin_decline_tells_the_requester_and_approving_twice_does_nothing(client, personas, mailoutbox, on_commit):
-    _admin(client, personas)
+def test_admin_decline_tells_the_requester_and_approving_twice_does_nothing(superuser_client, mailoutbox, on_commit):
+    client = superuser_client
     req = CityRequest.objects.create(
         **{k: v for k, v in GOOD.items() if k not in {"place", "city_name_other"}},
         city_name="Erie",
@@ -164,8 +156,8 @@ def test_admin_decline_tells_the_requester_and_approving_twice_does_nothing(clie
     assert not City.objects.filter(name="Erie").exists()
 
 
-def test_admin_fill_coordinates_from_geonames(client, personas, city_factory):
-    _admin(client, personas)
+def test_admin_fill_coordinates_from_geonames(superuser_client, city_factory):
+    client = superuser_client
     city = city_factory("Erie", "PA")
     missing = city_factory("Nowhere Special", "PA")
     response = client.post(

@@ -147,16 +147,8 @@ def test_cycles_load_with_status_and_counts(cycles):
     ]
 
 
-def _admin_client(client, personas):
-    staff = personas["staff_mfa"]
-    staff.is_superuser = True
-    staff.save()
-    client.force_login(staff)
-    return client
-
-
-def test_admin_upload_imports(client, personas, cycles):
-    client = _admin_client(client, personas)
+def test_admin_upload_imports(superuser_client, cycles):
+    client = superuser_client
     with (DATA / "us_recommendations_cycle3.csv").open("rb") as handle:
         response = client.post(reverse("admin:upr_recommendation_import"), {"file": handle}, follow=True)
     assert response.status_code == 200
@@ -164,8 +156,8 @@ def test_admin_upload_imports(client, personas, cycles):
     assert Recommendation.objects.count() == 347
 
 
-def test_admin_upload_refused_lists_lines_and_imports_nothing(client, personas, cycles):
-    client = _admin_client(client, personas)
+def test_admin_upload_refused_lists_lines_and_imports_nothing(superuser_client, cycles):
+    client = superuser_client
     bad = io.BytesIO((HEADER + "3,A/HRC/46/15,26.1,Ok,Chile,noted,\n3,A/HRC/46/15,26.1,Dup,Peru,noted,\n").encode())
     bad.name = "bad.csv"
     response = client.post(reverse("admin:upr_recommendation_import"), {"file": bad})
