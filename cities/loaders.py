@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
+from cities import geo
 from cities.enums import CityStatus
 from cities.models import City
 from upr.models import Theme
@@ -23,19 +24,23 @@ def load_cities(path: Path = DATA_FILE) -> int:
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     for row in rows:
+        # Coordinates come from GeoNames (cities/geo.py), the same source the file's columns were taken from;
+        # the file's own figures only serve a place GeoNames does not list.
+        place = geo.locate(row["name"], row["state"])
+        latitude = place.latitude if place else Decimal(row["latitude"])
+        longitude = place.longitude if place else Decimal(row["longitude"])
         # Cities whose organizers the project page names took part in the 2019-2020 review.
         status = CityStatus.PARTICIPATING if row["named_on_upr_cities_page"] == "yes" else CityStatus.EXPLORING
+        since = row["human_rights_city_since"]
         City.objects.update_or_create(
             name=row["name"],
             state=row["state"],
             defaults={
                 "slug": city_slug(row["name"], row["state"]),
-                "latitude": Decimal(row["latitude"]),
-                "longitude": Decimal(row["longitude"]),
-                "population": int(row["population"]) if row["population"] else None,
-                "human_rights_city_since": int(row["human_rights_city_since"])
-                if row["human_rights_city_since"]
-                else None,
+                "latitude": latitude,
+                "longitude": longitude,
+                "population": place.population if place else (int(row["population"]) if row["population"] else None),
+                "human_rights_city_since": int(since) if since else None,
                 "status": status,
                 "source": row["source"],
             },

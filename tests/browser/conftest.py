@@ -87,3 +87,15 @@ def save_screenshot(page, request, name: str) -> Path:
     path = folder / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def log_in(context, live_server, user) -> None:
+    """Log `user` in to a browser context without the login form: Django's test client makes the session (as
+    force_login does, no password or two-factor step) and its cookie is copied into the context."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    session_cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session_cookie.value, "url": live_server.url}])
