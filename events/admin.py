@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from events.models import Event, EventSpeaker, Speaker
+from events.models import Delegate, Event, EventSpeaker, Registration, Speaker
 
 
 class EventSpeakerInline(admin.TabularInline):
@@ -25,3 +25,22 @@ class EventAdmin(admin.ModelAdmin):
 class SpeakerAdmin(admin.ModelAdmin):
     list_display = ["name", "title", "organisation"]
     search_fields = ["name", "organisation"]
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "event", "status", "created_at", "confirmed_at"]
+    list_filter = ["status", "event"]
+    search_fields = ["name", "email", "organisation", "event__title"]
+    readonly_fields = ["token", "created_at", "confirmed_at", "cancelled_at"]
+    list_select_related = ["event"]
+
+
+@admin.register(Delegate)
+class DelegateAdmin(admin.ModelAdmin):
+    """The national team's view of each lobby day's delegation."""
+
+    list_display = ["name", "city", "event", "needs_travel_support", "travel_note", "email"]
+    list_filter = ["event", "needs_travel_support", "city"]
+    search_fields = ["name", "email", "city__name"]
+    list_select_related = ["city", "event"]

@@ -24,3 +24,26 @@ class SpeakerRole(models.TextChoices):
     SPEAKER = "speaker", _("Speaker")
     FACILITATOR = "facilitator", _("Facilitator")
     CITY_REPRESENTATIVE = "city_representative", _("City representative")
+
+
+class RegistrationStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for email confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# Registrations that hold (or wait for) a seat.
+ACTIVE_REGISTRATION_STATUSES = [RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED]
+
+
+class AccessNeed(models.TextChoices):
+    CAPTIONS = "captions", _("Live captions")
+    ASL = "asl", _("ASL interpretation")
+    INTERPRETATION = "interpretation", _("Interpretation into another language")
+    STEP_FREE = "step_free", _("Step-free access")
+    OTHER = "other", _("Something else (tell us below)")
+
+
+# Reminders before an event, in hours, each sent once to every confirmed registrant.
+EVENT_REMINDER_HOURS = [24, 1]

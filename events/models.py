@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+import secrets
 import zoneinfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City
-from events.enums import EventKind, EventStatus, SpeakerRole
+from events.enums import EventKind, EventStatus, RegistrationStatus, SpeakerRole
 from upr.models import Theme
 
 
@@ -65,6 +68,8 @@ class Event(models.Model):
     recording_url = models.URLField(_("recording link"), blank=True)
     slides = models.FileField(_("slides"), upload_to="events/slides/", blank=True)
     transcript = models.TextField(_("transcript"), blank=True)
+    # RFC 5545: the UID never changes; SEQUENCE goes up each time the schedule, place or status changes.
+    sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -74,6 +79,11 @@ class Event(models.Model):
         ordering = ["-starts_at"]
         verbose_name = _("event")
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(capacity__isnull=True) | models.Q(capacity__gte=1),
+                name="event_capacity_positive",
+                violation_error_message=_("Capacity must be at least 1, or empty for no limit."),
+            ),
             models.CheckConstraint(
                 condition=models.Q(ends_at__gte=models.F("starts_at")),
                 name="event_ends_after_start",
@@ -113,3 +123,79 @@ class EventSpeaker(models.Model):
 
     def __str__(self) -> str:
         return f"{self.speaker} ({self.get_role_display()})"
+
+
+class Registration(models.Model):
+    """A person's place at an event, without an account: confirmed by email (double opt-in)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("email"))
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    city_name = models.CharField(_("city"), max_length=120, blank=True)
+    access_needs = models.JSONField(_("access needs"), default=list, blank=True)
+    access_note = models.CharField(_("access needs, in your words"), max_length=500, blank=True)
+    language = models.CharField(max_length=8, default="en")
+    status = models.CharField(
+        _("status"), max_length=16, choices=RegistrationStatus, default=RegistrationStatus.PENDING
+    )
+    # The secret in every link we email (confirm, cancel); unguessable, never shown to anyone else.
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("registration")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "event",
+                condition=~models.Q(status="cancelled"),
+                name="registration_one_active_per_email",
+                violation_error_message=_("This address is already registered for this event."),
+            )
+        ]
+        indexes = [
+            # Seat counting and waitlist promotion scan an event's active registrations in arrival order.
+            models.Index(fields=["event", "status", "created_at"], name="registration_event_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.event})"
+
+    def save(self, *args, **kwargs):
+        if not self.token:
+            self.token = secrets.token_urlsafe(32)
+        super().save(*args, **kwargs)
+
+
+class Delegate(models.Model):
+    """A city's nominee for a lobby day, with what they need to travel."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="delegates")
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="delegates")
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("email"))
+    needs_travel_support = models.BooleanField(_("needs travel support"), default=False)
+    travel_note = models.CharField(_("travel and access needs"), max_length=500, blank=True)
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["event", "city__name", "name"]
+        verbose_name = _("lobby day delegate")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "event",
+                name="delegate_once_per_event",
+                violation_error_message=_("This person is already a delegate for this event."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.city})"

@@ -183,6 +183,14 @@ RATE_LIMITS = {
 # Public pages are rendered at most once per this many seconds for anonymous visitors (uprcities/cache.py).
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 60)
 
+# Lobby days: where supporters donate to send delegates, and what to write in the "funding designation" line.
+DONATION_URL = env_str("DONATION_URL", "https://www.ushrnetwork.org/donate")
+DONATION_DESIGNATION_NOTE = env_str(
+    "DONATION_DESIGNATION_NOTE",
+    "In the “Funding Designation” line, write “UPR Cities delegate” and the name of your city to support a "
+    "delegate from your community.",
+)
+
 # Invitations to a city's team are valid this long.
 INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
 
