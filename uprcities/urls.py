@@ -27,6 +27,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("upr.urls")),
     path("", include("cities.urls")),
+    path("", include("events.urls")),
+    path("", include("events.registration_urls")),
 ]
 
 if settings.DEBUG:
