@@ -97,6 +97,7 @@ class CityRequestAdmin(admin.ModelAdmin):
 
     def _decide(self, request, queryset, decide, done_message) -> None:
         done = 0
+        skipped = queryset.exclude(status=RequestStatus.PENDING).count()
         for city_request in queryset.filter(status=RequestStatus.PENDING):
             try:
                 decide(city_request)
@@ -104,7 +105,6 @@ class CityRequestAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{city_request}: {exc}", messages.ERROR)
             else:
                 done += 1
-        skipped = queryset.exclude(status=RequestStatus.PENDING).count()
         self.message_user(request, done_message % {"n": done}, messages.SUCCESS)
         if skipped:
             self.message_user(

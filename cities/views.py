@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.adapter import remember_return_path
 from cities import services
 from cities.enums import Role
 from cities.forms import CityRequestForm, DirectoryFilterForm, GetInvolvedForm, InviteForm, place_choices
@@ -237,4 +238,6 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("cities:organize")
         messages.success(request, _("Welcome to the %(city)s team!") % {"city": found.city.name})
         return redirect("cities:organize")
+    if not request.user.is_authenticated:
+        remember_return_path(request, request.path)
     return render(request, "cities/invitation.html", {"invitation": found, "now": timezone.now()})

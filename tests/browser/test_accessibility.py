@@ -69,6 +69,7 @@ def check_pages(page, live_server, paths: list[str], language: str) -> None:
     for path in paths:
         response = page.goto(live_server.url + path)
         assert response is not None and response.status == 200, f"{path}: HTTP {response and response.status}"
+        assert page.url == live_server.url + path, f"{path} redirected to {page.url}"
         failures += axe_failures(page, path, language)
     assert not failures, f"axe-core, language {language!r}:\n" + "\n".join(failures)
 
