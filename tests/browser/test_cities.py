@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import time
 
-import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
