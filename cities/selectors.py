@@ -51,7 +51,9 @@ def public_city(slug: str) -> City:
 
 
 def team_of(city: City) -> QuerySet[Membership]:
-    return Membership.objects.filter(city=city).select_related("user").order_by("role", "user__email")  # coordinators first
+    return (
+        Membership.objects.filter(city=city).select_related("user").order_by("role", "user__email")
+    )  # coordinators first
 
 
 def new_get_involved_counts(cities) -> dict[int, int]:

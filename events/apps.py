@@ -13,4 +13,15 @@ class EventsConfig(AppConfig):
 
         home_stats.register("events", _("events held"), events_held_count, order=30)
         city_facts.register("events_held", _("events held"), held_counts, places=[DIRECTORY, CITY_PAGE], order=30)
-        city_facts.register("events_upcoming", _("upcoming events"), upcoming_counts, places=[ORGANIZE], order=30)
+        city_facts.register(
+            "events_upcoming",
+            _("upcoming events"),
+            upcoming_counts,
+            places=[ORGANIZE],
+            order=30,
+            url_name="events:organize_list",
+        )
+        from events.services import send_due_event_reminders
+        from uprcities.registry import periodic_jobs
+
+        periodic_jobs.register("event_reminders", send_due_event_reminders)

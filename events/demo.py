@@ -90,6 +90,65 @@ WEBINARS = [
 ]
 
 
+# Upcoming events for the demo only (clearly marked): registration, reminders and calendars need a future event.
+DEMO_UPCOMING = [
+    {
+        "slug": "demo-preparing-local-reports-for-the-fourth-review",
+        "title": "Preparing local reports for the fourth review (demo event)",
+        "kind": EventKind.WEBINAR,
+        "starts": dt.datetime(2027, 1, 21, 19, 0, tzinfo=EASTERN),
+        "minutes": 90,
+        "online_url": "https://meet.example.org/upr-cities-demo",
+        "place": "",
+        "capacity": 100,
+        "host": None,
+        "themes": ["un-engagement"],
+        "description": (
+            "A demo event: how a city collects testimony, writes its short local report and sends it to the "
+            "national team before the deadline. Registration, reminders and calendar files work as for a real event."
+        ),
+    },
+    {
+        "slug": "demo-pittsburgh-community-conversation-on-housing",
+        "title": "Community conversation on housing in Pittsburgh (demo event)",
+        "kind": EventKind.COMMUNITY_CONVERSATION,
+        "starts": dt.datetime(2027, 1, 30, 14, 0, tzinfo=EASTERN),
+        "minutes": 120,
+        "online_url": "",
+        "place": "Carnegie Library of Pittsburgh, Main branch",
+        "capacity": 40,
+        "host": ("Pittsburgh", "PA"),
+        "themes": ["housing"],
+        "description": "A demo event: residents share what the right to housing means in their neighbourhood.",
+    },
+]
+
+
+def load_upcoming_demo_events() -> int:
+    from cities.models import City
+
+    for data in DEMO_UPCOMING:
+        host = City.objects.filter(name=data["host"][0], state=data["host"][1]).first() if data["host"] else None
+        event, _ = Event.objects.update_or_create(
+            slug=data["slug"],
+            defaults={
+                "kind": data["kind"],
+                "title": data["title"],
+                "description": data["description"],
+                "starts_at": data["starts"],
+                "ends_at": data["starts"] + dt.timedelta(minutes=data["minutes"]),
+                "time_zone": "America/New_York",
+                "online_url": data["online_url"],
+                "place": data["place"],
+                "capacity": data["capacity"],
+                "host_city": host,
+                "status": EventStatus.SCHEDULED,
+            },
+        )
+        event.themes.set(Theme.objects.filter(slug__in=data["themes"]))
+    return len(DEMO_UPCOMING)
+
+
 def load_webinars() -> int:
     for data in WEBINARS:
         # The project page gives the dates, not the hours: shown as a 90-minute afternoon slot, Eastern time.

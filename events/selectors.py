@@ -1,10 +1,15 @@
 from __future__ import annotations
 
-from django.db.models import Count, Q
+import datetime as dt
+import re
+from urllib.parse import parse_qs, urlsplit
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
-from events.enums import EventStatus
-from events.models import Event
+from events.enums import EventKind, EventStatus, RegistrationStatus
+from events.models import Delegate, Event, EventSpeaker, Registration
 
 
 def events_held_count() -> int:
@@ -40,3 +45,176 @@ def city_events(city) -> tuple[list[Event], list[Event]]:
     upcoming = [e for e in events if e.ends_at >= now]
     past = [e for e in reversed(events) if e.ends_at < now]
     return upcoming, past
+
+
+# --- Public pages -----------------------------------------------------------------------------------------
+
+ONLINE = "online"
+IN_PERSON = "in_person"
+
+
+def _with_listing_relations(events: QuerySet[Event]) -> QuerySet[Event]:
+    """Everything a list row shows, in a fixed number of queries whatever the number of events."""
+    return events.select_related("host_city").prefetch_related(
+        "themes",
+        Prefetch("eventspeaker_set", queryset=EventSpeaker.objects.select_related("speaker").order_by("position")),
+    )
+
+
+def upcoming_events(*, kind: str = "", theme=None, city=None, mode: str = "") -> QuerySet[Event]:
+    """Public upcoming events (not cancelled), soonest first, filtered."""
+    events = Event.objects.upcoming()
+    if kind:
+        events = events.filter(kind=kind)
+    if theme is not None:
+        events = events.filter(themes=theme)
+    if city is not None:
+        events = events.filter(host_city=city)
+    if mode == ONLINE:
+        events = events.exclude(online_url="")
+    elif mode == IN_PERSON:
+        events = events.exclude(place="")
+    return _with_listing_relations(events)
+
+
+def archived_webinars() -> QuerySet[Event]:
+    """Past webinars: ended and not cancelled (held, or scheduled ones nobody has marked held yet)."""
+    return (
+        Event.objects.filter(kind=EventKind.WEBINAR, ends_at__lt=timezone.now())
+        .exclude(status=EventStatus.CANCELLED)
+        .order_by("-starts_at")
+    )
+
+
+def webinar_archive(*, theme=None, year: int | None = None, speaker: str = "") -> QuerySet[Event]:
+    """The webinar archive, newest first; `speaker` is a speaker id or part of a name."""
+    events = archived_webinars()
+    if theme is not None:
+        events = events.filter(themes=theme)
+    if year:
+        events = events.filter(starts_at__year=year)
+    speaker = (speaker or "").strip()
+    if speaker.isdigit():
+        events = events.filter(speakers__id=int(speaker))
+    elif speaker:
+        events = events.filter(speakers__name__icontains=speaker)
+    if speaker:
+        events = events.distinct()
+    return _with_listing_relations(events)
+
+
+def archive_years() -> list[int]:
+    return sorted({d.year for d in archived_webinars().dates("starts_at", "year")}, reverse=True)
+
+
+def public_event(slug: str) -> Event:
+    event = Event.objects.select_related("host_city").filter(slug=slug).first()
+    if event is None:
+        raise Http404("No such event")
+    return event
+
+
+def event_speakers(event: Event) -> list[EventSpeaker]:
+    return list(EventSpeaker.objects.filter(event=event).select_related("speaker").order_by("position", "id"))
+
+
+def seats_left(event: Event) -> int | None:
+    """Seats still free: capacity minus confirmed registrations (one query); None when there is no limit."""
+    if event.capacity is None:
+        return None
+    confirmed = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).count()
+    return max(event.capacity - confirmed, 0)
+
+
+def registration_is_open(event: Event, now: dt.datetime | None = None) -> bool:
+    """Whether the event takes registrations now: not over, not cancelled, inside its registration window."""
+    now = now or timezone.now()
+    if event.status in (EventStatus.CANCELLED, EventStatus.HELD) or event.ends_at < now:
+        return False
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return False
+    return not (event.registration_closes_at and now > event.registration_closes_at)
+
+
+def calendar_feed_events(*, city=None, theme=None) -> QuerySet[Event]:
+    """What a subscribed calendar receives: events from 30 days ago on, cancelled ones too (so they disappear)."""
+    events = Event.objects.filter(ends_at__gte=timezone.now() - dt.timedelta(days=30))
+    if city is not None:
+        events = events.filter(host_city=city)
+    if theme is not None:
+        events = events.filter(themes=theme)
+    return events.select_related("host_city").order_by("starts_at")[:500]
+
+
+# --- Recordings -------------------------------------------------------------------------------------------
+
+_YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{11}")
+_VIMEO_ID = re.compile(r"[0-9]{1,12}")
+_YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "youtube-nocookie.com", "www.youtube-nocookie.com"}
+_VIMEO_HOSTS = {"vimeo.com", "www.vimeo.com", "player.vimeo.com"}
+
+
+def embed_url(link: str | None) -> str | None:
+    """The privacy-friendly player URL of a YouTube or Vimeo recording link; None for anything else.
+
+    Only ids matching the services' own formats are kept, and the URL is rebuilt from them: whatever the link
+    says, the iframe src can only ever be https://www.youtube-nocookie.com/embed/<id> or
+    https://player.vimeo.com/video/<id>.
+    """
+    if not link or not isinstance(link, str) or len(link) > 2000:
+        return None
+    try:
+        parts = urlsplit(link.strip())
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or parts.username or parts.password:
+        return None
+    try:
+        host = (parts.hostname or "").lower()
+        if parts.port not in (None, 80, 443):
+            return None
+    except ValueError:
+        return None
+    segments = [s for s in parts.path.split("/") if s]
+    candidate = None
+    if host == "youtu.be":
+        candidate = segments[0] if len(segments) == 1 else None
+    elif host in _YOUTUBE_HOSTS:
+        if segments == ["watch"]:
+            values = parse_qs(parts.query).get("v", [])
+            candidate = values[0] if len(values) == 1 else None
+        elif len(segments) == 2 and segments[0] in ("embed", "live", "shorts", "v"):
+            candidate = segments[1]
+        if candidate is not None and _YOUTUBE_ID.fullmatch(candidate):
+            return f"https://www.youtube-nocookie.com/embed/{candidate}"
+        return None
+    elif host in _VIMEO_HOSTS:
+        if host == "player.vimeo.com":
+            vimeo_id = segments[1] if len(segments) == 2 and segments[0] == "video" else None
+        else:
+            vimeo_id = segments[0] if len(segments) == 1 else None
+        if vimeo_id is not None and _VIMEO_ID.fullmatch(vimeo_id):
+            return f"https://player.vimeo.com/video/{vimeo_id}"
+        return None
+    if candidate is not None and _YOUTUBE_ID.fullmatch(candidate):
+        return f"https://www.youtube-nocookie.com/embed/{candidate}"
+    return None
+
+
+# --- Organizer pages --------------------------------------------------------------------------------------
+
+
+def organizer_events(city) -> QuerySet[Event]:
+    """The city's own events, newest first, with their confirmed registrations counted."""
+    return Event.objects.filter(host_city=city).annotate(
+        confirmed=Count("registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED))
+    )
+
+
+def open_lobby_days() -> QuerySet[Event]:
+    """National lobby days every city may nominate delegates for."""
+    return Event.objects.upcoming().filter(kind=EventKind.LOBBY_DAY).select_related("host_city")
+
+
+def city_delegates(city, event: Event) -> QuerySet[Delegate]:
+    return Delegate.objects.filter(city=city, event=event).select_related("nominated_by").order_by("name")

@@ -23,16 +23,27 @@ def render_email(name: str, context: dict, *, language: str | None = None) -> tu
     return f"{settings.EMAIL_SUBJECT_PREFIX_PORTAL}{subject}", text, html
 
 
+# (filename, content, mimetype): str content, so the task's arguments stay JSON-serialisable.
+Attachment = tuple[str, str, str]
+
+
 def send_templated_email(
-    name: str, to: Iterable[str], context: dict, *, language: str | None = None, reply_to: str | None = None
+    name: str,
+    to: Iterable[str],
+    context: dict,
+    *,
+    language: str | None = None,
+    reply_to: str | None = None,
+    attachments: list[Attachment] | None = None,
 ) -> None:
-    """Render now (the data is as the caller sees it), send after commit in a worker."""
+    """Render now (the data is as the caller sees it), send after commit in a worker, with any attachments."""
     from uprcities.tasks import send_email
 
     recipients = sorted({address for address in to if address})
     if not recipients:
         return
     subject, text, html = render_email(name, context, language=language)
+    extra = {"attachments": [list(a) for a in attachments]} if attachments else {}
     transaction.on_commit(
-        lambda: send_email.delay(subject=subject, body=text, html=html, to=recipients, reply_to=reply_to)
+        lambda: send_email.delay(subject=subject, body=text, html=html, to=recipients, reply_to=reply_to, **extra)
     )

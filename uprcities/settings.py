@@ -179,6 +179,7 @@ EMAIL_SUBJECT_PREFIX_PORTAL = "[UPR Cities] "
 RATE_LIMITS = {
     "city_request": (5, 3600),
     "get_involved": (10, 3600),
+    "event_registration": (10, 3600),
 }
 # Public pages are rendered at most once per this many seconds for anonymous visitors (uprcities/cache.py).
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 60)

@@ -32,7 +32,18 @@ def tick() -> dict[str, str]:
     retry_backoff_max=3600,
     max_retries=8,
 )
-def send_email(*, subject: str, body: str, html: str, to: list[str], reply_to: str | None = None) -> int:
+def send_email(
+    *,
+    subject: str,
+    body: str,
+    html: str,
+    to: list[str],
+    reply_to: str | None = None,
+    attachments: list[list[str]] | None = None,
+) -> int:
+    """Send one message; `attachments` are [filename, text content, mimetype] (JSON carries tuples as lists)."""
     message = EmailMultiAlternatives(subject=subject, body=body, to=to, reply_to=[reply_to] if reply_to else None)
     message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments or []:
+        message.attach(filename, content, mimetype)
     return message.send()

@@ -25,6 +25,11 @@ PAGES = [
     "/cities/join/",
     "/accounts/login/",
     "/accounts/signup/",
+    "/events/",
+    "/webinars/",
+    "/webinars/local-and-global-strategies-for-advancing-the-human-right-to-housing/",
+    "/events/demo-preparing-local-reports-for-the-fourth-review/",
+    "/events/demo-preparing-local-reports-for-the-fourth-review/register/",
 ]
 
 # The organizer pages axe checks for a coordinator of the demo city, in both languages.
@@ -32,6 +37,8 @@ ORGANIZER_PAGES = [
     "/organize/",
     "/organize/pittsburgh-pa/team/",
     "/organize/pittsburgh-pa/requests/",
+    "/organize/pittsburgh-pa/events/",
+    "/organize/pittsburgh-pa/events/new/",
 ]
 
 LANGUAGES = ["en", "es"]

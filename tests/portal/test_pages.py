@@ -33,7 +33,7 @@ def test_load_demo_loads_real_data_and_is_idempotent(demo, settings):
         "Milestone": 14,
         "Recommendation": 575,
         "City": 11,
-        "Event": 2,
+        "Event": 4,
         "Speaker": 12,
         "EventSpeaker": 12,
         "Membership": 0,

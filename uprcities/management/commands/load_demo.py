@@ -19,7 +19,7 @@ from accounts.roles import NATIONAL_TEAM
 from cities.enums import Role
 from cities.loaders import load_cities, load_seed_page_details
 from cities.models import City, Membership
-from events.demo import load_webinars
+from events.demo import load_upcoming_demo_events, load_webinars
 from upr.enums import DEFAULT_REMINDER_OFFSETS, Audience, MilestoneKind
 from upr.loaders import US, load_review_data
 from upr.models import Milestone, ReviewCycle
@@ -38,6 +38,7 @@ class Command(BaseCommand):
         counts["cities"] = load_cities()
         load_seed_page_details()
         counts["webinars"] = load_webinars()
+        counts["upcoming demo events"] = load_upcoming_demo_events()
         counts["planning milestones"] = self._planning_milestones()
         self.stdout.write("Loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
         if not settings.DEMO_MODE:

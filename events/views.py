@@ -1,0 +1,258 @@
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from cities.models import City
+from cities.selectors import get_city_for_organizer
+from events.calendar import event_ics, feed_ics
+from events.enums import EventKind, EventStatus
+from events.forms import COMMON_TIME_ZONES, DelegateForm, EventFilterForm, EventForm, WebinarFilterForm
+from events.models import Delegate, Event
+from events.selectors import (
+    calendar_feed_events,
+    city_delegates,
+    embed_url,
+    event_speakers,
+    open_lobby_days,
+    organizer_events,
+    public_event,
+    registration_is_open,
+    seats_left,
+    upcoming_events,
+    webinar_archive,
+)
+from upr.models import Theme
+from uprcities.cache import public_page
+
+logger = logging.getLogger(__name__)
+
+# Changing any of these tells registrants (events.services.notify_change) and bumps the iCalendar SEQUENCE.
+NOTIFY_FIELDS = ["starts_at", "ends_at", "time_zone", "place", "online_url", "status"]
+RECORDING_FIELDS = ["recording_url", "slides", "transcript"]
+
+
+# --- Public pages -----------------------------------------------------------------------------------------
+
+
+@public_page
+@require_GET
+def event_list(request: HttpRequest) -> HttpResponse:
+    form = EventFilterForm(request.GET or None)
+    filters = {k: v for k, v in form.cleaned_data.items() if v} if form.is_valid() else {}
+    events = list(upcoming_events(**filters))
+    return render(request, "events/list.html", {"form": form, "events": events})
+
+
+@public_page
+@require_GET
+def webinars(request: HttpRequest) -> HttpResponse:
+    form = WebinarFilterForm(request.GET or None)
+    filters = {k: v for k, v in form.cleaned_data.items() if v} if form.is_valid() else {}
+    events = list(webinar_archive(**filters))
+    return render(request, "events/webinars.html", {"form": form, "events": events})
+
+
+def detail_context(event: Event) -> dict:
+    """What the detail page (and the registration panel it includes) is given."""
+    seats = seats_left(event)
+    now = timezone.now()
+    return {
+        "event": event,
+        "speakers": event_speakers(event),
+        "themes": list(event.themes.all()),
+        "seats_left": seats,
+        "is_full": seats == 0,
+        "is_past": event.ends_at < now,
+        "registration_open": registration_is_open(event, now),
+        "registration_form": None,
+        "embed_url": embed_url(event.recording_url),
+        "is_lobby_day": event.kind == EventKind.LOBBY_DAY,
+        "donation_url": settings.DONATION_URL,
+        "donation_note": settings.DONATION_DESIGNATION_NOTE,
+    }
+
+
+@public_page
+@require_GET
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return render(request, "events/detail.html", detail_context(public_event(slug)))
+
+
+@public_page
+@require_GET
+def webinar_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A webinar's page under the archive's address (same page as events:detail)."""
+    event = public_event(slug)
+    if event.kind != EventKind.WEBINAR:
+        raise Http404("Not a webinar")
+    return render(request, "events/detail.html", detail_context(event))
+
+
+def _ics_response(content: bytes, filename: str | None = None) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def event_calendar(request: HttpRequest, slug: str) -> HttpResponse:
+    event = public_event(slug)
+    return _ics_response(event_ics(event), f"{event.slug[:80]}.ics")
+
+
+@public_page
+@require_GET
+def feed(request: HttpRequest) -> HttpResponse:
+    return _ics_response(feed_ics(calendar_feed_events(), _("UPR Cities events")))
+
+
+@public_page
+@require_GET
+def feed_city(request: HttpRequest, slug: str) -> HttpResponse:
+    city = get_object_or_404(City, slug=slug)
+    name = _("UPR Cities events: %(city)s") % {"city": city}
+    return _ics_response(feed_ics(calendar_feed_events(city=city), name))
+
+
+@public_page
+@require_GET
+def feed_theme(request: HttpRequest, slug: str) -> HttpResponse:
+    theme = get_object_or_404(Theme, slug=slug)
+    name = _("UPR Cities events: %(theme)s") % {"theme": theme.display_name}
+    return _ics_response(feed_ics(calendar_feed_events(theme=theme), name))
+
+
+# --- Organizer pages --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def organize_list(request: HttpRequest, slug: str) -> HttpResponse:
+    city, _membership = get_city_for_organizer(request.user, slug)
+    return render(
+        request,
+        "events/organize_list.html",
+        {"city": city, "events": organizer_events(city), "lobby_days": open_lobby_days(), "now": timezone.now()},
+    )
+
+
+def _call_service(name: str, *args) -> None:
+    """Call events.services.<name> (registrations' notifications), imported only when needed."""
+    try:
+        from events import services
+    except ImportError:
+        services = None
+    function = getattr(services, name, None)
+    if function is None:
+        logger.error("events.services.%s is missing: nobody was told about %r", name, args[0])
+        return
+    function(*args)
+
+
+def _snapshot(event: Event, fields: list[str]) -> dict:
+    return {name: getattr(event, name) for name in fields}
+
+
+def _is_set(value) -> bool:
+    return bool(value.name) if hasattr(value, "name") else bool(value)
+
+
+@transaction.atomic
+def _save_event(form: EventForm, before: dict | None) -> Event:
+    event = form.save()
+    if before is None:
+        return event
+    changes = {
+        name: (before[name], getattr(event, name)) for name in NOTIFY_FIELDS if before[name] != getattr(event, name)
+    }
+    if changes:
+        Event.objects.filter(pk=event.pk).update(sequence=F("sequence") + 1)
+        event.refresh_from_db(fields=["sequence"])
+        transaction.on_commit(lambda: _call_service("notify_change", event, changes))
+    newly_published = [name for name in RECORDING_FIELDS if not _is_set(before[name]) and _is_set(getattr(event, name))]
+    if newly_published and event.status == EventStatus.HELD:
+        transaction.on_commit(lambda: _call_service("notify_recording_ready", event))
+    return event
+
+
+def _event_form_page(request: HttpRequest, city: City, event: Event | None) -> HttpResponse:
+    instance = event or Event(host_city=city)
+    before = _snapshot(event, NOTIFY_FIELDS + RECORDING_FIELDS) if event else None
+    if event:
+        # Keep the stored file's name: the form replaces the instance's attribute when a new one is uploaded.
+        before["slides"] = event.slides.name
+    form = EventForm(request.POST or None, request.FILES or None, instance=instance)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            saved = _save_event(form, before)
+            messages.success(request, _("“%(title)s” was saved.") % {"title": saved.title})
+            return redirect("events:organize_list", slug=city.slug)
+        status = 400
+    return render(
+        request,
+        "events/organize_form.html",
+        {"city": city, "event": event, "form": form, "time_zones": COMMON_TIME_ZONES},
+        status=status,
+    )
+
+
+@login_required
+def organize_create(request: HttpRequest, slug: str) -> HttpResponse:
+    city, _membership = get_city_for_organizer(request.user, slug)
+    return _event_form_page(request, city, None)
+
+
+@login_required
+def organize_edit(request: HttpRequest, slug: str, event_id: int) -> HttpResponse:
+    city, _membership = get_city_for_organizer(request.user, slug)
+    event = get_object_or_404(Event, pk=event_id, host_city=city)
+    return _event_form_page(request, city, event)
+
+
+@login_required
+def delegates(request: HttpRequest, slug: str, event_id: int) -> HttpResponse:
+    """A city's delegates for a (national) lobby day, and a form to nominate one more."""
+    city, _membership = get_city_for_organizer(request.user, slug)
+    event = get_object_or_404(Event.objects.select_related("host_city"), pk=event_id, kind=EventKind.LOBBY_DAY)
+    can_nominate = event.status != EventStatus.CANCELLED and event.ends_at >= timezone.now()
+    form = DelegateForm(request.POST or None, instance=Delegate(event=event, city=city, nominated_by=request.user))
+    status = 200
+    if request.method == "POST":
+        if not can_nominate:
+            messages.error(request, _("Nominations for this lobby day are closed."))
+            return redirect("events:delegates", slug=city.slug, event_id=event.pk)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    delegate = form.save()
+            except IntegrityError:
+                form.add_error("email", _("This person is already a delegate for this event."))
+            else:
+                messages.success(request, _("%(name)s is nominated.") % {"name": delegate.name})
+                return redirect("events:delegates", slug=city.slug, event_id=event.pk)
+        status = 400
+    return render(
+        request,
+        "events/delegates.html",
+        {
+            "city": city,
+            "event": event,
+            "delegates": city_delegates(city, event),
+            "form": form,
+            "can_nominate": can_nominate,
+        },
+        status=status,
+    )

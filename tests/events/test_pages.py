@@ -1,0 +1,344 @@
+"""Public event pages: the upcoming list, the webinar archive, an event's page; filters; constant query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from events.enums import EventKind, EventStatus, RegistrationStatus
+from events.models import Registration, Speaker
+from events.selectors import embed_url
+from tests.events import make_event
+from upr.models import Theme
+
+pytestmark = pytest.mark.django_db
+
+PAST = timezone.now() - dt.timedelta(days=30)
+
+
+@pytest.fixture
+def themes(db):
+    return {
+        "housing": Theme.objects.create(slug="housing", name="Housing", name_es="Vivienda"),
+        "equality": Theme.objects.create(slug="equality", name="Equality", name_es="Igualdad"),
+    }
+
+
+@pytest.fixture
+def speakers(db):
+    return [
+        Speaker.objects.create(name="Julieta Perucca", title="Deputy Director", organisation="The Shift"),
+        Speaker.objects.create(name="Ejim Dike", organisation="US Human Rights Network"),
+    ]
+
+
+# --- /events/ ---------------------------------------------------------------------------------------------
+
+
+def test_list_shows_upcoming_events_only_soonest_first(client, city_factory):
+    city = city_factory()
+    later = make_event(title="Later", starts_at=timezone.now() + dt.timedelta(days=20), host_city=city)
+    sooner = make_event(title="Sooner", starts_at=timezone.now() + dt.timedelta(days=2))
+    make_event(title="Over", starts_at=PAST, status=EventStatus.HELD)
+    make_event(title="Called off", status=EventStatus.CANCELLED)
+    postponed = make_event(
+        title="Moved", status=EventStatus.POSTPONED, starts_at=timezone.now() + dt.timedelta(days=40)
+    )
+    response = client.get("/events/")
+    assert response.status_code == 200
+    assert response.context["events"] == [sooner, later, postponed]
+    assert 'href="/events/later/"' not in response.text  # slugs come from make_event
+    assert f'href="/events/{later.slug}/"' in response.text
+    assert 'href="/cities/pittsburgh-pa/"' in response.text
+    assert "Postponed" in response.text
+    assert "Over" not in response.text and "Called off" not in response.text
+
+
+def test_list_filters(client, city_factory, themes):
+    pittsburgh, boston = city_factory(), city_factory("Boston", "MA")
+    webinar = make_event(
+        kind=EventKind.WEBINAR, place="", online_url="https://zoom.example/j/1", themes=[themes["housing"]]
+    )
+    hearing = make_event(kind=EventKind.PUBLIC_HEARING, host_city=pittsburgh, themes=[themes["equality"]])
+    hybrid = make_event(kind=EventKind.TRAINING, host_city=boston, online_url="https://zoom.example/j/2")
+
+    def listed(query):
+        response = client.get("/events/" + query)
+        assert response.status_code == 200
+        return response.context["events"]
+
+    assert listed("") == [webinar, hearing, hybrid]
+    assert listed("?kind=webinar") == [webinar]
+    assert listed("?theme=housing") == [webinar]
+    assert listed("?city=pittsburgh-pa") == [hearing]
+    assert listed("?mode=online") == [webinar, hybrid]
+    assert listed("?mode=in_person") == [hearing, hybrid]
+    assert listed("?kind=training&city=boston-ma&mode=online") == [hybrid]
+    # An unknown filter value is shown as an error, and the list stays unfiltered.
+    response = client.get("/events/?kind=party")
+    assert "Select a valid choice" in response.text
+    assert response.context["events"] == [webinar, hearing, hybrid]
+
+
+def test_list_never_shows_online_join_link(client):
+    make_event(online_url="https://zoom.example/j/secret-room")
+    response = client.get("/events/")
+    assert "secret-room" not in response.text
+
+
+def _many(city_factory, themes, speakers, n, start, **fields):
+    cities = [city_factory(f"Town {i}", "PA") for i in range(start, start + n)]
+    for i, city in enumerate(cities, start=start):
+        make_event(
+            title=f"Event number {i}",
+            starts_at=fields.get("starts_at", timezone.now() + dt.timedelta(days=1 + i)),
+            host_city=city,
+            themes=list(themes.values()),
+            speakers=speakers,
+            **{k: v for k, v in fields.items() if k != "starts_at"},
+        )
+
+
+@pytest.mark.parametrize("path", ["/events/", "/events/?theme=housing&mode=in_person&city=town-0-pa"])
+def test_list_query_count_is_constant(client, city_factory, themes, speakers, path):
+    _many(city_factory, themes, speakers, 3, 0)
+    with CaptureQueriesContext(connection) as few:
+        first = client.get(path)
+    _many(city_factory, themes, speakers, 77, 3)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(path)
+    assert len(few) == len(many)
+    assert len(response.context["events"]) == (80 if path == "/events/" else 1)
+    assert len(first.context["events"]) == (3 if path == "/events/" else 1)
+    assert "Julieta Perucca" in response.text and "Housing" in response.text
+
+
+# --- /webinars/ -------------------------------------------------------------------------------------------
+
+
+def test_webinar_archive_lists_past_webinars_newest_first(client, themes, speakers):
+    older = make_event(
+        kind=EventKind.WEBINAR,
+        starts_at=dt.datetime(2020, 6, 11, 18, tzinfo=dt.UTC),
+        status=EventStatus.HELD,
+        themes=[themes["housing"]],
+        speakers=[speakers[0]],
+    )
+    newer = make_event(
+        kind=EventKind.WEBINAR,
+        starts_at=dt.datetime(2020, 7, 9, 18, tzinfo=dt.UTC),
+        status=EventStatus.HELD,
+        themes=[themes["equality"]],
+        speakers=[speakers[1]],
+    )
+    make_event(kind=EventKind.WEBINAR, starts_at=dt.datetime(2021, 1, 1, 18, tzinfo=dt.UTC), status="cancelled")
+    make_event(kind=EventKind.WEBINAR)  # upcoming
+    make_event(kind=EventKind.TRAINING, starts_at=PAST, status=EventStatus.HELD)
+    recent = make_event(kind=EventKind.WEBINAR, starts_at=PAST)  # ended, never marked held: still archived
+
+    def listed(query):
+        response = client.get("/webinars/" + query)
+        assert response.status_code == 200
+        return response.context["events"]
+
+    assert listed("") == [recent, newer, older]
+    assert listed("?theme=housing") == [older]
+    assert listed("?year=2020") == [newer, older]
+    assert listed(f"?year={PAST.year}") == [recent]
+    assert listed(f"?speaker={speakers[0].pk}") == [older]
+    assert listed("?speaker=ejim") == [newer]
+    assert listed("?speaker=nobody") == []
+    response = client.get("/webinars/")
+    assert f'href="/webinars/{older.slug}/"' in response.text
+    assert '<option value="2020">2020</option>' in response.text
+
+
+def test_webinar_archive_query_count_is_constant(client, city_factory, themes, speakers):
+    fields = {"kind": EventKind.WEBINAR, "status": EventStatus.HELD, "starts_at": PAST}
+    _many(city_factory, themes, speakers, 3, 0, **fields)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/webinars/?theme=housing")
+    _many(city_factory, themes, speakers, 77, 3, **fields)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/webinars/?theme=housing")
+    assert len(few) == len(many)
+    assert len(response.context["events"]) == 80
+
+
+# --- An event's page --------------------------------------------------------------------------------------
+
+
+def test_detail_shows_event_in_its_own_zone_and_never_the_join_link(client, city_factory, themes, speakers, settings):
+    settings.TIME_ZONE = "Asia/Tokyo"  # the server's zone does not matter
+    event = make_event(
+        title="Housing is a human right",
+        kind=EventKind.WEBINAR,
+        starts_at=dt.datetime(2030, 3, 10, 17, 0, tzinfo=dt.UTC),  # 10:00 in Los Angeles (PDT from that day)
+        time_zone="America/Los_Angeles",
+        place="",
+        online_url="https://zoom.example/j/secret-room",
+        host_city=city_factory(),
+        capacity=10,
+        themes=[themes["housing"]],
+        speakers=speakers,
+    )
+    response = client.get(f"/events/{event.slug}/")
+    assert response.status_code == 200
+    text = response.text
+    assert '<time datetime="2030-03-10T10:00:00-07:00"' in text
+    assert "March 10, 2030, 10 a.m." in text and "PDT" in text
+    assert "secret-room" not in text
+    assert "zoom.example" not in text
+    assert '<script src="/static/js/local-time.js" defer></script>' in text
+    assert f'href="/events/{event.slug}/calendar.ics"' in text
+    assert 'href="/cities/pittsburgh-pa/"' in text
+    assert "Deputy Director, The Shift" in text and "Ejim Dike" in text
+    assert "Housing" in text
+    assert response.context["seats_left"] == 10
+    assert response.context["is_full"] is False
+    assert response.context["registration_form"] is None
+    assert 'id="register-title"' in text  # helper B's panel is included
+
+
+def test_detail_counts_confirmed_registrations_only(client, django_assert_max_num_queries):
+    event = make_event(capacity=3)
+    for i, status in enumerate(
+        [RegistrationStatus.CONFIRMED, RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING, "cancelled"]
+    ):
+        Registration.objects.create(event=event, name=f"P{i}", email=f"p{i}@example.org", status=status)
+    from events.selectors import seats_left
+
+    with django_assert_max_num_queries(1):
+        assert seats_left(event) == 1
+    event.capacity = 2
+    event.save()
+    response = client.get(f"/events/{event.slug}/")
+    assert response.context["seats_left"] == 0
+    assert response.context["is_full"] is True
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [("cancelled", "This event is cancelled."), ("postponed", "This event is postponed.")],
+)
+def test_detail_shows_cancelled_and_postponed_prominently(client, status, message):
+    event = make_event(status=status)
+    text = client.get(f"/events/{event.slug}/").text
+    alert = "danger" if status == "cancelled" else "warning"
+    assert f'<div class="alert alert-{alert}" role="status"><strong>{message}</strong>' in text
+
+
+def test_lobby_day_shows_donation_link(client, settings):
+    settings.DONATION_URL = "https://donate.example/upr"
+    settings.DONATION_DESIGNATION_NOTE = "Write UPR Cities delegate."
+    event = make_event(kind=EventKind.LOBBY_DAY, place="Capitol Hill")
+    text = client.get(f"/events/{event.slug}/").text
+    assert 'href="https://donate.example/upr"' in text
+    assert "Write UPR Cities delegate." in text
+    other = make_event()
+    assert "donate.example" not in client.get(f"/events/{other.slug}/").text
+
+
+def test_past_webinar_page_embeds_recording_slides_and_transcript(client, speakers, themes, settings):
+    from django.core.files.base import ContentFile
+
+    event = make_event(
+        title="Human right to housing",
+        kind=EventKind.WEBINAR,
+        starts_at=PAST,
+        status=EventStatus.HELD,
+        recording_url="https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=10",
+        transcript="Welcome, everyone.",
+        speakers=speakers,
+        themes=[themes["housing"]],
+    )
+    event.slides.save("slides.pdf", ContentFile(b"%PDF-1.4 test"))
+    for url in (f"/events/{event.slug}/", f"/webinars/{event.slug}/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        text = response.text
+        assert '<iframe src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"' in text
+        assert 'title="Recording: Human right to housing"' in text
+        assert f'href="{event.slides.url}" download' in text
+        assert "<details" in text and "<summary>Transcript</summary>" in text and "Welcome, everyone." in text
+        assert "Julieta Perucca" in text and "Housing" in text
+        assert 'id="register-title"' not in text  # no registration for a past event
+    assert client.get(f"/webinars/{make_event().slug}/").status_code == 404  # not a webinar
+
+
+def test_other_recording_links_are_plain_links(client):
+    event = make_event(
+        kind=EventKind.WEBINAR, starts_at=PAST, status="held", recording_url="https://archive.example/talk.mp4"
+    )
+    text = client.get(f"/events/{event.slug}/").text
+    assert "<iframe" not in text
+    assert 'href="https://archive.example/talk.mp4"' in text
+
+
+def test_unknown_event_is_404(client, db):
+    assert client.get("/events/no-such-event/").status_code == 404
+
+
+def test_demo_webinars_show_in_archive(client, db):
+    from events.demo import load_webinars
+
+    load_webinars()
+    response = client.get("/webinars/?speaker=Perucca")
+    assert [e.slug for e in response.context["events"]] == [
+        "local-and-global-strategies-for-advancing-the-human-right-to-housing"
+    ]
+    page = client.get("/webinars/local-and-global-strategies-for-advancing-the-human-right-to-housing/")
+    assert page.status_code == 200
+    assert "Julieta Perucca" in page.text and "June 11, 2020, 2 p.m." in page.text
+
+
+# --- embed_url --------------------------------------------------------------------------------------------
+
+YT = "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
+
+
+@pytest.mark.parametrize(
+    ("link", "expected"),
+    [
+        ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", YT),
+        ("https://youtube.com/watch?v=dQw4w9WgXcQ&list=PL123&t=42s", YT),
+        ("http://m.youtube.com/watch?feature=share&v=dQw4w9WgXcQ", YT),
+        ("https://youtu.be/dQw4w9WgXcQ", YT),
+        ("https://youtu.be/dQw4w9WgXcQ?t=30", YT),
+        ("https://www.youtube.com/embed/dQw4w9WgXcQ", YT),
+        ("https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1", YT),
+        ("https://www.youtube.com/live/dQw4w9WgXcQ", YT),
+        ("  https://www.youtube.com/watch?v=dQw4w9WgXcQ  ", YT),
+        ("https://vimeo.com/123456789", "https://player.vimeo.com/video/123456789"),
+        ("https://player.vimeo.com/video/123456789?h=abc", "https://player.vimeo.com/video/123456789"),
+        # Not a recognised recording: never an iframe.
+        ("", None),
+        (None, None),
+        ("not a url", None),
+        ("javascript:alert(1)", None),
+        ("https://evil.example/embed/dQw4w9WgXcQ", None),
+        ("https://www.youtube.com.evil.example/watch?v=dQw4w9WgXcQ", None),
+        ("https://evil.example/?u=https://youtu.be/dQw4w9WgXcQ", None),
+        ("https://user:pw@www.youtube.com/watch?v=dQw4w9WgXcQ", None),
+        ("https://www.youtube.com:8443/watch?v=dQw4w9WgXcQ", None),
+        ("https://www.youtube.com/watch?v=short", None),
+        ('https://www.youtube.com/watch?v=dQw4w9WgXcQ"><script>', None),
+        ("https://www.youtube.com/watch?v=dQw4w9WgXcQ&v=aaaaaaaaaaa", None),
+        ("https://www.youtube.com/watch", None),
+        ("https://www.youtube.com/channel/UCabcdefghij", None),
+        ("https://youtu.be/", None),
+        ("https://youtu.be/dQw4w9WgXcQ/extra", None),
+        ("ftp://youtu.be/dQw4w9WgXcQ", None),
+        ("https://vimeo.com/channels/staffpicks", None),
+        ("https://vimeo.com/12345abc", None),
+        ("https://player.vimeo.com/video/../../evil", None),
+        ("https://[::1/", None),
+        ("https://www.youtube.com/watch?v=" + "a" * 3000, None),
+    ],
+)
+def test_embed_url(link, expected):
+    assert embed_url(link) == expected
