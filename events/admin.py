@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from events import services
 from events.models import Delegate, Event, EventSpeaker, Registration, Speaker
 
 
@@ -19,6 +20,13 @@ class EventAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_at"
     inlines = [EventSpeakerInline]
     list_select_related = ["host_city"]
+
+    def save_model(self, request, obj, form, change):
+        # The national team's edits reach registrants exactly like organizers' ones.
+        before = services.event_snapshot(Event.objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+        if before is not None:
+            services.record_event_changes(obj, before)
 
 
 @admin.register(Speaker)

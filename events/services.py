@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
@@ -423,3 +424,42 @@ def notify_recording_ready(event: Event) -> int:
         )
         sent += 1
     return sent
+
+
+# --- Changes to a published event -------------------------------------------------------------------------
+
+# Changing any of these tells registrants (notify_change) and bumps the iCalendar SEQUENCE.
+NOTIFY_FIELDS = ["starts_at", "ends_at", "time_zone", "place", "online_url", "status"]
+RECORDING_FIELDS = ["recording_url", "slides", "transcript"]
+
+
+def event_snapshot(event: Event) -> dict:
+    """The fields whose change matters to registrants, as they are before an edit (files by stored name)."""
+    snapshot = {name: getattr(event, name) for name in NOTIFY_FIELDS + RECORDING_FIELDS}
+    snapshot["slides"] = event.slides.name
+    return snapshot
+
+
+def _is_set(value) -> bool:
+    return bool(value.name) if hasattr(value, "name") else bool(value)
+
+
+def record_event_changes(event: Event, before: dict) -> dict[str, tuple]:
+    """After an edit (organizer page or admin), inside its transaction. Steps:
+
+    1. compare the schedule, place, link and status with `before`; if any changed, bump `sequence` (RFC 5545)
+       and, after commit, tell every registrant once (notify_change);
+    2. if a held event just got its recording, slides or transcript, after commit tell confirmed registrants
+       the recording is ready (once per event, notify_recording_ready).
+    """
+    changes = {
+        name: (before[name], getattr(event, name)) for name in NOTIFY_FIELDS if before[name] != getattr(event, name)
+    }
+    if changes:
+        Event.objects.filter(pk=event.pk).update(sequence=F("sequence") + 1)
+        event.refresh_from_db(fields=["sequence"])
+        transaction.on_commit(lambda: notify_change(event, changes))
+    published = [name for name in RECORDING_FIELDS if not _is_set(before[name]) and _is_set(getattr(event, name))]
+    if published and event.status == EventStatus.HELD:
+        transaction.on_commit(lambda: notify_recording_ready(event))
+    return changes

@@ -1,12 +1,9 @@
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from cities.models import City
 from cities.selectors import get_city_for_organizer
+from events import services
 from events.calendar import event_ics, feed_ics
 from events.enums import EventKind, EventStatus
 from events.forms import COMMON_TIME_ZONES, DelegateForm, EventFilterForm, EventForm, WebinarFilterForm
@@ -34,13 +32,6 @@ from events.selectors import (
 )
 from upr.models import Theme
 from uprcities.cache import public_page
-
-logger = logging.getLogger(__name__)
-
-# Changing any of these tells registrants (events.services.notify_change) and bumps the iCalendar SEQUENCE.
-NOTIFY_FIELDS = ["starts_at", "ends_at", "time_zone", "place", "online_url", "status"]
-RECORDING_FIELDS = ["recording_url", "slides", "transcript"]
-
 
 # --- Public pages -----------------------------------------------------------------------------------------
 
@@ -148,51 +139,17 @@ def organize_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _call_service(name: str, *args) -> None:
-    """Call events.services.<name> (registrations' notifications), imported only when needed."""
-    try:
-        from events import services
-    except ImportError:
-        services = None
-    function = getattr(services, name, None)
-    if function is None:
-        logger.error("events.services.%s is missing: nobody was told about %r", name, args[0])
-        return
-    function(*args)
-
-
-def _snapshot(event: Event, fields: list[str]) -> dict:
-    return {name: getattr(event, name) for name in fields}
-
-
-def _is_set(value) -> bool:
-    return bool(value.name) if hasattr(value, "name") else bool(value)
-
-
 @transaction.atomic
 def _save_event(form: EventForm, before: dict | None) -> Event:
     event = form.save()
-    if before is None:
-        return event
-    changes = {
-        name: (before[name], getattr(event, name)) for name in NOTIFY_FIELDS if before[name] != getattr(event, name)
-    }
-    if changes:
-        Event.objects.filter(pk=event.pk).update(sequence=F("sequence") + 1)
-        event.refresh_from_db(fields=["sequence"])
-        transaction.on_commit(lambda: _call_service("notify_change", event, changes))
-    newly_published = [name for name in RECORDING_FIELDS if not _is_set(before[name]) and _is_set(getattr(event, name))]
-    if newly_published and event.status == EventStatus.HELD:
-        transaction.on_commit(lambda: _call_service("notify_recording_ready", event))
+    if before is not None:
+        services.record_event_changes(event, before)
     return event
 
 
 def _event_form_page(request: HttpRequest, city: City, event: Event | None) -> HttpResponse:
     instance = event or Event(host_city=city)
-    before = _snapshot(event, NOTIFY_FIELDS + RECORDING_FIELDS) if event else None
-    if event:
-        # Keep the stored file's name: the form replaces the instance's attribute when a new one is uploaded.
-        before["slides"] = event.slides.name
+    before = services.event_snapshot(event) if event else None
     form = EventForm(request.POST or None, request.FILES or None, instance=instance)
     status = 200
     if request.method == "POST":

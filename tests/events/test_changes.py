@@ -141,3 +141,31 @@ def test_send_email_with_and_without_attachments(db, django_capture_on_commit_ca
         )
     assert mailoutbox[0].attachments == []
     assert mailoutbox[1].attachments == [("note.txt", "hello", "text/plain")]
+
+
+def test_a_change_made_in_the_admin_reaches_registrants_like_an_organizers(event, notify, mailoutbox, personas):
+    from django.contrib.admin.sites import site
+    from django.test import RequestFactory
+
+    admin = site._registry[Event]
+    request = RequestFactory().post("/admin/")
+    request.user = personas["staff_mfa"]
+    event.starts_at, event.ends_at = NEW_START, NEW_START + dt.timedelta(hours=1)
+    form = admin.get_form(request, event, change=True)
+
+    notify(admin.save_model, request, event, form, True)
+
+    event.refresh_from_db()
+    assert event.sequence == 1
+    assert sorted(m.to[0] for m in mailoutbox) == ["conf@example.org", "pend@example.org", "wait@example.org"]
+    assert int(_vevent(_mail_to(mailoutbox, "conf@example.org"))["SEQUENCE"]) == 1
+
+
+def test_record_event_changes_ignores_edits_that_do_not_matter_to_registrants(event, notify, mailoutbox):
+    before = services.event_snapshot(event)
+    event.description = "A better description."
+    event.save()
+    assert notify(services.record_event_changes, event, before) == {}
+    event.refresh_from_db()
+    assert event.sequence == 0
+    assert mailoutbox == []
