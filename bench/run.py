@@ -55,6 +55,10 @@ PAGES = [
     "/cities/?state=PA&theme=housing",
     "/cities/pittsburgh-pa/",
     "/cities/join/",
+    "/events/",
+    "/webinars/",
+    "/webinars/?theme=housing",
+    "/events/demo-preparing-local-reports-for-the-fourth-review/",
 ]
 
 
