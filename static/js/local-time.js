@@ -19,10 +19,10 @@
     }
     var text;
     try {
+      // dateStyle/timeStyle cannot be combined with timeZoneName: spell the fields out.
       text = new Intl.DateTimeFormat(lang, {
-        dateStyle: "medium",
-        timeStyle: "short",
-        timeZoneName: "short"
+        year: "numeric", month: "short", day: "numeric",
+        hour: "numeric", minute: "2-digit", timeZoneName: "short"
       }).format(when);
     } catch (e) {
       text = when.toLocaleString();
