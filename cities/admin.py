@@ -105,11 +105,12 @@ class CityRequestAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{city_request}: {exc}", messages.ERROR)
             else:
                 done += 1
-        self.message_user(request, done_message % {"n": done}, messages.SUCCESS)
+        self.message_user(request, done_message(done) % {"n": done}, messages.SUCCESS)
         if skipped:
-            self.message_user(
-                request, _("%(n)d already decided, left as they were.") % {"n": skipped}, messages.WARNING
+            left = ngettext(
+                "%(n)d already decided, left as it was.", "%(n)d already decided, left as they were.", skipped
             )
+            self.message_user(request, left % {"n": skipped}, messages.WARNING)
 
     @admin.action(description=_("Approve: create the city and invite the requester as coordinator"))
     def approve(self, request, queryset):
@@ -117,7 +118,11 @@ class CityRequestAdmin(admin.ModelAdmin):
             request,
             queryset,
             lambda r: services.approve_city_request(r, by=request.user),
-            _("%(n)d approved; each requester was emailed an invitation."),
+            lambda n: ngettext(
+                "%(n)d approved; the requester was emailed an invitation.",
+                "%(n)d approved; each requester was emailed an invitation.",
+                n,
+            ),
         )
 
     @admin.action(description=_("Decline (the requester is told, with the note on the decision)"))
@@ -126,7 +131,9 @@ class CityRequestAdmin(admin.ModelAdmin):
             request,
             queryset,
             lambda r: services.decline_city_request(r, by=request.user),
-            _("%(n)d declined; each requester was told."),
+            lambda n: ngettext(
+                "%(n)d declined; the requester was told.", "%(n)d declined; each requester was told.", n
+            ),
         )
 
 

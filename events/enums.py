@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EventKind(models.TextChoices):
@@ -28,9 +29,9 @@ class SpeakerRole(models.TextChoices):
 
 class RegistrationStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for email confirmation")
-    CONFIRMED = "confirmed", _("Confirmed")
+    CONFIRMED = "confirmed", pgettext_lazy("registration status", "Confirmed")
     WAITLISTED = "waitlisted", _("On the waiting list")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("registration status", "Cancelled")
 
 
 # Registrations that hold (or wait for) a seat.

@@ -203,6 +203,8 @@ class EventForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Django's own blank label ("- Select an option -") has no Spanish translation yet.
+        self.fields["kind"].choices = [("", _("Choose the kind of event")), *EventKind.choices]
         self.fields["description"].max_length = 20_000
         self.fields["transcript"].max_length = 500_000
         self.fields["slides"].help_text = _("PDF, PowerPoint (.pptx) or OpenDocument (.odp), at most 20 MB.")

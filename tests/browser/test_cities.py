@@ -186,7 +186,7 @@ def test_city_request_approved_and_invitation_accepted(live_server, page, browse
         staff_logs_in_with_totp(staff_page, live_server, staff)
         approve_in_admin(staff_page, live_server, city_request)
         expect(staff_page.locator("ul.messagelist li.success")).to_have_text(
-            ["1 approved; each requester was emailed an invitation."]
+            ["1 approved; the requester was emailed an invitation."]
         )
     finally:
         staff_context.close()
@@ -271,7 +271,7 @@ def test_approving_pending_requests_reports_none_as_already_decided(live_server,
     assert city_request.status == RequestStatus.APPROVED
     expect(page.locator("ul.messagelist li.success")).to_be_visible()
     assert page.locator("ul.messagelist li").all_inner_texts() == [
-        "1 approved; each requester was emailed an invitation."
+        "1 approved; the requester was emailed an invitation."
     ]
 
 

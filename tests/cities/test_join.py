@@ -116,7 +116,7 @@ def test_admin_approval_creates_city_and_invites_the_requester_as_coordinator(
             {"action": "approve", "_selected_action": [req.pk]},
             follow=True,
         )
-    assert "1 approved; each requester was emailed an invitation." in response.text
+    assert "1 approved; the requester was emailed an invitation." in response.text
     city = City.objects.get(name="Erie")
     assert (city.state, city.status, str(city.latitude), str(city.longitude)) == (
         "PA",
@@ -152,7 +152,7 @@ def test_admin_decline_tells_the_requester_and_approving_twice_does_nothing(supe
     response = client.post(
         reverse("admin:cities_cityrequest_changelist"), {"action": "approve", "_selected_action": [req.pk]}, follow=True
     )
-    assert "1 already decided, left as they were." in response.text
+    assert "1 already decided, left as it was." in response.text
     assert not City.objects.filter(name="Erie").exists()
 
 
