@@ -21,7 +21,9 @@ class EventQuerySet(models.QuerySet):
         return self.filter(status=EventStatus.HELD)
 
     def upcoming(self) -> EventQuerySet:
-        return self.filter(ends_at__gte=timezone.now()).exclude(status=EventStatus.CANCELLED).order_by("starts_at")
+        return (
+            self.filter(ends_at__gte=timezone.now()).exclude(status=EventStatus.CANCELLED).order_by("starts_at", "pk")
+        )
 
 
 class Speaker(models.Model):

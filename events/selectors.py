@@ -41,7 +41,9 @@ def upcoming_counts(cities) -> dict[int, int]:
 def city_events(city) -> tuple[list[Event], list[Event]]:
     """(upcoming, past) public events hosted by the city; cancelled events are not listed."""
     now = timezone.now()
-    events = list(Event.objects.filter(host_city=city).filter(~Q(status=EventStatus.CANCELLED)).order_by("starts_at"))
+    events = list(
+        Event.objects.filter(host_city=city).filter(~Q(status=EventStatus.CANCELLED)).order_by("starts_at", "pk")
+    )
     upcoming = [e for e in events if e.ends_at >= now]
     past = [e for e in reversed(events) if e.ends_at < now]
     return upcoming, past
@@ -82,7 +84,7 @@ def archived_webinars() -> QuerySet[Event]:
     return (
         Event.objects.filter(kind=EventKind.WEBINAR, ends_at__lt=timezone.now())
         .exclude(status=EventStatus.CANCELLED)
-        .order_by("-starts_at")
+        .order_by("-starts_at", "-pk")
     )
 
 
@@ -143,7 +145,7 @@ def calendar_feed_events(*, city=None, theme=None) -> QuerySet[Event]:
         events = events.filter(host_city=city)
     if theme is not None:
         events = events.filter(themes=theme)
-    return events.select_related("host_city").order_by("starts_at")[:500]
+    return events.select_related("host_city").order_by("starts_at", "pk")[:500]
 
 
 # --- Recordings -------------------------------------------------------------------------------------------
