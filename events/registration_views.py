@@ -70,8 +70,10 @@ def _by_token(token: str) -> Registration:
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """The token in the address is a secret: no referrer leaves the page, search engines keep out."""
-    response["Referrer-Policy"] = "no-referrer"
+    """The token in the address is a secret: the referrer never leaves the site (a click on the join link does not
+    tell the meeting host the token), and search engines keep out. Not "no-referrer": browsers then send
+    `Origin: null` with the page's own Confirm/Cancel POST, which CSRF protection rightly refuses."""
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -147,5 +147,83 @@ def test_organizer_pages_have_no_serious_or_critical_axe_violations(
     # The pages show what they are meant to: axe found nothing because there was something to check.
     page.goto(live_server.url + "/organize/pittsburgh-pa/requests/")
     expect(page.locator("main article")).to_have_count(2)
+    page.goto(live_server.url + "/organize/pittsburgh-pa/events/")
+    expect(page.locator("main tbody tr")).to_have_count(1)
     check_pages(page, live_server, ORGANIZER_PAGES, language)
-    expect(page.locator("main article")).to_have_count(2)
+
+
+@pytest.mark.browser_context_args(bypass_csp=True)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_event_pages_with_content_have_no_serious_or_critical_axe_violations(
+    live_server, page, demo_data, user_factory, language
+):
+    """The event pages in the states PAGES cannot reach: a webinar with its recording player and transcript, the
+    registration form showing its errors, a registrant's private pages, an organizer's edit form and registrations."""
+    from cities.enums import Role
+    from cities.models import City, Membership
+    from events import services
+    from events.models import Event
+
+    webinar = Event.objects.get(slug="local-and-global-strategies-for-advancing-the-human-right-to-housing")
+    webinar.recording_url = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+    webinar.transcript = "Julieta Perucca: Housing is a human right."
+    webinar.save()
+    online = Event.objects.get(slug="demo-preparing-local-reports-for-the-fourth-review")
+    pending = services.register(online, name="Sam Lee", email="sam@example.org")
+    confirmed = services.confirm(
+        services.register(online, name="Maya Ortiz", email="maya@example.org", access_needs=["captions", "asl"])
+    )
+    hosted = Event.objects.get(slug="demo-pittsburgh-community-conversation-on-housing")
+    services.register(hosted, name="Kim Park", email="kim@example.org", access_needs=["step_free"], access_note="Ramp")
+    coordinator = user_factory("coordinator@example.org", full_name="Alex Coordinator")
+    Membership.objects.create(user=coordinator, city=City.objects.get(slug="pittsburgh-pa"), role=Role.COORDINATOR)
+    # The recording's player is YouTube's page in the iframe: answered locally (no network in tests).
+    page.route(
+        "https://www.youtube-nocookie.com/**",
+        lambda route: route.fulfill(status=200, content_type="text/html", body="<title>Player</title><p>Player</p>"),
+    )
+    set_language(page, live_server, language)
+
+    page.goto(f"{live_server.url}/webinars/{webinar.slug}/")
+    expect(page.locator("main iframe")).to_have_count(1)
+    expect(page.locator("main details")).to_have_count(1)
+    failures = axe_failures(page, f"/webinars/{webinar.slug}/ (recording and transcript)", language)
+
+    page.goto(f"{live_server.url}/events/{online.slug}/register/")
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.locator("main form button[type=submit]").click()
+    assert answer.value.status == 400
+    expect(page.get_by_role("alert")).to_have_count(1)
+    expect(page.locator("main form [aria-invalid='true']")).to_have_count(2)
+    failures += axe_failures(page, f"/events/{online.slug}/register/ (errors shown)", language)
+
+    check_pages(
+        page,
+        live_server,
+        [
+            f"/events/{online.slug}/register/check-your-email/",
+            services.registration_url(pending),
+            services.confirm_url(pending),
+            services.registration_url(confirmed),
+            services.cancel_url(confirmed),
+        ],
+        language,
+    )
+    expect(page.locator("main form button[type=submit]")).to_have_count(1)
+
+    log_in(page.context, live_server, coordinator)
+    organizer_pages = [
+        f"/organize/pittsburgh-pa/events/{hosted.pk}/edit/",
+        f"/organize/pittsburgh-pa/events/{hosted.pk}/registrations/",
+    ]
+    check_pages(page, live_server, organizer_pages, language)
+    expect(page.locator("main tbody tr")).to_have_count(1)
+
+    page.goto(live_server.url + organizer_pages[0])
+    page.locator("#id_title").fill("")
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.locator("main form button[type=submit]").click()
+    assert answer.value.status == 400
+    expect(page.locator("main form [aria-invalid='true']")).to_have_count(1)
+    failures += axe_failures(page, organizer_pages[0] + " (errors shown)", language)
+    assert not failures, f"axe-core, language {language!r}:\n" + "\n".join(failures)

@@ -244,7 +244,7 @@ def test_a_forged_token_is_404(client, event, action, method):
 def test_token_pages_send_no_referrer(client, event):
     registration = pending(event)
     response = client.get(f"/events/registration/{registration.token}/")
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 
 
