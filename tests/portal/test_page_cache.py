@@ -52,10 +52,34 @@ def test_a_page_with_a_message_is_neither_served_from_nor_stored_in_the_cache(cl
     assert list(get_messages(response.wsgi_request)) == []
 
 
-def test_public_pages_carry_no_csrf_token_and_set_no_cookie(client, db, page_cache):
-    response = client.get("/")
+@pytest.mark.parametrize("path", ["/", "/cities/", "/cities/pittsburgh-pa/", "/cities/join/"])
+def test_public_pages_carry_no_csrf_token_and_set_no_cookie(client, personas, page_cache, path):
+    response = client.get(path)
+    assert response.status_code == 200
     assert "csrfmiddlewaretoken" not in response.text
     assert not response.cookies
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("/cities/pittsburgh-pa/get-involved/", {"name": "Ana", "email": "ana@example.org", "help_with": ["events"]}),
+        (
+            "/cities/join/",
+            {
+                "state": "PA",
+                "place": "5188843",
+                "coalition_name": "Erie HR",
+                "contact_name": "Dana",
+                "contact_email": "dana@example.org",
+                "why": "Housing.",
+            },
+        ),
+    ],
+)
+def test_anonymous_public_forms_work_without_a_token(client, personas, path, data):
+    client.handler.enforce_csrf_checks = True
+    assert client.post(path, data).status_code == 302
 
 
 def test_language_switch_works_without_a_token(client, db):
