@@ -5,3 +5,29 @@ from django.utils.translation import gettext_lazy as _
 class TestimonyConfig(AppConfig):
     name = "testimony"
     verbose_name = _("Testimony")
+
+    def ready(self) -> None:
+        from cities.registry import CITY_PAGE, DIRECTORY, ORGANIZE, city_facts
+        from testimony.models import Testimony
+        from testimony.selectors import collected_counts, public_counts, waiting_counts
+        from uprcities.registry import home_stats
+
+        home_stats.register(
+            "testimony", _("testimonies shared publicly"), lambda: Testimony.objects.public().count(), order=20
+        )
+        city_facts.register("testimony_public", _("public testimony"), public_counts, places=[DIRECTORY], order=20)
+        city_facts.register(
+            "testimony_collected", _("testimony collected"), collected_counts, places=[CITY_PAGE], order=10
+        )
+        city_facts.register(
+            "testimony_waiting",
+            _("testimony waiting for moderation"),
+            waiting_counts,
+            places=[ORGANIZE],
+            order=10,
+            url_name="testimony:moderate",
+        )
+        from testimony.retention import delete_expired_contact_details
+        from uprcities.registry import periodic_jobs
+
+        periodic_jobs.register("testimony_contact_retention", delete_expired_contact_details)

@@ -33,6 +33,7 @@ def _test_settings(settings, tmp_path):
 
     cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     # Tests look at fresh pages; tests/portal/test_page_cache.py turns the public page cache on.
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
     # Real hashing costs ~0.3 s per user; tests are not about password strength.

@@ -180,7 +180,9 @@ RATE_LIMITS = {
     "city_request": (5, 3600),
     "get_involved": (10, 3600),
     "event_registration": (10, 3600),
+    "testimony": (10, 3600),
 }
+TESTIMONY_RETENTION_DAYS_AFTER_REVIEW = 90
 # Public pages are rendered at most once per this many seconds for anonymous visitors (uprcities/cache.py).
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 60)
 
@@ -245,6 +247,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Files that consent governs (testimony media): outside MEDIA_ROOT, served only through views that check it.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

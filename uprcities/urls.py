@@ -27,6 +27,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("upr.urls")),
     path("", include("cities.urls")),
+    path("", include("testimony.urls")),
     path("", include("events.urls")),
     path("", include("events.registration_urls")),
 ]

@@ -43,7 +43,7 @@ def test_directory_query_count_is_constant(client, city_factory, housing, path):
         response = client.get(path)
     assert len(few) == len(many)
     assert len(response.context["rows"]) == 60
-    assert [(f.key, v) for f, v in response.context["rows"][0][1]] == [("events_held", 1)]
+    assert [(f.key, v) for f, v in response.context["rows"][0][1]] == [("testimony_public", 0), ("events_held", 1)]
 
 
 def test_directory_filters_and_counts(client, city_factory, housing):
@@ -75,7 +75,7 @@ def test_city_page_shows_about_progress_and_events(client, city_factory, housing
     response = client.get("/cities/town-1-pa/")
     assert response.status_code == 200
     assert "Coalition &lt;b&gt;One&lt;/b&gt;" in response.text
-    assert [(f.key, v) for f, v in response.context["progress"]] == [("events_held", 1)]
+    assert [(f.key, v) for f, v in response.context["progress"]] == [("testimony_collected", 0), ("events_held", 1)]
     assert "Talk 1" in response.text
     assert client.get("/cities/no-such-city/").status_code == 404
 
@@ -188,4 +188,4 @@ def test_organizer_home_lists_todo_with_constant_queries(client, user_factory, c
         response = client.get("/organize/")
     assert len(few) == len(many)
     first_todo = {f.key: v for f, v in response.context["rows"][0][1]}
-    assert first_todo == {"events_upcoming": 0, "new_get_involved": 1}
+    assert first_todo == {"testimony_waiting": 0, "events_upcoming": 0, "new_get_involved": 1}

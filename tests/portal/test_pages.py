@@ -79,6 +79,7 @@ def test_home_shows_cycle_countdown_and_counts_from_the_database(client, demo):
     assert "Private planning" not in response.text
     assert [(str(label), n) for label, n in response.context["stats"]] == [
         ("participating cities", 6),
+        ("testimonies shared publicly", 0),
         ("events held", 2),
         ("UN recommendations to the US tracked", 575),
     ]

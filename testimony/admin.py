@@ -1,0 +1,51 @@
+from django.contrib import admin
+
+from testimony.models import AccessLog, ConsentText, ContactDetails, ModerationLog, Testimony
+
+
+class ModerationLogInline(admin.TabularInline):
+    model = ModerationLog
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "actor", "action", "note"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Testimony)
+class TestimonyAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "city", "kind", "status", "identification", "allows_portal", "created_at"]
+    list_filter = ["status", "kind", "nature", "city", "allows_portal", "allows_national_report"]
+    search_fields = ["title", "public_body"]
+    readonly_fields = [
+        "private_token",
+        "created_at",
+        "updated_at",
+        "consent_text",
+        "consent_recorded_at",
+        "withdrawn_at",
+        "approved_at",
+        "approved_by",
+    ]
+    inlines = [ModerationLogInline]
+    list_select_related = ["city"]
+
+
+@admin.register(ConsentText)
+class ConsentTextAdmin(admin.ModelAdmin):
+    list_display = ["version", "effective_from"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # A version people agreed to never changes; write a new version instead.
+        return obj is None and super().has_change_permission(request, obj)
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    list_display = ["testimony", "user", "at"]
+    list_filter = ["user"]
+    readonly_fields = ["testimony", "user", "at"]
+
+
+admin.site.register(ContactDetails)

@@ -1,0 +1,239 @@
+"""Testimony and the consent that governs every place it may appear (DESIGN.md section 5).
+
+Identity is kept apart from the story: the name a person chose to be shown under lives on the testimony
+(`display_name`, empty when anonymous); their real name, email and phone live in ContactDetails, which is
+deleted after its retention date. Nothing public reads ContactDetails.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cities.models import City
+from testimony.enums import ConsentMethod, Identification, Kind, ModerationAction, Nature, Status, Use
+from testimony.storage import private_storage
+from upr.models import ReviewCycle, Theme
+
+
+class ConsentText(models.Model):
+    """The exact wording a person agreed to. Versioned: a testimony points at the version it was given under."""
+
+    version = models.CharField(_("version"), max_length=20, unique=True)
+    text_en = models.TextField(_("text (English)"))
+    text_es = models.TextField(_("text (Spanish)"))
+    effective_from = models.DateField(_("in use from"))
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name = _("consent text")
+
+    def __str__(self) -> str:
+        return self.version
+
+
+class TestimonyQuerySet(models.QuerySet):
+    def allowing(self, use: Use) -> TestimonyQuerySet:
+        """Approved, not withdrawn, given by an adult (or with a guardian's consent), and allowing `use`."""
+        return self.filter(
+            Q(age_confirmed=True) | Q(guardian_consent=True),
+            status=Status.APPROVED,
+            **{f"allows_{use.value}": True},
+        )
+
+    def public(self) -> TestimonyQuerySet:
+        """What any public page may show: the one scoping query for every public list (DESIGN.md section 5)."""
+        return self.allowing(Use.PORTAL)
+
+
+def media_path(instance: Testimony, filename: str) -> str:
+    # Random names: an uploaded file's name never carries the person's name or the story's place.
+    extension = filename.rsplit(".", 1)[-1].lower()[:8] if "." in filename else "bin"
+    return f"testimony/{secrets.token_hex(16)}.{extension}"
+
+
+class Testimony(models.Model):
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="testimonies", verbose_name=_("city"))
+    cycle = models.ForeignKey(ReviewCycle, on_delete=models.PROTECT, null=True, blank=True, related_name="testimonies")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.WRITTEN)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    body = models.TextField(_("what happened"))
+    # The version organizers redact (names, addresses, details) for public use; the original stays private.
+    public_body = models.TextField(_("public version"), blank=True)
+    nature = models.CharField(_("challenge or positive practice"), max_length=16, choices=Nature)
+    language = models.CharField(_("language"), max_length=8, default="en")
+    themes = models.ManyToManyField(Theme, blank=True, related_name="testimonies", verbose_name=_("themes"))
+    media_link = models.URLField(_("video or audio link"), blank=True)
+    media_file = models.FileField(_("file"), upload_to=media_path, storage=private_storage, blank=True)
+    media_caption = models.CharField(_("caption"), max_length=300, blank=True)
+    transcript = models.TextField(_("transcript"), blank=True)
+    place_text = models.CharField(_("where it happened"), max_length=200, blank=True)
+    occurred_on = models.DateField(_("when it happened"), null=True, blank=True)
+
+    # --- Consent (DESIGN.md section 5) ---
+    identification = models.CharField(
+        _("how to be identified"), max_length=16, choices=Identification, default=Identification.ANONYMOUS
+    )
+    display_name = models.CharField(
+        _("name shown"),
+        max_length=150,
+        blank=True,
+        help_text=_("The full name, first name or pseudonym the person chose; empty when anonymous."),
+    )
+    allows_portal = models.BooleanField(_("may be shown on the portal"), default=False)
+    allows_local_report = models.BooleanField(_("may be quoted in the local report"), default=False)
+    allows_national_report = models.BooleanField(_("may be quoted in the national report to the UN"), default=False)
+    allows_advocacy = models.BooleanField(_("may be used in public advocacy"), default=False)
+    allows_contact = models.BooleanField(_("may be contacted"), default=False)
+    age_confirmed = models.BooleanField(_("confirmed being 18 or older"), default=False)
+    guardian_consent = models.BooleanField(_("a parent or guardian consented"), default=False)
+    less_precise = models.BooleanField(_("make place and dates less precise"), default=False)
+    consent_text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, related_name="+")
+    consent_method = models.CharField(max_length=10, choices=ConsentMethod, default=ConsentMethod.ONLINE)
+    consent_recorded_at = models.DateTimeField(_("consent recorded at"))
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The organizer who entered consent given on paper."),
+    )
+
+    # --- Provenance and moderation ---
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="testimonies"
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The organizer who typed it in from paper, a meeting or a survey."),
+    )
+    # A string reference: testimony never imports events (DESIGN.md section 2).
+    collected_at = models.ForeignKey(
+        "events.Event", on_delete=models.SET_NULL, null=True, blank=True, related_name="testimonies"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.RECEIVED)
+    rejection_reason = models.TextField(_("reason for rejecting"), blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # What has been sent to the UN cannot be recalled; the person is told so before submitting.
+    sent_to_un_at = models.DateTimeField(_("sent to the UN at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    # The secret in the person's private link (read, change consent, withdraw).
+    private_token = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TestimonyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("testimony")
+        verbose_name_plural = _("testimonies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(identification=Identification.ANONYMOUS, display_name="")
+                | (~Q(identification=Identification.ANONYMOUS) & ~Q(display_name="")),
+                name="testimony_name_matches_identification",
+                violation_error_message=_("Give the name to show, or choose to stay anonymous."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.WITHDRAWN) | Q(withdrawn_at__isnull=False),
+                name="testimony_withdrawn_has_date",
+                violation_error_message=_("A withdrawn testimony records when it was withdrawn."),
+            ),
+        ]
+        indexes = [
+            # Public lists: approved testimony of a city, newest first.
+            models.Index(fields=["city", "-created_at"], name="testimony_public_idx", condition=Q(status="approved")),
+            # The moderation queue: what waits in each city.
+            models.Index(fields=["city", "status"], name="testimony_moderation_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.get_kind_display()} #{self.pk}"
+
+    def save(self, *args, **kwargs):
+        if not self.private_token:
+            self.private_token = secrets.token_urlsafe(32)
+        super().save(*args, **kwargs)
+
+    def allows(self, use: Use) -> bool:
+        return (
+            self.status == Status.APPROVED
+            and (self.age_confirmed or self.guardian_consent)
+            and getattr(self, f"allows_{use.value}")
+        )
+
+    @property
+    def public_text(self) -> str:
+        """The text public places show: the organizers' redacted version when there is one."""
+        return self.public_body or self.body
+
+    @property
+    def shown_name(self) -> str:
+        """The name to print next to the words, or "" (the template then says "Anonymous")."""
+        return "" if self.identification == Identification.ANONYMOUS else self.display_name
+
+
+class ContactDetails(models.Model):
+    """Who the person is, kept apart from the story and deleted after `retain_until`."""
+
+    testimony = models.OneToOneField(Testimony, on_delete=models.CASCADE, related_name="contact")
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    retain_until = models.DateField(_("keep until"))
+
+    class Meta:
+        verbose_name = _("contact details")
+        verbose_name_plural = _("contact details")
+        indexes = [
+            # The retention job deletes what is past its date.
+            models.Index(fields=["retain_until"], name="contact_retention_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"contact for #{self.testimony_id}"
+
+
+class ModerationLog(models.Model):
+    """Every action on a testimony: who, when, what."""
+
+    testimony = models.ForeignKey(Testimony, on_delete=models.CASCADE, related_name="moderation_log")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    action = models.CharField(max_length=20, choices=ModerationAction)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("moderation log entry")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} #{self.testimony_id}"
+
+
+class AccessLog(models.Model):
+    """Each time an organizer opened a testimony's private version (DESIGN.md section 5)."""
+
+    testimony = models.ForeignKey(Testimony, on_delete=models.CASCADE, related_name="access_log")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("private view")
+
+    def __str__(self) -> str:
+        return f"{self.user} viewed #{self.testimony_id}"

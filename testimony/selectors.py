@@ -1,0 +1,70 @@
+"""Reads of testimony. Privacy is decided here, once: public pages start from `public_testimony()`, reports from
+`quotable_for()`, organizers from `testimony_visible_to()` (DESIGN.md section 5)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+
+from cities.models import City
+from cities.selectors import cities_organized_by
+from testimony.enums import Status, Use
+from testimony.models import ConsentText, Testimony
+
+
+def current_consent_text() -> ConsentText:
+    return ConsentText.objects.order_by("-effective_from", "-pk").first()
+
+
+def public_testimony() -> QuerySet[Testimony]:
+    """Everything any public page may show, with what public pages need loaded."""
+    return Testimony.objects.public().select_related("city").prefetch_related("themes")
+
+
+def quotable_for(city: City, use: Use) -> QuerySet[Testimony]:
+    """A city's testimony that may be quoted for `use` (Use.LOCAL_REPORT, Use.NATIONAL_REPORT, Use.ADVOCACY)."""
+    return Testimony.objects.allowing(use).filter(city=city)
+
+
+def testimony_visible_to(user) -> QuerySet[Testimony]:
+    """Private testimony an organizer may see: only their own cities'."""
+    return Testimony.objects.filter(city__in=cities_organized_by(user))
+
+
+def public_counts(cities) -> dict[int, int]:
+    rows = Testimony.objects.public().filter(city__in=cities).values("city").annotate(n=Count("id"))
+    return {row["city"]: row["n"] for row in rows}
+
+
+def collected_counts(cities) -> dict[int, int]:
+    """All testimony a city has gathered (any status but withdrawn): the "Collect" figure of the 3 Cs."""
+    rows = (
+        Testimony.objects.filter(city__in=cities)
+        .exclude(status=Status.WITHDRAWN)
+        .values("city")
+        .annotate(n=Count("id"))
+    )
+    return {row["city"]: row["n"] for row in rows}
+
+
+def waiting_counts(cities) -> dict[int, int]:
+    rows = Testimony.objects.filter(city__in=cities, status=Status.RECEIVED).values("city").annotate(n=Count("id"))
+    return {row["city"]: row["n"] for row in rows}
+
+
+def filter_public_testimony(*, city=None, theme=None, nature: str = "", language: str = "") -> QuerySet[Testimony]:
+    """The public list, narrowed by the filters given (each optional), newest first."""
+    testimonies = public_testimony()
+    if city is not None:
+        testimonies = testimonies.filter(city=city)
+    if theme is not None:
+        testimonies = testimonies.filter(themes=theme)
+    if nature:
+        testimonies = testimonies.filter(nature=nature)
+    if language:
+        testimonies = testimonies.filter(language=language)
+    return testimonies.order_by("-created_at", "-pk")
+
+
+def city_public_testimony(city: City, limit: int = 5) -> list[Testimony]:
+    """A city's latest public testimony, for its page."""
+    return list(public_testimony().filter(city=city).order_by("-created_at", "-pk")[:limit])

@@ -1,0 +1,166 @@
+"""Giving testimony (anyone, no account needed) and the person's private link (DESIGN.md section 5)."""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from cities.models import City
+from cities.selectors import public_city
+from testimony import services
+from testimony.enums import Status
+from testimony.models import Testimony
+from testimony.selectors import current_consent_text
+from testimony.submit_forms import USE_FIELDS, ConsentChangeForm, TestimonyForm, age_answer
+from uprcities.ratelimit import over_limit
+
+
+def _consent_wording(consent_text) -> str:
+    return consent_text.text_es if (get_language() or "en").startswith("es") else consent_text.text_en
+
+
+# --- Giving testimony ------------------------------------------------------------------------------------
+
+
+def pick_city(request: HttpRequest) -> HttpResponse:
+    cities = City.objects.active().only("name", "state", "slug")
+    return render(request, "testimony/submit_pick_city.html", {"cities": cities})
+
+
+def _form_page(request: HttpRequest, city: City, form: TestimonyForm, status: int = 200) -> HttpResponse:
+    return render(
+        request,
+        "testimony/submit_form.html",
+        {
+            "city": city,
+            "form": form,
+            "use_fields": [form[name] for name in USE_FIELDS],
+            "consent_text": form.consent_text,
+            "consent_wording": _consent_wording(form.consent_text),
+            "file_dropped": bool(request.FILES),
+        },
+        status=status,
+    )
+
+
+# Not CSRF-exempt, unlike the portal's other anonymous forms: a signed-in person's testimony is recorded as
+# theirs (submitted_by), so a forged cross-site post could attribute words to them. The page is not cached.
+def new(request: HttpRequest, slug: str) -> HttpResponse:
+    city = public_city(slug)
+    consent_text = current_consent_text()
+    if request.method != "POST":
+        return _form_page(request, city, TestimonyForm(consent_text=consent_text, initial=_initial()))
+    form = TestimonyForm(request.POST, request.FILES, consent_text=consent_text)
+    if form.is_spam():
+        # Answer as if it worked: a bot learns nothing, and nothing is stored or sent.
+        return redirect("testimony:thanks", slug=city.slug)
+    if over_limit(request, "testimony"):
+        messages.error(request, _("Too many testimonies from your connection in the last hour. Please try later."))
+        return _form_page(request, city, form, status=429)
+    if not form.is_valid():
+        return _form_page(request, city, form, status=400)
+    with transaction.atomic():
+        services.submit_testimony(
+            city, submitted_by=request.user, page_language=get_language() or "en", **form.submission()
+        )
+    return redirect("testimony:thanks", slug=city.slug)
+
+
+def _initial() -> dict:
+    language = (get_language() or "en")[:2]
+    return {"language": language if language in {"en", "es"} else "other"}
+
+
+def thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    return render(request, "testimony/submit_thanks.html", {"city": public_city(slug)})
+
+
+# --- The private link -------------------------------------------------------------------------------------
+
+
+def private_page(view):
+    """The private link's pages: never cached, never indexed, and the token never leaves in a Referer."""
+
+    @functools.wraps(view)
+    @never_cache
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "same-origin"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return wrapper
+
+
+def _by_token(token: str) -> Testimony:
+    return get_object_or_404(
+        Testimony.objects.select_related("city", "consent_text").prefetch_related("themes"), private_token=token
+    )
+
+
+def _mine_page(request: HttpRequest, testimony: Testimony, form: ConsentChangeForm, status: int = 200):
+    return render(
+        request,
+        "testimony/mine_detail.html",
+        {
+            "testimony": testimony,
+            "form": form,
+            "use_fields": [form[name] for name in USE_FIELDS],
+            "age": age_answer(testimony),
+            "organizers_only": not (testimony.age_confirmed or testimony.guardian_consent),
+            "withdrawn": testimony.status == Status.WITHDRAWN,
+            "consent_wording": _consent_wording(testimony.consent_text),
+            "current_consent_text": current_consent_text(),
+        },
+        status=status,
+    )
+
+
+@private_page
+def mine(request: HttpRequest, token: str) -> HttpResponse:
+    testimony = _by_token(token)
+    return _mine_page(request, testimony, ConsentChangeForm(testimony=testimony))
+
+
+@private_page
+@require_POST
+def mine_consent(request: HttpRequest, token: str) -> HttpResponse:
+    testimony = _by_token(token)
+    form = ConsentChangeForm(request.POST, testimony=testimony)
+    if testimony.status == Status.WITHDRAWN:
+        messages.error(request, _("This testimony was withdrawn: its consent can no longer be changed."))
+        return _mine_page(request, testimony, form, status=409)
+    if not form.is_valid():
+        return _mine_page(request, testimony, form, status=400)
+    try:
+        changed = services.change_consent(testimony, **form.changes())
+    except services.ConsentError as exc:
+        messages.error(request, str(exc))
+        return _mine_page(request, testimony, form, status=409)
+    if changed:
+        messages.success(request, _("Your choices are saved. Thank you."))
+    else:
+        messages.info(request, _("Nothing changed."))
+    return redirect("testimony:mine", token=testimony.private_token)
+
+
+@private_page
+def mine_withdraw(request: HttpRequest, token: str) -> HttpResponse:
+    testimony = _by_token(token)
+    if request.method == "POST":
+        services.withdraw_testimony(testimony)
+        messages.success(request, _("Your testimony is withdrawn. Your contact details are deleted."))
+        return redirect("testimony:mine", token=testimony.private_token)
+    return render(
+        request,
+        "testimony/mine_withdraw.html",
+        {"testimony": testimony, "withdrawn": testimony.status == Status.WITHDRAWN},
+    )

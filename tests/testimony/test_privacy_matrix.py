@@ -1,0 +1,131 @@
+"""Every consent choice against every public place (DESIGN.md section 5): nothing shown beyond consent.
+
+Cases: 4 ways to be identified x 4 combinations of uses (none; the portal only; every use but the portal; every
+use) x 4 statuses x 3 ages (adult; under 18 with a guardian's consent; under 18 without) = 192. In each case the
+public places are: the city page, the testimony list (whole and filtered by the city), the testimony's own page
+(for an anonymous visitor and for a signed-in resident), the home page's count and the directory's count.
+Only an approved testimony, allowing the portal, by an adult or with a guardian's consent, is shown; it is shown
+with the chosen name unless anonymous. The original words never appear when a public version exists, and the
+person's contact details never appear anywhere.
+"""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from testimony.enums import Identification, Status
+from testimony.models import ContactDetails
+from tests.testimony.factories import make_testimony
+
+TITLE = "Zqtitlemarker"
+ORIGINAL = "Zqoriginalbodymarker"
+PUBLIC = "Zqpublicbodymarker"
+NAME = "Zqdisplaynamemarker"
+PLACE = "Zqplacemarker"
+CAPTION = "Zqcaptionmarker"
+TRANSCRIPT = "Zqtranscriptmarker"
+CONTACT = ["Zqcontactnamemarker", "zqcontactmarker@example.org", "+1 555 0199 7788"]
+
+USES = {
+    "none": {},
+    "portal only": {"allows_portal": True},
+    "all but portal": {"allows_local_report": True, "allows_national_report": True, "allows_advocacy": True},
+    "all": {
+        "allows_portal": True,
+        "allows_local_report": True,
+        "allows_national_report": True,
+        "allows_advocacy": True,
+    },
+}
+AGES = {
+    "adult": {"age_confirmed": True},
+    "guardian": {"age_confirmed": False, "guardian_consent": True},
+    "minor without guardian": {"age_confirmed": False, "guardian_consent": False},
+}
+CASES = [
+    pytest.param(identification, uses, status, age, id=f"{identification}-{uses}-{status}-{age}")
+    for identification in Identification.values
+    for uses in USES
+    for status in Status.values
+    for age in AGES
+]
+assert len(CASES) == 192
+
+
+def _home_count(response) -> int:
+    return {str(label): count for label, count in response.context["stats"]}["testimonies shared publicly"]
+
+
+def _directory_count(response, city) -> int:
+    facts = {c.pk: {fact.key: value for fact, value in row} for c, row in response.context["rows"]}
+    return facts[city.pk]["testimony_public"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("identification", "uses", "status", "age"), CASES)
+def test_privacy_matrix(client, user_factory, identification, uses, status, age):
+    anonymous = identification == Identification.ANONYMOUS
+    testimony = make_testimony(
+        identification=identification,
+        display_name="" if anonymous else NAME,
+        title=TITLE,
+        body=f"{ORIGINAL} with the street and the neighbour's name.",
+        public_body=f"{PUBLIC}: what happened, redacted.",
+        place_text=PLACE,
+        occurred_on=datetime.date(2025, 6, 1),
+        media_link="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+        media_caption=CAPTION,
+        transcript=TRANSCRIPT,
+        status=status,
+        **{"allows_portal": False, **USES[uses]},
+        **AGES[age],
+    )
+    ContactDetails.objects.create(
+        testimony=testimony,
+        name=CONTACT[0],
+        email=CONTACT[1],
+        phone=CONTACT[2],
+        retain_until=timezone.localdate() + datetime.timedelta(days=365),
+    )
+    city = testimony.city
+    shown = status == Status.APPROVED and uses in ("portal only", "all") and age != "minor without guardian"
+
+    detail = client.get(f"/testimony/{testimony.pk}/")
+    assert detail.status_code == (200 if shown else 404)
+    client.force_login(user_factory("resident@example.org"))
+    signed_in = client.get(f"/testimony/{testimony.pk}/")
+    assert signed_in.status_code == (200 if shown else 404)
+    client.logout()
+    home, directory = client.get("/"), client.get("/cities/")
+
+    pages = {
+        "city page": client.get(city.get_absolute_url()).text,
+        "list": client.get("/testimony/").text,
+        "list of the city": client.get(f"/testimony/?city={city.slug}").text,
+        "testimony page": detail.text,
+        "testimony page, signed in": signed_in.text,
+        "home": home.text,
+        "directory": directory.text,
+    }
+    showing = (
+        {"city page", "list", "list of the city", "testimony page", "testimony page, signed in"} if shown else set()
+    )
+    for place, text in pages.items():
+        for marker in [ORIGINAL, *CONTACT]:
+            assert marker not in text, (place, marker)
+        if place in showing:
+            assert PUBLIC in text and TITLE in text, place
+            assert (NAME in text) is not anonymous, place
+            if anonymous:
+                assert "Anonymous" in text, place
+            assert PLACE in text, place  # precise unless the person asked otherwise
+        else:
+            for marker in [TITLE, PUBLIC, NAME, PLACE, CAPTION, TRANSCRIPT, "youtube"]:
+                assert marker not in text, (place, marker)
+    if shown:
+        assert TRANSCRIPT in pages["testimony page"] and CAPTION in pages["testimony page"]
+        assert "youtube-nocookie.com/embed/dQw4w9WgXcQ" in pages["testimony page"]
+
+    assert _home_count(home) == (1 if shown else 0)
+    assert _directory_count(directory, city) == (1 if shown else 0)
