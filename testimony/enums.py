@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Kind(models.TextChoices):
@@ -26,7 +27,7 @@ class Identification(models.TextChoices):
 
 class Status(models.TextChoices):
     RECEIVED = "received", _("Received, waiting for moderation")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("testimony status", "Approved")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn by the person")
 
@@ -47,7 +48,7 @@ class Use(models.TextChoices):
 
 class ModerationAction(models.TextChoices):
     RECEIVED = "received", _("Received")
-    APPROVE = "approve", _("Approved")
+    APPROVE = "approve", pgettext_lazy("testimony status", "Approved")
     REJECT = "reject", _("Rejected")
     REDACT = "redact", _("Public version written")
     CONSENT_CHANGED = "consent_changed", _("Consent changed by the person")

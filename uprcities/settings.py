@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "uprcities.middleware.RequestSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -183,6 +184,9 @@ RATE_LIMITS = {
     "testimony": (10, 3600),
 }
 TESTIMONY_RETENTION_DAYS_AFTER_REVIEW = 90
+# The largest request accepted (the largest upload, a 200 MB video, plus the form): refused before it is read.
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 210 * 1024 * 1024)
+
 # Public pages are rendered at most once per this many seconds for anonymous visitors (uprcities/cache.py).
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 60)
 

@@ -101,3 +101,15 @@ def test_production_without_secret_key_refuses_to_start(tmp_path):
     with pytest.raises(subprocess.CalledProcessError) as failed:
         _settings_in_clean_env(VAR_DIR=str(tmp_path), DEBUG="0")
     assert "SECRET_KEY (or SECRET_KEY_FILE) must be set when DEBUG=0" in failed.value.stderr
+
+
+def test_an_oversized_request_is_refused_before_its_body_is_read(client, personas):
+    response = client.post(
+        "/cities/pittsburgh-pa/testimony/new/",
+        data=b"",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(2 * 1024**3),
+    )
+    assert response.status_code == 413
+    assert "What you sent is too large" in response.text
+    assert "at most 210 MB" in response.text
