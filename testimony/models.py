@@ -64,6 +64,9 @@ class Testimony(models.Model):
     body = models.TextField(_("what happened"))
     # The version organizers redact (names, addresses, details) for public use; the original stays private.
     public_body = models.TextField(_("public version"), blank=True)
+    # Titles are written by the person too: public pages show this one, or the first words of the public text,
+    # never the title as submitted (it may carry a name).
+    public_title = models.CharField(_("public title"), max_length=200, blank=True)
     nature = models.CharField(_("challenge or positive practice"), max_length=16, choices=Nature)
     language = models.CharField(_("language"), max_length=8, default="en")
     themes = models.ManyToManyField(Theme, blank=True, related_name="testimonies", verbose_name=_("themes"))

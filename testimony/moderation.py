@@ -54,12 +54,14 @@ def reject(testimony: Testimony, *, by, reason: str) -> Testimony:
 
 
 @transaction.atomic
-def save_public_version(testimony: Testimony, *, by, public_body: str) -> Testimony:
-    """Write or change the redacted public version. The original (`body`) is never touched."""
+def save_public_version(testimony: Testimony, *, by, public_body: str, public_title: str = "") -> Testimony:
+    """Write or change the redacted public version (text and title). The originals (`body`, `title`) are never
+    touched."""
     testimony = Testimony.objects.select_for_update().get(pk=testimony.pk)
     _refuse_withdrawn(testimony)
     testimony.public_body = (public_body or "").strip()
-    testimony.save(update_fields=["public_body", "updated_at"])
+    testimony.public_title = (public_title or "").strip()
+    testimony.save(update_fields=["public_body", "public_title", "updated_at"])
     ModerationLog.objects.create(testimony=testimony, actor=by, action=ModerationAction.REDACT)
     return testimony
 

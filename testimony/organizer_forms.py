@@ -53,6 +53,12 @@ class PublicVersionForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.style_fields()
 
+    public_title = forms.CharField(
+        label=_("Public title (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("Without one, public pages show the first words of the public version, never the title as sent."),
+    )
     public_body = forms.CharField(
         label=_("Public version"),
         widget=forms.Textarea(attrs={"rows": 8}),

@@ -101,7 +101,10 @@ def _detail(request: HttpRequest, city: City, testimony, *, public_form=None, re
             "testimony": testimony,
             "contact": getattr(testimony, "contact", None) if testimony.allows_contact else None,
             "log": testimony.moderation_log.select_related("actor"),
-            "public_form": public_form or PublicVersionForm(initial={"public_body": testimony.public_body}),
+            "public_form": public_form
+            or PublicVersionForm(
+                initial={"public_body": testimony.public_body, "public_title": testimony.public_title}
+            ),
             "reject_form": reject_form or RejectForm(),
         },
         status=status,
@@ -139,7 +142,12 @@ def public_version(request: HttpRequest, slug: str, testimony_id: int) -> HttpRe
     if not form.is_valid():
         return _detail(request, city, testimony, public_form=form, status=400)
     try:
-        moderation.save_public_version(testimony, by=request.user, public_body=form.cleaned_data["public_body"])
+        moderation.save_public_version(
+            testimony,
+            by=request.user,
+            public_body=form.cleaned_data["public_body"],
+            public_title=form.cleaned_data["public_title"],
+        )
     except moderation.ModerationError as exc:
         messages.error(request, str(exc))
     else:

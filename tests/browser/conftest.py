@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -65,12 +66,18 @@ def _chromium_is_installed():
 
 @pytest.fixture
 def demo_data(transactional_db):
-    """The real UN data, cities and webinars, as `make run` shows them (flushed again after the test)."""
+    """The real UN data, cities and webinars, as `make run` shows them (flushed again after the test).
+
+    The flush after each transactional test also empties the rows the migrations created: the first consent
+    wording (testimony migration 0002), which the testimony form needs, is put back here as the migration wrote it.
+    """
+    from django.apps import apps
     from django.core.management import call_command
 
     from cities.models import City
     from upr.models import Recommendation
 
+    import_module("testimony.migrations.0002_consent_text_and_permissions").add_first_consent_text(apps, None)
     call_command("load_demo", stdout=io.StringIO())
     assert City.objects.exists() and Recommendation.objects.exists(), "load_demo loaded no cities or recommendations"
 

@@ -6,6 +6,7 @@ The public pages, a form showing its errors, and the organizer pages of a logged
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,9 @@ PAGES = [
     "/webinars/local-and-global-strategies-for-advancing-the-human-right-to-housing/",
     "/events/demo-preparing-local-reports-for-the-fourth-review/",
     "/events/demo-preparing-local-reports-for-the-fourth-review/register/",
+    "/testimony/",
+    "/testimony/new/",
+    "/cities/pittsburgh-pa/testimony/new/",
 ]
 
 # The organizer pages axe checks for a coordinator of the demo city, in both languages.
@@ -39,6 +43,7 @@ ORGANIZER_PAGES = [
     "/organize/pittsburgh-pa/requests/",
     "/organize/pittsburgh-pa/events/",
     "/organize/pittsburgh-pa/events/new/",
+    "/organize/pittsburgh-pa/testimony/",
 ]
 
 LANGUAGES = ["en", "es"]
@@ -226,4 +231,98 @@ def test_event_pages_with_content_have_no_serious_or_critical_axe_violations(
     assert answer.value.status == 400
     expect(page.locator("main form [aria-invalid='true']")).to_have_count(1)
     failures += axe_failures(page, organizer_pages[0] + " (errors shown)", language)
+    assert not failures, f"axe-core, language {language!r}:\n" + "\n".join(failures)
+
+
+def jpeg_bytes() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (320, 240), (180, 90, 40)).save(out, "JPEG")
+    return out.getvalue()
+
+
+@pytest.mark.browser_context_args(bypass_csp=True)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_testimony_pages_with_content_have_no_serious_or_critical_axe_violations(
+    live_server, page, demo_data, user_factory, language
+):
+    """The testimony pages in the states PAGES cannot reach: the form showing its errors, public testimony with a
+    photo and with a video link, the person's private pages, and the organizer's view of one testimony."""
+    from django.core.files.base import ContentFile
+
+    from cities.enums import Role
+    from cities.models import City, Membership
+    from testimony.enums import Identification, Status
+    from tests.testimony.factories import make_testimony
+
+    city = City.objects.get(slug="pittsburgh-pa")
+    with_photo = make_testimony(
+        city=city,
+        title="The locked door",
+        body="We were evicted on Penn Avenue.",
+        media_file=ContentFile(jpeg_bytes(), name="upload.jpg"),
+        media_caption="Our front door, padlocked",
+        identification=Identification.FULL_NAME,
+        display_name="Ana Ruiz",
+        language=language,
+        transcript="",
+    )
+    with_video = make_testimony(
+        city=city,
+        body="The shelter turned families away.",
+        media_link="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+        transcript="Speaker: the shelter was full every night.",
+    )
+    waiting = make_testimony(city=city, body="Still waiting for moderation.", status=Status.RECEIVED)
+    coordinator = user_factory("coordinator@example.org", full_name="Alex Coordinator")
+    Membership.objects.create(user=coordinator, city=city, role=Role.COORDINATOR)
+    page.route(
+        "https://www.youtube-nocookie.com/**",
+        lambda route: route.fulfill(status=200, content_type="text/html", body="<title>Player</title><p>Player</p>"),
+    )
+    set_language(page, live_server, language)
+
+    form_path = "/cities/pittsburgh-pa/testimony/new/"
+    page.goto(live_server.url + form_path)
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.locator("main form button[type=submit]").click()
+    assert answer.value.status == 400
+    expect(page.get_by_role("alert")).to_have_count(1)
+    # The required answers: the story, then every radio button of "challenge or practice" (2), "how to be
+    # named" (4) and age (3).
+    expect(page.locator("main form [aria-invalid='true']")).to_have_count(10)
+    expect(page.locator("main form .invalid-feedback")).to_have_count(4)
+    failures = axe_failures(page, form_path + " (errors shown)", language)
+
+    page.goto(f"{live_server.url}/testimony/{with_photo.pk}/")
+    photo = page.locator("main figure img")
+    expect(photo).to_have_attribute("alt", "Our front door, padlocked")
+    page.wait_for_function("() => document.querySelector('main figure img').naturalWidth === 320")
+    failures += axe_failures(page, f"/testimony/{with_photo.pk}/ (photo)", language)
+
+    page.goto(f"{live_server.url}/testimony/{with_video.pk}/")
+    expect(page.locator("main iframe")).to_have_count(1)
+    failures += axe_failures(page, f"/testimony/{with_video.pk}/ (video link and transcript)", language)
+
+    check_pages(
+        page,
+        live_server,
+        [
+            f"/testimony/mine/{with_photo.private_token}/",
+            f"/testimony/mine/{with_photo.private_token}/withdraw/",
+            "/testimony/?city=pittsburgh-pa",
+        ],
+        language,
+    )
+
+    log_in(page.context, live_server, coordinator)
+    organizer_paths = [
+        "/organize/pittsburgh-pa/testimony/",
+        f"/organize/pittsburgh-pa/testimony/{waiting.pk}/",
+        f"/organize/pittsburgh-pa/testimony/{with_photo.pk}/",
+    ]
+    check_pages(page, live_server, organizer_paths, language)
+    page.goto(live_server.url + organizer_paths[0])
+    expect(page.locator("main tbody tr")).to_have_count(3)
     assert not failures, f"axe-core, language {language!r}:\n" + "\n".join(failures)

@@ -123,7 +123,8 @@ def test_list_query_count_is_constant(client, city_factory, housing, path):
 
 def test_detail_shows_full_public_text_and_name(client, housing):
     testimony = make_testimony(
-        title="Water shut off",
+        title="SUBMITTEDTITLE",
+        public_title="Water shut off",
         body="ORIGINALBODY with the neighbour's name",
         public_body="Redacted words. " * 80,
         identification=Identification.PSEUDONYM,
@@ -135,7 +136,7 @@ def test_detail_shows_full_public_text_and_name(client, housing):
     assert response.status_code == 200
     text = response.text
     assert text.count("Redacted words.") == 80
-    assert "ORIGINALBODY" not in text
+    assert "ORIGINALBODY" not in text and "SUBMITTEDTITLE" not in text
     assert "La Vecina" in text and "Housing" in text
     assert "<h1>Water shut off</h1>" in text
 
@@ -275,9 +276,9 @@ def test_safe_link_and_file_kind():
 def test_city_page_shows_the_latest_five_and_links_to_the_list(client, city_factory):
     boston = city_factory("Boston", "MA")
     for i in range(7):
-        make_testimony(title=f"Pgh {i}")
-    make_testimony(title="Boston one", city=boston)
-    make_testimony(title="Private one", allows_portal=False)
+        make_testimony(public_title=f"Pgh {i}")
+    make_testimony(public_title="Boston one", city=boston)
+    make_testimony(public_title="Private one", allows_portal=False)
     text = client.get("/cities/pittsburgh-pa/").text
     assert 'id="city-testimony-title"' in text
     assert [f"Pgh {i}" in text for i in range(7)] == [False, False, True, True, True, True, True]
@@ -312,3 +313,14 @@ def test_spanish_pages_render(client):
     client.cookies["django_language"] = "es"
     assert client.get("/testimony/").status_code == 200
     assert client.get(f"/testimony/{testimony.pk}/").status_code == 200
+
+
+def test_the_title_as_sent_is_never_public_only_the_organizers_public_title(client, db):
+    testimony = make_testimony(title="What happened to Maria Lopez", body="We were evicted on Penn Avenue.")
+    for path in ("/testimony/", f"/testimony/{testimony.pk}/"):
+        page = client.get(path).text
+        assert "Maria Lopez" not in page
+        assert "We were evicted on Penn Avenue." in page
+    testimony.public_title = "An eviction on Penn Avenue"
+    testimony.save()
+    assert "An eviction on Penn Avenue" in client.get(f"/testimony/{testimony.pk}/").text
