@@ -193,14 +193,20 @@ def change_consent(testimony: Testimony, **changes) -> list[str]:
 
 @transaction.atomic
 def withdraw_testimony(testimony: Testimony) -> bool:
-    """Withdraw: no public place shows it any more, and the contact details are deleted. False when it was
-    already withdrawn (nothing more is done or logged)."""
+    """Withdraw: no public place shows it any more, the contact details are deleted, and so is the uploaded file
+    (after commit: a rolled-back withdrawal keeps it). False when it was already withdrawn (nothing more is done
+    or logged)."""
     locked = Testimony.objects.select_for_update().get(pk=testimony.pk)
     if locked.status == Status.WITHDRAWN:
         return False
     locked.status = Status.WITHDRAWN
     locked.withdrawn_at = timezone.now()
-    locked.save(update_fields=["status", "withdrawn_at", "updated_at"])
+    stored_file = locked.media_file.name
+    locked.media_file = ""
+    locked.save(update_fields=["status", "withdrawn_at", "media_file", "updated_at"])
+    if stored_file:
+        storage = locked.media_file.storage
+        transaction.on_commit(lambda: storage.delete(stored_file))
     ContactDetails.objects.filter(testimony=locked).delete()
     ModerationLog.objects.create(testimony=locked, action=ModerationAction.WITHDRAW)
     testimony.refresh_from_db()

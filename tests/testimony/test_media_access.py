@@ -1,10 +1,13 @@
 """Testimony files go out only through a view that checks consent: never straight from MEDIA_URL."""
 
+import os
+
 import pytest
 from django.core.files.base import ContentFile
 
 from testimony.enums import Status
 from testimony.models import AccessLog
+from testimony.services import withdraw_testimony
 from tests.testimony.factories import make_testimony
 
 PDF = b"%PDF-1.4\n% a testimony file\n"
@@ -61,3 +64,13 @@ def test_private_file_only_for_the_citys_organizers(client, personas, private, r
 def test_withdrawn_testimonys_file_is_gone_from_public_view(client, personas):
     testimony = _with_file(city=personas["city_a"], status=Status.WITHDRAWN)
     assert client.get(f"/testimony/{testimony.pk}/media/").status_code == 404
+
+
+def test_withdrawal_deletes_the_uploaded_file(personas, django_capture_on_commit_callbacks):
+    testimony = _with_file(city=personas["city_a"])
+    path = testimony.media_file.path
+    with django_capture_on_commit_callbacks(execute=True):
+        assert withdraw_testimony(testimony) is True
+    testimony.refresh_from_db()
+    assert testimony.media_file.name == ""
+    assert not os.path.exists(path)
