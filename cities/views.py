@@ -132,7 +132,7 @@ def join_places(request: HttpRequest) -> HttpResponse:
 def organize(request: HttpRequest) -> HttpResponse:
     memberships = list(memberships_of(request.user).order_by("city__name"))
     cities = [m.city for m in memberships]
-    todo = city_facts.compute(ORGANIZE, cities)
+    needs = city_facts.compute(ORGANIZE, cities)
     milestone = (
         Milestone.objects.upcoming()
         .filter(audience__in=[Audience.EVERYONE, Audience.ORGANIZERS])
@@ -143,7 +143,7 @@ def organize(request: HttpRequest) -> HttpResponse:
         request,
         "cities/organize.html",
         {
-            "rows": [(m, todo[m.city.pk]) for m in memberships],
+            "rows": [(m, needs[m.city.pk]) for m in memberships],
             "milestone": milestone,
             "days_left": milestone.days_left() if milestone else None,
         },
