@@ -9,6 +9,7 @@ from cities.models import City
 from cities.selectors import cities_organized_by
 from testimony.enums import Status, Use
 from testimony.models import ConsentText, Testimony
+from upr.models import Theme
 
 
 def current_consent_text() -> ConsentText:
@@ -20,9 +21,13 @@ def public_testimony() -> QuerySet[Testimony]:
     return Testimony.objects.public().select_related("city").prefetch_related("themes")
 
 
-def quotable_for(city: City, use: Use) -> QuerySet[Testimony]:
-    """A city's testimony that may be quoted for `use` (Use.LOCAL_REPORT, Use.NATIONAL_REPORT, Use.ADVOCACY)."""
-    return Testimony.objects.allowing(use).filter(city=city)
+def quotable_for(city: City, use: Use, *more: Use) -> QuerySet[Testimony]:
+    """A city's testimony that may be quoted for `use` (Use.LOCAL_REPORT, Use.NATIONAL_REPORT, Use.ADVOCACY), and
+    for every use in `more` as well (a local report published on the portal needs LOCAL_REPORT and PORTAL)."""
+    testimonies = Testimony.objects.allowing(use).filter(city=city)
+    for other in more:
+        testimonies = testimonies.allowing(other)
+    return testimonies
 
 
 def testimony_visible_to(user) -> QuerySet[Testimony]:
@@ -44,6 +49,26 @@ def collected_counts(cities) -> dict[int, int]:
         .annotate(n=Count("id"))
     )
     return {row["city"]: row["n"] for row in rows}
+
+
+def collected_breakdown(city: City) -> dict:
+    """A city's testimony (any status but withdrawn) by kind and by theme, for a report's methodology figures.
+
+    Counts only, nothing about any single testimony; as plain JSON values (kind codes, theme slugs and names).
+    """
+    collected = Testimony.objects.filter(city=city).exclude(status=Status.WITHDRAWN)
+    by_kind = [
+        [row["kind"], row["n"]] for row in collected.values("kind").annotate(n=Count("id")).order_by("-n", "kind")
+    ]
+    themes = {theme.pk: theme for theme in Theme.objects.all()}
+    by_theme = [
+        [themes[row["themes"]].slug, themes[row["themes"]].name, themes[row["themes"]].name_es, row["n"]]
+        for row in collected.filter(themes__isnull=False)
+        .values("themes")
+        .annotate(n=Count("id", distinct=True))
+        .order_by("-n", "themes")
+    ]
+    return {"total": collected.count(), "by_kind": by_kind, "by_theme": by_theme}
 
 
 def waiting_counts(cities) -> dict[int, int]:

@@ -40,6 +40,7 @@ class ReviewCycleAdmin(admin.ModelAdmin):
             {"fields": ["recommendations_total", "recommendations_supported", "recommendations_noted"]},
         ),
         (_("Stakeholder submission limits (OHCHR)"), {"fields": ["word_limit_individual", "word_limit_joint"]}),
+        (_("Local report limits"), {"fields": ["local_report_word_limit", "local_summary_word_limit"]}),
     ]
 
 

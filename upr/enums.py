@@ -36,3 +36,6 @@ DEFAULT_REMINDER_OFFSETS = [30, 14, 7, 1]
 # Defaults of OHCHR's stakeholder guidelines; editable per cycle because OHCHR revises them.
 DEFAULT_WORD_LIMIT_INDIVIDUAL = 2815
 DEFAULT_WORD_LIMIT_JOINT = 5630
+# The seed page asks each city for about five pages and a summary of one to two (about 450 words a page).
+DEFAULT_LOCAL_REPORT_WORDS = 2500
+DEFAULT_LOCAL_SUMMARY_WORDS = 900

@@ -9,6 +9,8 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from upr.enums import (
+    DEFAULT_LOCAL_REPORT_WORDS,
+    DEFAULT_LOCAL_SUMMARY_WORDS,
     DEFAULT_REMINDER_OFFSETS,
     DEFAULT_WORD_LIMIT_INDIVIDUAL,
     DEFAULT_WORD_LIMIT_JOINT,
@@ -68,6 +70,14 @@ class ReviewCycle(models.Model):
         _("word limit, individual submission"), default=DEFAULT_WORD_LIMIT_INDIVIDUAL
     )
     word_limit_joint = models.PositiveIntegerField(_("word limit, joint submission"), default=DEFAULT_WORD_LIMIT_JOINT)
+    local_report_word_limit = models.PositiveIntegerField(
+        _("word limit, city's local report"),
+        default=DEFAULT_LOCAL_REPORT_WORDS,
+        help_text=_("About five pages. The short summary has its own limit."),
+    )
+    local_summary_word_limit = models.PositiveIntegerField(
+        _("word limit, city's short summary"), default=DEFAULT_LOCAL_SUMMARY_WORDS, help_text=_("One to two pages.")
+    )
     note = models.TextField(_("note"), blank=True)
 
     objects = ReviewCycleQuerySet.as_manager()

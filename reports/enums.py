@@ -1,0 +1,38 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted, waiting for the national team")
+    RETURNED = "returned", _("Returned with comments")
+    ACCEPTED = "accepted", pgettext_lazy("report status", "Accepted")
+
+
+class Level(models.TextChoices):
+    """Who a recommendation asks to act."""
+
+    LOCAL = "local", _("Local (city or county)")
+    STATE = "state", _("State")
+    FEDERAL = "federal", _("Federal")
+
+
+class Decision(models.TextChoices):
+    """What the national team decided about one submitted version."""
+
+    PENDING = "pending", _("Waiting for review")
+    RETURNED = "returned", _("Returned with comments")
+    ACCEPTED = "accepted", pgettext_lazy("report status", "Accepted")
+
+
+class RenderFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    DOCX = "docx", "Word (DOCX)"
+
+
+class RenderStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Rendering")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")

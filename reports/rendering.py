@@ -1,0 +1,233 @@
+"""The rendering pipeline: a Render row per (object, document, content version, format), filled by a Celery task.
+
+- `request_render(obj, name, fmt)` builds the Document, hashes it, and returns the existing Render for that
+  version or creates one and enqueues the task after the transaction commits. Asking twice is free.
+- The task takes the Render's id. It claims the row with a lease (a conditional UPDATE), so two deliveries of the
+  same message never render at once; the task is acknowledged late, so a worker killed mid-render leaves the
+  message to be delivered again, and the next worker takes over once the lease has run out. Only the attempt that
+  holds the lease may mark the row done, so it finishes exactly once.
+- A failure is recorded on the row (error text, timings) and can be retried.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.text import slugify
+
+from reports.document import Document
+from reports.enums import RenderFormat, RenderStatus
+from reports.models import Render
+
+logger = logging.getLogger(__name__)
+
+Builder = Callable[[object], Document]
+_builders: dict[tuple[type, str], tuple[Builder, Callable[[object], str]]] = {}
+
+
+def register_document(model: type, name: str, build: Builder, filename: Callable[[object], str]) -> None:
+    """Declare that `model` objects have a printable document `name`, built by `build(obj)`."""
+    _builders[(model, name)] = (build, filename)
+
+
+def build_document(obj, name: str) -> Document:
+    build, _filename = _builders[(type(obj), name)]
+    return build(obj)
+
+
+def lease_seconds() -> int:
+    return getattr(settings, "RENDER_LEASE_SECONDS", 600)
+
+
+# --- asking for renders ----------------------------------------------------------------------------------------
+
+
+def _render_rows(obj, name: str):
+    return Render.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk, document=name
+    )
+
+
+def request_render(obj, name: str, fmt: str, *, user=None, document: Document | None = None) -> Render:
+    """The render of `obj`'s document `name` as it stands now, in `fmt`; created and queued if new."""
+    if document is None:
+        document = build_document(obj, name)
+    version = document.version()
+    _build, filename = _builders[(type(obj), name)]
+    render, created = Render.objects.get_or_create(
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=obj.pk,
+        document=name,
+        version=version,
+        format=fmt,
+        defaults={
+            "requested_by": user if user and user.is_authenticated else None,
+            "filename": f"{filename(obj)}.{fmt}",
+        },
+    )
+    if created:
+        _enqueue(render)
+    return render
+
+
+def retry_render(render: Render) -> Render:
+    """Queue a failed render again (nothing happens to one that is queued, running or done)."""
+    updated = Render.objects.filter(pk=render.pk, status=RenderStatus.FAILED).update(
+        status=RenderStatus.QUEUED, error="", queued_at=timezone.now(), started_at=None, finished_at=None
+    )
+    if updated:
+        _enqueue(render)
+    render.refresh_from_db()
+    return render
+
+
+def current_render(obj, name: str, fmt: str) -> Render | None:
+    """The render of the current content, if one was asked for (None if the content changed since)."""
+    version = build_document(obj, name).version()
+    return _render_rows(obj, name).filter(version=version, format=fmt).first()
+
+
+def latest_done(obj, name: str, fmt: str) -> Render | None:
+    return _render_rows(obj, name).filter(format=fmt, status=RenderStatus.DONE).order_by("-finished_at").first()
+
+
+def _enqueue(render: Render) -> None:
+    from reports.tasks import render_task
+
+    transaction.on_commit(lambda: render_task.delay(render.pk))
+
+
+# --- doing a render (called by the task) ------------------------------------------------------------------------
+
+
+class Busy(Exception):
+    """Another worker holds the render's lease; `seconds` until it runs out."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"render is held by another worker for {seconds:.0f} s more")
+        self.seconds = seconds
+
+
+def claim(render_id: int) -> Render | None:
+    """Take the render's lease. None when there is nothing to do (done, failed, gone); Busy while another holds it."""
+    now = timezone.now()
+    claimable = Q(status=RenderStatus.QUEUED) | Q(status=RenderStatus.RUNNING, lease_until__lt=now)
+    taken = Render.objects.filter(claimable, pk=render_id).update(
+        status=RenderStatus.RUNNING,
+        started_at=now,
+        lease_until=now + dt.timedelta(seconds=lease_seconds()),
+        attempts=F("attempts") + 1,
+    )
+    render = Render.objects.filter(pk=render_id).first()
+    if taken:
+        return render
+    if render is None or render.finished:
+        return None
+    raise Busy(max(1.0, (render.lease_until - now).total_seconds()) if render.lease_until else 1.0)
+
+
+def run(render: Render) -> Render:
+    """Render the file for a claimed row and record the outcome on it."""
+    attempt = render.attempts
+    started = time.perf_counter()
+    try:
+        obj = render.subject
+        if obj is None:
+            raise LookupError("the report this render belongs to no longer exists")
+        document = build_document(obj, render.document)
+        if document.version() != render.version:
+            raise ValueError(
+                "the content changed after this render was asked for (an edit, or a quote's consent); "
+                "ask for the file again"
+            )
+        data, pages = render_bytes(document, render.format)
+    except Exception as exc:
+        logger.exception("render %s failed", render.pk)
+        Render.objects.filter(pk=render.pk, attempts=attempt).update(
+            status=RenderStatus.FAILED,
+            error=f"{type(exc).__name__}: {exc}",
+            finished_at=timezone.now(),
+            render_seconds=time.perf_counter() - started,
+            lease_until=None,
+        )
+        render.refresh_from_db()
+        return render
+    name = render.file.storage.save(render.file.field.generate_filename(render, render.filename), ContentFile(data))
+    finished = Render.objects.filter(pk=render.pk, attempts=attempt, status=RenderStatus.RUNNING).update(
+        status=RenderStatus.DONE,
+        file=name,
+        pages=pages,
+        error="",
+        finished_at=timezone.now(),
+        render_seconds=time.perf_counter() - started,
+        lease_until=None,
+    )
+    if not finished:  # another attempt took over after our lease ran out: its file wins, ours goes
+        render.file.storage.delete(name)
+    render.refresh_from_db()
+    return render
+
+
+def render_bytes(document: Document, fmt: str) -> tuple[bytes, int | None]:
+    if fmt == RenderFormat.PDF:
+        return render_pdf(document)
+    if fmt == RenderFormat.DOCX:
+        from reports.docx import render_docx
+
+        return render_docx(document), None
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+# --- HTML and PDF -----------------------------------------------------------------------------------------------
+
+
+def print_stylesheet() -> str:
+    path = finders.find("reports/print.css")
+    if path is None:
+        raise FileNotFoundError("static/reports/print.css is missing")
+    return path
+
+
+def render_html(document: Document) -> str:
+    """The print HTML of a document (what WeasyPrint lays out)."""
+    with translation.override(document.language):
+        return render_to_string(
+            "reports/print/document.html",
+            {
+                "doc": document,
+                "blocks": [dataclasses.asdict(b) for b in document.blocks],
+                "footer_css": css_string(document.footer_label),
+            },
+        )
+
+
+def css_string(text: str) -> str:
+    """`text` as a CSS string literal that is safe inside a <style> element."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ").replace("\n", " ")
+    return f'"{escaped}"'
+
+
+def render_pdf(document: Document) -> tuple[bytes, int]:
+    from weasyprint import CSS, HTML
+
+    html = render_html(document)
+    laid_out = HTML(string=html, base_url=str(settings.BASE_DIR)).render(
+        stylesheets=[CSS(filename=print_stylesheet())], pdf_variant="pdf/ua-1"
+    )
+    return laid_out.write_pdf(pdf_variant="pdf/ua-1"), len(laid_out.pages)
+
+
+def slug_filename(*parts: str) -> str:
+    return slugify("-".join(p for p in parts if p))[:120] or "report"

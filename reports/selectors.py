@@ -1,0 +1,39 @@
+"""Reads of reports, scoped: organizers see their own cities' reports only (through cities.selectors)."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from reports.enums import ReportStatus
+from reports.models import LocalReport, Render, ReportVersion
+from upr.models import ReviewCycle
+
+
+def report_status_labels(cities) -> dict[int, str]:
+    """{city id: the current cycle's report status, or "not started"}, in one query."""
+    cycle = ReviewCycle.objects.current()
+    labels = dict(ReportStatus.choices)
+    rows = LocalReport.objects.filter(city__in=cities, cycle=cycle).values_list("city", "status") if cycle else []
+    found = {city: str(labels[status]) for city, status in rows}
+    return {city.pk: found.get(city.pk, _("not started")) for city in cities}
+
+
+def render_of_city(city, render_id: int) -> Render:
+    """A render of this city's local report (a draft or a submitted version); 404 for anything else."""
+    report_type = ContentType.objects.get_for_model(LocalReport)
+    version_type = ContentType.objects.get_for_model(ReportVersion)
+    reports = LocalReport.objects.filter(city=city).values("pk")
+    versions = ReportVersion.objects.filter(report__city=city).values("pk")
+    render = (
+        Render.objects.filter(pk=render_id)
+        .filter(
+            Q(content_type=report_type, object_id__in=reports) | Q(content_type=version_type, object_id__in=versions)
+        )
+        .first()
+    )
+    if render is None:
+        raise Http404("No such render for this city")
+    return render
