@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("testimony.urls")),
     path("", include("events.urls")),
     path("", include("events.registration_urls")),
+    path("", include("reports.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,275 @@
+"""The local report editor's forms: the report itself, and a formset each for sections, recommendations and quotes.
+
+All are validated together and saved in one transaction, or none is (the page then shows every message and
+keeps every word typed)."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from reports.models import LocalReport, Quote, ReportRecommendation, Section
+from testimony.enums import Use
+from testimony.selectors import quotable_for
+from upr.models import Recommendation, Theme
+from uprcities.forms import BootstrapMixin
+
+
+def _rows(n: int) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": n, "data-count-words": "report"})
+
+
+class ReportForm(BootstrapMixin, forms.ModelForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    class Meta:
+        model = LocalReport
+        fields = ["language", "executive_summary", "methodology", "short_summary"]
+        widgets = {
+            "executive_summary": _rows(6),
+            "methodology": _rows(4),
+            "short_summary": forms.Textarea(attrs={"rows": 10, "data-count-words": "summary"}),
+        }
+        help_texts = {
+            "executive_summary": _("The main findings in a few paragraphs. Leave a blank line between paragraphs."),
+        }
+
+
+class SectionForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Section
+        fields = ["theme", "challenges", "advances"]
+        widgets = {"challenges": _rows(6), "advances": _rows(4)}
+
+
+class BaseSectionFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            theme = form.cleaned_data.get("theme")
+            if theme is None:
+                continue
+            if theme in seen:
+                form.add_error("theme", _("There is already a section on this theme; write both in one section."))
+            seen.add(theme)
+
+    def kept_themes(self) -> set[Theme]:
+        return {
+            form.cleaned_data["theme"]
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and form.cleaned_data.get("theme")
+            and not form.cleaned_data.get("DELETE")
+        }
+
+
+SectionFormSet = inlineformset_factory(
+    LocalReport, Section, form=SectionForm, formset=BaseSectionFormSet, extra=1, can_delete=True
+)
+
+_REFERENCE_SPLIT = re.compile(r"[\s,;]+")
+
+
+class RecommendationForm(BootstrapMixin, forms.ModelForm):
+    official_refs = forms.CharField(
+        label=_("Official UPR recommendations it relates to"),
+        required=False,
+        help_text=_('Paragraph numbers from an earlier review, separated by commas, for example "26.112, 26.240".'),
+    )
+
+    class Meta:
+        model = ReportRecommendation
+        fields = ["text", "level", "theme", "official_refs", "reinforces_unfulfilled"]
+        widgets = {"text": _rows(3)}
+
+    def __init__(self, *args, cycle=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cycle = cycle
+        if self.instance.pk and not self.is_bound:
+            self.initial["official_refs"] = ", ".join(o.paragraph for o in self.instance.official.all())
+
+    def clean_official_refs(self) -> list[Recommendation]:
+        wanted = [ref for ref in _REFERENCE_SPLIT.split(self.cleaned_data["official_refs"].strip()) if ref]
+        if not wanted:
+            return []
+        earlier = Recommendation.objects.exclude(cycle=self.cycle) if self.cycle else Recommendation.objects.all()
+        found: dict[str, list[Recommendation]] = {}
+        for rec in earlier.filter(paragraph__in=wanted).select_related("cycle"):
+            found.setdefault(rec.paragraph, []).append(rec)
+        missing = [ref for ref in wanted if ref not in found]
+        if missing:
+            raise ValidationError(
+                _(
+                    "No earlier UPR recommendation has the paragraph number %(refs)s. Check it in the list of "
+                    "recommendations."
+                ),
+                params={"refs": ", ".join(missing)},
+                code="unknown",
+            )
+        return [rec for ref in dict.fromkeys(wanted) for rec in found[ref]]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reinforces_unfulfilled") and not data.get("official_refs"):
+            self.add_error(
+                "official_refs",
+                _("Name the earlier recommendation this one reinforces (its paragraph number)."),
+            )
+        return data
+
+    def save(self, commit=True):
+        recommendation = super().save(commit=commit)
+        if commit:
+            recommendation.official.set(self.cleaned_data.get("official_refs") or [])
+        return recommendation
+
+
+class BaseRecommendationFormSet(BaseInlineFormSet):
+    def __init__(self, *args, cycle=None, **kwargs):
+        self.cycle = cycle
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "cycle": self.cycle}
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            cycle=self.cycle,
+            renderer=self.renderer,
+        )
+        self.add_fields(form, None)
+        return form
+
+
+RecommendationFormSet = inlineformset_factory(
+    LocalReport,
+    ReportRecommendation,
+    form=RecommendationForm,
+    formset=BaseRecommendationFormSet,
+    extra=1,
+    can_delete=True,
+)
+
+
+class TestimonyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, testimony) -> str:
+        name = testimony.shown_name or _("Anonymous")
+        words = " ".join(testimony.public_text.split()[:12])
+        return f"#{testimony.pk} · {testimony.public_title or testimony} · {name}: “{words}…”"
+
+
+class QuoteForm(BootstrapMixin, forms.ModelForm):
+    testimony = TestimonyChoiceField(
+        label=_("Testimony"),
+        queryset=None,
+        help_text=_(
+            "Only approved testimony whose consent allows quoting in the local report is listed. "
+            "The person is named only as they chose."
+        ),
+    )
+
+    class Meta:
+        model = Quote
+        fields = ["testimony", "theme", "excerpt"]
+        widgets = {"excerpt": _rows(3)}
+
+    def __init__(self, *args, city=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["testimony"].queryset = quotable_for(city, Use.LOCAL_REPORT).order_by("-created_at", "-pk")
+        self.fields["theme"].required = True
+
+    def clean(self):
+        data = super().clean()
+        testimony, excerpt = data.get("testimony"), " ".join((data.get("excerpt") or "").split())
+        if testimony and excerpt and excerpt not in " ".join(testimony.public_text.split()):
+            self.add_error(
+                "excerpt",
+                _(
+                    "The excerpt must be copied word for word from the testimony's public version (shown in the "
+                    "list); quotes are never reworded."
+                ),
+            )
+        return data
+
+
+class BaseQuoteFormSet(BaseInlineFormSet):
+    def __init__(self, *args, city=None, **kwargs):
+        self.city = city
+        super().__init__(*args, **kwargs)
+
+    def get_queryset(self):
+        # Quotes whose consent was withdrawn or narrowed stay stored but are neither printed nor offered here.
+        return (
+            super()
+            .get_queryset()
+            .filter(testimony__in=quotable_for(self.city, Use.LOCAL_REPORT))
+            .select_related("testimony")
+        )
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "city": self.city}
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            city=self.city,
+            renderer=self.renderer,
+        )
+        self.add_fields(form, None)
+        return form
+
+    def check_themes(self, themes: set[Theme]) -> None:
+        """Each quote sits in one of the report's sections (after this save)."""
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("theme"):
+                continue
+            if data["theme"] not in themes:
+                form.add_error(
+                    "theme",
+                    _("The report has no section on %(theme)s: add one above, or place the quote in another.")
+                    % {"theme": data["theme"].display_name},
+                )
+
+
+QuoteFormSet = inlineformset_factory(
+    LocalReport, Quote, form=QuoteForm, formset=BaseQuoteFormSet, extra=1, can_delete=True
+)
+
+
+class DecisionForm(forms.Form):
+    """The national team's decision on a submitted version (admin)."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("accept", _("Accept it")), ("return", _("Return it to the city with comments"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comments for the city"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        help_text=_("Required when returning the report; the organizers see them above their editor."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "return" and not (data.get("comment") or "").strip():
+            self.add_error("comment", _("Say what the city should change: the comments are required to return it."))
+        return data

@@ -1,0 +1,301 @@
+"""Organizer pages for the local report (editor, renders) and the public pages of an accepted report.
+
+Every organizer view starts from `get_city_for_organizer` (404 for anyone outside the city's team) and reaches
+renders only through `render_of_city`.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from cities.selectors import get_city_for_organizer, public_city
+from reports import local, rendering
+from reports.document import WORDS_PER_PAGE, count_words
+from reports.enums import Decision, RenderFormat, RenderStatus
+from reports.forms import QuoteFormSet, RecommendationFormSet, ReportForm, SectionFormSet
+from reports.models import LocalReport, Render
+from reports.selectors import render_of_city
+
+DOCUMENTS = {"report", "summary"}
+
+
+def _forms(report: LocalReport, data=None):
+    city = report.city
+    return (
+        ReportForm(data, instance=report, initial={"revision": report.revision}),
+        SectionFormSet(data, instance=report, prefix="sections"),
+        RecommendationFormSet(data, instance=report, prefix="recs", cycle=report.cycle),
+        QuoteFormSet(data, instance=report, prefix="quotes", city=city),
+    )
+
+
+def _limits(report: LocalReport, document) -> dict:
+    words = document.word_count()
+    summary_words = count_words(report.short_summary)
+    low, high = document.page_estimate()
+    return {
+        "words": words,
+        "word_limit": report.cycle.local_report_word_limit,
+        "over": max(0, words - report.cycle.local_report_word_limit),
+        "summary_words": summary_words,
+        "summary_limit": report.cycle.local_summary_word_limit,
+        "summary_over": max(0, summary_words - report.cycle.local_summary_word_limit),
+        "pages_low": low,
+        "pages_high": high,
+    }
+
+
+def _missing_for_submission(report: LocalReport, document) -> list[str]:
+    missing = []
+    if not any(b.kind == "paragraph" for b in document.blocks if b.text):
+        missing.append(_("Write at least one section's findings."))
+    if not report.sections.exists():
+        missing.append(_("Add at least one theme section."))
+    if not report.recommendations.exists():
+        missing.append(_("Add at least one recommendation."))
+    if not report.short_summary.strip():
+        missing.append(_("Write the short summary."))
+    limits = _limits(report, document)
+    if limits["over"]:
+        missing.append(
+            _("The report is %(n)s words over its limit of %(limit)s; shorten it before submitting.")
+            % {"n": limits["over"], "limit": limits["word_limit"]}
+        )
+    if limits["summary_over"]:
+        missing.append(
+            _("The short summary is %(n)s words over its limit of %(limit)s.")
+            % {"n": limits["summary_over"], "limit": limits["summary_limit"]}
+        )
+    return missing
+
+
+def _subject_for_renders(report: LocalReport):
+    """Drafts render the live content; once submitted, the renders are of the latest frozen version."""
+    if report.editable:
+        return report
+    return report.versions.order_by("-number").first() or report
+
+
+def _editor_context(report: LocalReport, forms) -> dict:
+    form, sections, recommendations, quotes = forms
+    document = local.draft_document(report)
+    subject = _subject_for_renders(report)
+    renders = {
+        (name, fmt): rendering.current_render(subject, name, fmt)
+        for name in DOCUMENTS
+        for fmt in (RenderFormat.PDF, RenderFormat.DOCX)
+    }
+    versions = list(report.versions.select_related("submitted_by", "decided_by").order_by("-number"))
+    returned = next((v for v in versions if v.decision == Decision.RETURNED), None)
+    stored_quotes = report.quotes.count()
+    return {
+        "city": report.city,
+        "report": report,
+        "form": form,
+        "sections": sections,
+        "recommendations": recommendations,
+        "quotes": quotes,
+        "limits": _limits(report, document),
+        "renders": renders,
+        "versions": versions,
+        "last_comment": returned if report.editable and returned and returned == versions[0] else None,
+        "hidden_quotes": stored_quotes - quotes.get_queryset().count(),
+        "words_per_page": WORDS_PER_PAGE,
+    }
+
+
+@login_required
+def edit(request: HttpRequest, slug: str) -> HttpResponse:
+    city, _membership = get_city_for_organizer(request.user, slug)
+    report = local.report_for(city)
+    if report is None:
+        raise Http404("No review cycle yet")
+    if request.method != "POST":
+        return render(request, "reports/edit.html", _editor_context(report, _forms(report)))
+    if not report.editable:
+        messages.error(request, _("The report was submitted and is locked; it opens again if it is returned."))
+        return redirect("reports:edit", slug=city.slug)
+
+    forms = _forms(report, request.POST)
+    form, sections, recommendations, quotes = forms
+    valid = all([form.is_valid(), sections.is_valid(), recommendations.is_valid(), quotes.is_valid()])
+    if valid:
+        quotes.check_themes(sections.kept_themes())
+        valid = quotes.is_valid() and not any(f.errors for f in quotes.forms)
+    if not valid:
+        messages.error(request, _("Nothing was saved: please correct the marked fields. Your text is kept below."))
+        return render(request, "reports/edit.html", _editor_context(report, forms), status=400)
+    try:
+        with transaction.atomic():
+            local.mark_saved(report, by=request.user, expected_revision=form.cleaned_data["revision"])
+            form.instance.revision = report.revision
+            form.save()
+            sections.save()
+            recommendations.save()
+            quotes.save()
+    except local.StaleRevision:
+        report.refresh_from_db()
+        # Keep what this person typed; the next save replaces the newer text, knowingly.
+        data = request.POST.copy()
+        data["revision"] = str(report.revision)
+        forms = _forms(report, data)
+        for bound in forms[1:]:
+            bound.is_valid()
+        messages.warning(
+            request,
+            _(
+                "Someone else saved this report after you opened it. Nothing of yours was saved yet: your text is "
+                "below. Compare with their version in another tab, then save again to replace it with yours."
+            ),
+        )
+        return render(request, "reports/edit.html", _editor_context(report, forms), status=409)
+    except local.WorkflowError as exc:
+        messages.error(request, str(exc))
+        return redirect("reports:edit", slug=city.slug)
+    if request.POST.get("action") == "submit":
+        return _submit(request, report)
+    messages.success(request, _("Saved."))
+    return redirect(reverse("reports:edit", kwargs={"slug": city.slug}) + "#editor")
+
+
+def _submit(request: HttpRequest, report: LocalReport) -> HttpResponse:
+    report.refresh_from_db()
+    missing = _missing_for_submission(report, local.draft_document(report))
+    if missing:
+        messages.error(request, _("Your changes were saved, but the report was not submitted yet:"))
+        for line in missing:
+            messages.error(request, line)
+        return redirect("reports:edit", slug=report.city.slug)
+    try:
+        version = local.submit(report, by=request.user)
+    except local.WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Version %(n)s was submitted to the national team. Editing is locked until they accept or return it.")
+            % {"n": version.number},
+        )
+    return redirect("reports:edit", slug=report.city.slug)
+
+
+@login_required
+@require_GET
+def preview(request: HttpRequest, slug: str) -> HttpResponse:
+    city, _membership = get_city_for_organizer(request.user, slug)
+    report = local.report_for(city)
+    subject = _subject_for_renders(report)
+    document = rendering.build_document(subject, "report")
+    return render(request, "reports/preview.html", {"city": city, "report": report, "document": document})
+
+
+@login_required
+@require_POST
+def request_render(request: HttpRequest, slug: str) -> HttpResponse:
+    city, _membership = get_city_for_organizer(request.user, slug)
+    report = local.report_for(city)
+    name, fmt = request.POST.get("document", "report"), request.POST.get("format", RenderFormat.PDF)
+    if name not in DOCUMENTS or fmt not in RenderFormat.values:
+        return HttpResponse(_("Unknown document or format."), status=400)
+    render_row = rendering.request_render(_subject_for_renders(report), name, fmt, user=request.user)
+    if request.headers.get("HX-Request"):
+        return render(
+            request, "reports/_render_status.html", {"city": city, "render": render_row, "name": name, "fmt": fmt}
+        )
+    return redirect(reverse("reports:edit", kwargs={"slug": city.slug}) + "#files")
+
+
+@login_required
+@require_GET
+def render_status(request: HttpRequest, slug: str, render_id: int) -> HttpResponse:
+    city, _membership = get_city_for_organizer(request.user, slug)
+    render_row = render_of_city(city, render_id)
+    return render(
+        request,
+        "reports/_render_status.html",
+        {"city": city, "render": render_row, "name": render_row.document, "fmt": render_row.format},
+    )
+
+
+@login_required
+@require_POST
+def retry(request: HttpRequest, slug: str, render_id: int) -> HttpResponse:
+    city, _membership = get_city_for_organizer(request.user, slug)
+    render_row = rendering.retry_render(render_of_city(city, render_id))
+    if request.headers.get("HX-Request"):
+        return render(
+            request,
+            "reports/_render_status.html",
+            {"city": city, "render": render_row, "name": render_row.document, "fmt": render_row.format},
+        )
+    return redirect(reverse("reports:edit", kwargs={"slug": city.slug}) + "#files")
+
+
+def _file_response(render_row: Render) -> FileResponse:
+    if render_row.status != RenderStatus.DONE:
+        raise Http404("Not rendered yet")
+    content_type = {
+        RenderFormat.PDF: "application/pdf",
+        RenderFormat.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    }[render_row.format]
+    response = FileResponse(
+        render_row.file.open("rb"), as_attachment=True, filename=render_row.filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_GET
+def download(request: HttpRequest, slug: str, render_id: int) -> FileResponse:
+    city, _membership = get_city_for_organizer(request.user, slug)
+    response = _file_response(render_of_city(city, render_id))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- public --------------------------------------------------------------------------------------------------
+
+
+def _published(slug: str) -> tuple:
+    city = public_city(slug)
+    version = local.published_version(city)
+    if version is None:
+        raise Http404("This city has no accepted local report yet")
+    return city, version
+
+
+@require_GET
+def public_report(request: HttpRequest, slug: str) -> HttpResponse:
+    city, version = _published(slug)
+    document = rendering.build_document(version, "public")
+    return render(
+        request,
+        "reports/public.html",
+        {"city": city, "version": version, "report": version.report, "document": document},
+    )
+
+
+@require_GET
+def public_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    """The accepted report as PDF: served when ready, otherwise asked for and a page that checks again."""
+    city, version = _published(slug)
+    render_row = rendering.request_render(version, "public", RenderFormat.PDF)
+    render_row.refresh_from_db()
+    if render_row.status == RenderStatus.DONE:
+        response = _file_response(render_row)
+        response["Cache-Control"] = "public, max-age=300"
+        return response
+    return render(
+        request,
+        "reports/public_pdf_wait.html",
+        {"city": city, "version": version, "render": render_row},
+        status=202 if render_row.status != RenderStatus.FAILED else 503,
+    )

@@ -1,0 +1,88 @@
+// The local report editor: live word counts, "add another" for the formsets, a warning before leaving with
+// unsaved text, and a copy of unsaved text in this browser (offered back if the page is reopened before a save,
+// e.g. after a lost connection or an expired session). The page works without it.
+(function () {
+  "use strict";
+  var form = document.querySelector("[data-report-editor]");
+  if (!form) return;
+  document.querySelectorAll(".js-only").forEach(function (el) { el.hidden = false; });
+
+  var wordPattern = /[\p{L}\p{N}'’-]+/gu;
+  function countWords(text) { return (text.match(wordPattern) || []).length; }
+
+  function updateCounts() {
+    ["report", "summary"].forEach(function (kind) {
+      var out = document.querySelector('output[data-live="' + kind + '"]');
+      if (!out) return;
+      var total = 0;
+      form.querySelectorAll('textarea[data-count-words="' + kind + '"]').forEach(function (t) {
+        var deleted = t.closest(".formset-form") && t.closest(".formset-form").querySelector('input[name$="-DELETE"]:checked');
+        if (!deleted) total += countWords(t.value);
+      });
+      out.textContent = total;
+      out.classList.toggle("text-danger", total > Number(out.dataset.limit));
+    });
+  }
+
+  // "Add another": clone the formset's empty form with the next index.
+  document.querySelectorAll("[data-add-form]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var prefix = button.dataset.addForm;
+      var total = form.querySelector('input[name="' + prefix + '-TOTAL_FORMS"]');
+      var template = document.querySelector('template[data-empty-form="' + prefix + '"]');
+      var html = template.innerHTML.replace(/__prefix__/g, total.value);
+      var holder = document.querySelector('[data-formset="' + prefix + '"]');
+      holder.insertAdjacentHTML("beforeend", html);
+      total.value = Number(total.value) + 1;
+      var added = holder.lastElementChild;
+      var first = added && added.querySelector("select, textarea, input:not([type=hidden])");
+      if (first) first.focus();
+    });
+  });
+
+  // Unsaved text: warn before leaving, and keep a copy in this browser until the next save.
+  var key = "uprcities:" + form.dataset.reportKey;
+  var revision = form.dataset.reportEditor;
+  var dirty = false;
+  function fields() { return form.querySelectorAll("textarea, input[type=text], select"); }
+  function snapshot() {
+    var values = {};
+    fields().forEach(function (el) { if (el.name) values[el.name] = el.value; });
+    return values;
+  }
+  function store() {
+    try { localStorage.setItem(key, JSON.stringify({ revision: revision, values: snapshot() })); } catch (e) { /* full or disabled */ }
+  }
+  form.addEventListener("input", function () { dirty = true; updateCounts(); store(); });
+  form.addEventListener("change", function () { dirty = true; updateCounts(); store(); });
+  form.addEventListener("submit", function () { dirty = false; });
+  window.addEventListener("beforeunload", function (event) {
+    if (dirty) { event.preventDefault(); event.returnValue = ""; }
+  });
+
+  var note = form.querySelector("[data-backup-note]");
+  var saved = null;
+  try { saved = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { saved = null; }
+  var current = snapshot();
+  var differs = saved && saved.revision === revision && Object.keys(saved.values).some(function (name) {
+    return name in current && saved.values[name] !== current[name];
+  });
+  if (saved && saved.revision !== revision) {
+    localStorage.removeItem(key);  // the report was saved since: that copy is history
+  } else if (differs && note) {
+    note.textContent = note.dataset.message || "";
+    var restore = document.createElement("button");
+    restore.type = "button";
+    restore.className = "btn btn-sm btn-warning ms-2";
+    restore.textContent = note.dataset.restoreLabel || "Restore";
+    restore.addEventListener("click", function () {
+      fields().forEach(function (el) { if (el.name in saved.values) el.value = saved.values[el.name]; });
+      dirty = true;
+      updateCounts();
+      note.textContent = note.dataset.restoredMessage || "";
+    });
+    note.appendChild(restore);
+    note.hidden = false;
+  }
+  updateCounts();
+})();
