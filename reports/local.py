@@ -39,11 +39,10 @@ def organizer_emails(city: City) -> list[str]:
 
 
 @transaction.atomic
-def mark_saved(report: LocalReport, *, by, expected_revision: int | None) -> LocalReport:
-    """Bump the revision after a save of the content; refuse if the report changed or locked meanwhile.
-
-    Call inside the same transaction that writes the content, before writing it.
-    """
+def mark_saved(report: LocalReport, *, by, expected_revision: int | None) -> int:
+    """Bump the revision for a save of the content and return the new one; refuse if the report changed or was
+    locked meanwhile. Call inside the transaction that writes the content, before writing it. (`report` itself is
+    not reloaded: it may carry the form's unsaved changes.)"""
     locked = LocalReport.objects.select_for_update().get(pk=report.pk)
     if locked.status not in EDITABLE:
         raise WorkflowError(_("The report was submitted and is locked; it can be edited again if it is returned."))
@@ -52,8 +51,7 @@ def mark_saved(report: LocalReport, *, by, expected_revision: int | None) -> Loc
     LocalReport.objects.filter(pk=report.pk).update(
         revision=F("revision") + 1, updated_by=by, updated_at=timezone.now()
     )
-    report.refresh_from_db()
-    return report
+    return locked.revision + 1
 
 
 @transaction.atomic

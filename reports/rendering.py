@@ -93,9 +93,9 @@ def retry_render(render: Render) -> Render:
     return render
 
 
-def current_render(obj, name: str, fmt: str) -> Render | None:
-    """The render of the current content, if one was asked for (None if the content changed since)."""
-    version = build_document(obj, name).version()
+def current_render(obj, name: str, fmt: str, *, version: str | None = None) -> Render | None:
+    """The render of the current content (of `version` when the caller knows it), if one was asked for."""
+    version = version or build_document(obj, name).version()
     return _render_rows(obj, name).filter(version=version, format=fmt).first()
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cities.selectors import get_city_for_organizer, public_city
 from reports import local, rendering
-from reports.document import WORDS_PER_PAGE, count_words
+from reports.document import WORDS_PER_PAGE, build_local_report, build_short_summary, count_words, snapshot
 from reports.enums import Decision, RenderFormat, RenderStatus
 from reports.forms import QuoteFormSet, RecommendationFormSet, ReportForm, SectionFormSet
 from reports.models import LocalReport, Render
@@ -85,13 +85,15 @@ def _subject_for_renders(report: LocalReport):
 
 def _editor_context(report: LocalReport, forms) -> dict:
     form, sections, recommendations, quotes = forms
-    document = local.draft_document(report)
     subject = _subject_for_renders(report)
-    renders = {
-        (name, fmt): rendering.current_render(subject, name, fmt)
-        for name in DOCUMENTS
-        for fmt in (RenderFormat.PDF, RenderFormat.DOCX)
-    }
+    content = snapshot(report) if subject is report else subject.content
+    document = build_local_report(report.city, content)
+    documents = {"report": document, "summary": build_short_summary(report.city, content)}
+    renders = {}
+    for name in sorted(DOCUMENTS):
+        version = documents[name].version()
+        for fmt in (RenderFormat.PDF, RenderFormat.DOCX):
+            renders[(name, fmt)] = rendering.current_render(subject, name, fmt, version=version)
     versions = list(report.versions.select_related("submitted_by", "decided_by").order_by("-number"))
     returned = next((v for v in versions if v.decision == Decision.RETURNED), None)
     stored_quotes = report.quotes.count()
@@ -123,6 +125,8 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, _("The report was submitted and is locked; it opens again if it is returned."))
         return redirect("reports:edit", slug=city.slug)
 
+    if request.POST.get("revision") != str(report.revision):
+        return _stale(request, report)
     forms = _forms(report, request.POST)
     form, sections, recommendations, quotes = forms
     valid = all([form.is_valid(), sections.is_valid(), recommendations.is_valid(), quotes.is_valid()])
@@ -134,28 +138,16 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "reports/edit.html", _editor_context(report, forms), status=400)
     try:
         with transaction.atomic():
-            local.mark_saved(report, by=request.user, expected_revision=form.cleaned_data["revision"])
-            form.instance.revision = report.revision
+            revision = local.mark_saved(report, by=request.user, expected_revision=form.cleaned_data["revision"])
+            form.instance.revision = revision
+            form.instance.updated_by = request.user
             form.save()
             sections.save()
             recommendations.save()
             quotes.save()
     except local.StaleRevision:
         report.refresh_from_db()
-        # Keep what this person typed; the next save replaces the newer text, knowingly.
-        data = request.POST.copy()
-        data["revision"] = str(report.revision)
-        forms = _forms(report, data)
-        for bound in forms[1:]:
-            bound.is_valid()
-        messages.warning(
-            request,
-            _(
-                "Someone else saved this report after you opened it. Nothing of yours was saved yet: your text is "
-                "below. Compare with their version in another tab, then save again to replace it with yours."
-            ),
-        )
-        return render(request, "reports/edit.html", _editor_context(report, forms), status=409)
+        return _stale(request, report)
     except local.WorkflowError as exc:
         messages.error(request, str(exc))
         return redirect("reports:edit", slug=city.slug)
@@ -163,6 +155,24 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
         return _submit(request, report)
     messages.success(request, _("Saved."))
     return redirect(reverse("reports:edit", kwargs={"slug": city.slug}) + "#editor")
+
+
+def _stale(request: HttpRequest, report: LocalReport) -> HttpResponse:
+    """The form was opened before someone else's save: keep what this person typed, save nothing, and let the next
+    save replace the newer text knowingly."""
+    data = request.POST.copy()
+    data["revision"] = str(report.revision)
+    forms = _forms(report, data)
+    for bound in forms:
+        bound.is_valid()
+    messages.warning(
+        request,
+        _(
+            "Someone else saved this report after you opened it. Nothing of yours was saved yet: your text is "
+            "below. Compare with their version in another tab, then save again to replace it with yours."
+        ),
+    )
+    return render(request, "reports/edit.html", _editor_context(report, forms), status=409)
 
 
 def _submit(request: HttpRequest, report: LocalReport) -> HttpResponse:
