@@ -134,8 +134,17 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A killed worker's unacknowledged task comes back after this many seconds (Redis visibility timeout).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# A killed worker's unacknowledged task comes back after this many seconds (Redis visibility timeout). Running
+# workers look for such tasks every unacked_restore_interval x unacked_restore_throttle seconds; kombu's defaults
+# (10 x 10) would leave a short timeout waiting up to 100 s, so the sweep follows the timeout (at most every 10 s).
+_visibility_timeout = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": _visibility_timeout,
+    "unacked_restore_interval": max(1, min(10, _visibility_timeout // 3)),
+    "unacked_restore_throttle": 1,
+}
+# A render (reports.rendering) is held by one worker this long; after that another worker may take it over.
+RENDER_LEASE_SECONDS = env_int("RENDER_LEASE_SECONDS", 600)
 CELERY_TIMEZONE = "UTC"
 # One tick scans the database for what is due; the database, not the scheduler, knows what was sent.
 CELERY_BEAT_SCHEDULE = {
