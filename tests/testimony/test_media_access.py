@@ -4,25 +4,14 @@ import os
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.signals import request_finished
-from django.db import close_old_connections
 
 from testimony.enums import Status
 from testimony.models import AccessLog
 from testimony.services import withdraw_testimony
+from tests.http import release
 from tests.testimony.factories import make_testimony
 
 PDF = b"%PDF-1.4\n% a testimony file\n"
-
-
-def _release(response) -> None:
-    """Close the response (and its file) the way Django's test client does: without letting request_finished close
-    the test's database connection (on PostgreSQL the rest of the test would then fail)."""
-    request_finished.disconnect(close_old_connections)
-    try:
-        response.close()
-    finally:
-        request_finished.connect(close_old_connections)
 
 
 def _with_file(**fields):
@@ -41,7 +30,7 @@ def test_public_file_is_served_to_anyone_and_never_cached(client, personas):
     response = client.get(f"/testimony/{testimony.pk}/media/")
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
-    _release(response)
+    release(response)
     assert "no-store" in response["Cache-Control"]
     assert response["X-Content-Type-Options"] == "nosniff"
     assert f"/testimony/{testimony.pk}/media/" in client.get(f"/testimony/{testimony.pk}/").text
@@ -67,7 +56,7 @@ def test_private_file_only_for_the_citys_organizers(client, personas, private, r
     if role != "anonymous":
         client.force_login(personas[role])
     response = client.get(f"/testimony/{private.pk}/media/")
-    _release(response)
+    release(response)
     assert response.status_code == status
     expected_log = [(private.pk, personas["organizer_a"].pk)] if role == "organizer_a" else []
     assert list(AccessLog.objects.values_list("testimony", "user")) == expected_log
