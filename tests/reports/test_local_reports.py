@@ -354,6 +354,12 @@ def test_the_pdf_prints_quotes_only_as_consent_allows(personas, django_capture_o
     for recommendation in report.recommendations.all():
         assert " ".join(recommendation.text.split())[:40] in flat
     assert f"Page 2 of {pages}" in flat
+    with render.file.open("rb") as handle:
+        reader = PdfReader(io.BytesIO(handle.read()))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en" and "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]  # tagged, PDF/UA
+    assert reader.metadata.title == "Local report: Pittsburgh, PA"
+    assert "Page" not in reader.pages[0].extract_text()  # no footer on the cover
 
 
 def test_the_published_report_quotes_only_testimony_also_allowed_on_the_portal(client, personas):
