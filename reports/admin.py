@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import difflib
 
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from reports import local, rendering
+from reports import local, national, national_services, rendering
 from reports.document import as_text
 from reports.enums import RenderFormat, RenderStatus, ReportStatus
 from reports.forms import DecisionForm
-from reports.models import LocalReport, Render, ReportVersion
+from reports.models import JointSubmitter, LocalReport, NationalParagraph, NationalReport, Render, ReportVersion
 from reports.views import _file_response
 
 
@@ -208,3 +211,202 @@ class RenderAdmin(admin.ModelAdmin):
             rendering.retry_render(render)
             count += 1
         self.message_user(request, _("%(n)s renders queued again.") % {"n": count})
+
+
+# --- the national report ---------------------------------------------------------------------------------------
+
+
+class JointSubmitterInline(admin.TabularInline):
+    model = JointSubmitter
+    extra = 1
+    fields = ["position", "name", "acronym", "description", "contact_email", "sign_off"]
+    readonly_fields = ["sign_off"]
+
+    @admin.display(description=_("sign-off"))
+    def sign_off(self, submitter: JointSubmitter) -> str:
+        return national_services.sign_off_label(submitter)
+
+
+class NationalParagraphInline(admin.StackedInline):
+    model = NationalParagraph
+    extra = 0
+    fields = [("position", "theme", "kind", "omitted"), "text", "note", "provenance"]
+    readonly_fields = ["provenance"]
+    ordering = ["position", "pk"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4, "cols": 100})}}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("theme", "testimony").prefetch_related("cities")
+
+    @admin.display(description=_("cities and sources (never printed)"))
+    def provenance(self, paragraph: NationalParagraph) -> str:
+        return national_services.provenance_html(paragraph)
+
+
+@admin.register(NationalReport)
+class NationalReportAdmin(admin.ModelAdmin):
+    list_display = ["title", "acronym", "cycle", "submission_type", "compiled_at", "paragraph_count"]
+    list_filter = ["cycle", "submission_type"]
+    search_fields = ["title", "acronym", "submitter"]
+    inlines = [JointSubmitterInline, NationalParagraphInline]
+    actions = ["compile_action"]
+    change_form_template = "admin/reports/nationalreport/change_form.html"
+    fieldsets = [
+        (None, {"fields": ["cycle", "title", "language"]}),
+        (
+            _("First page (OHCHR)"),
+            {
+                "fields": [
+                    "submitter",
+                    "acronym",
+                    "description",
+                    "contact_email",
+                    "submission_type",
+                    ("period_start", "period_end"),
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description=_("paragraphs"))
+    def paragraph_count(self, report: NationalReport) -> int:
+        return report.paragraphs.filter(omitted=False).count()
+
+    @admin.action(description=_("Compile from accepted local reports"))
+    def compile_action(self, request, queryset):
+        for report in queryset:
+            self._compiled_message(request, report, national.compile_report(report))
+
+    def _compiled_message(self, request, report, counts) -> None:
+        self.message_user(
+            request,
+            _(
+                "%(report)s compiled: %(added)s paragraphs added, %(updated)s updated, %(kept)s edited by hand kept, "
+                "%(removed)s removed, %(flagged)s to look at (their sources changed)."
+            )
+            % {"report": report, **counts},
+        )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:report_id>/compile/", view(self.compile_view), name="reports_nationalreport_compile"),
+            path("<int:report_id>/render/", view(self.render_view), name="reports_nationalreport_render"),
+            path("<int:report_id>/sign-off/", view(self.sign_off_view), name="reports_nationalreport_sign_off"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        report = self.get_object(request, object_id)
+        extra = {}
+        if report is not None:
+            document = national.build_national_report(report)
+            checks = national.ohchr_checks(report, document)
+            extra = {
+                "checks": checks,
+                "checks_pass": national.checks_pass(checks),
+                "renders": _renders_of_object(report),
+                "accepted_count": len(national.accepted_versions(report)),
+                "merge_url": reverse("admin:reports_nationalparagraph_changelist") + f"?report__id__exact={report.pk}",
+            }
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
+
+    def _change_url(self, report) -> str:
+        return reverse("admin:reports_nationalreport_change", args=[report.pk])
+
+    def compile_view(self, request, report_id: int):
+        report = get_object_or_404(NationalReport, pk=report_id)
+        if request.method != "POST" or not self.has_change_permission(request, report):
+            raise Http404
+        self._compiled_message(request, report, national.compile_report(report))
+        return redirect(self._change_url(report))
+
+    def render_view(self, request, report_id: int):
+        """POST: ask for a render (refused while a check fails, unless "render anyway"); GET ?render=: download."""
+        report = get_object_or_404(NationalReport, pk=report_id)
+        if not self.has_view_permission(request, report):
+            raise Http404
+        if request.method != "POST":
+            render = get_object_or_404(_render_rows_of(report), pk=request.GET.get("render") or 0)
+            return _file_response(render)
+        if not self.has_change_permission(request, report):
+            raise Http404
+        name, fmt = request.POST.get("document", "report"), request.POST.get("format")
+        if name not in ("report", "brief") or fmt not in RenderFormat.values:
+            raise Http404
+        if name == "report":
+            checks = national.ohchr_checks(report)
+            if not national.checks_pass(checks) and request.POST.get("anyway") != "1":
+                failed = ", ".join(str(c.name) for c in checks if not c.passed)
+                self.message_user(
+                    request,
+                    _("Not rendered: these checks fail: %(checks)s. Fix them, or tick “render anyway”.")
+                    % {"checks": failed},
+                    messages.ERROR,
+                )
+                return redirect(self._change_url(report) + "#ohchr-checks")
+        render = rendering.request_render(report, name, fmt, user=request.user)
+        if render.status == RenderStatus.FAILED:
+            rendering.retry_render(render)
+        self.message_user(
+            request, _("%(file)s is being made; reload this page to download it.") % {"file": render.filename}
+        )
+        return redirect(self._change_url(report) + "#renders")
+
+    def sign_off_view(self, request, report_id: int):
+        report = get_object_or_404(NationalReport, pk=report_id)
+        if request.method != "POST" or not self.has_change_permission(request, report):
+            raise Http404
+        sent = national_services.request_sign_off(report)
+        self.message_user(
+            request,
+            ngettext(
+                "Sign-off requested from %(n)s organisation.", "Sign-off requested from %(n)s organisations.", sent
+            )
+            % {"n": sent},
+        )
+        return redirect(self._change_url(report))
+
+
+def _render_rows_of(obj):
+    from django.contrib.contenttypes.models import ContentType
+
+    return Render.objects.filter(content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk)
+
+
+def _renders_of_object(obj) -> list[Render]:
+    return list(_render_rows_of(obj).order_by("-queued_at")[:10])
+
+
+@admin.register(NationalParagraph)
+class NationalParagraphAdmin(admin.ModelAdmin):
+    """The paragraphs as a list, to merge several into one (the report's page edits them one by one)."""
+
+    list_display = ["position", "short_text", "theme", "kind", "omitted", "report"]
+    list_filter = ["report", "kind", "theme", "omitted"]
+    list_select_related = ["theme", "report"]
+    search_fields = ["text"]
+    ordering = ["report", "position", "pk"]
+    actions = ["merge"]
+    readonly_fields = ["provenance"]
+    fields = ["report", "position", "theme", "kind", "text", "note", "omitted", "provenance"]
+
+    @admin.display(description=_("text"))
+    def short_text(self, paragraph: NationalParagraph) -> str:
+        return paragraph.text[:140]
+
+    @admin.display(description=_("cities and sources (never printed)"))
+    def provenance(self, paragraph: NationalParagraph) -> str:
+        return national_services.provenance_html(paragraph)
+
+    @admin.action(description=_("Merge the selected paragraphs into the first one"))
+    def merge(self, request, queryset):
+        try:
+            kept = national_services.merge_paragraphs(list(queryset))
+        except ValueError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return None
+        self.message_user(
+            request, _("Merged into paragraph at position %(p)s; the others are left out.") % {"p": kept.position}
+        )
+        return None

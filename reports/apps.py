@@ -7,6 +7,8 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
-        from reports import local
+        from reports import local, national, reminders
 
         local.register()
+        reminders.register()
+        national.register()

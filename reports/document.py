@@ -35,11 +35,13 @@ LAYOUT_VERSION = "2026-11-1"
 # Measured on our print stylesheet (static/reports/print.css): a page of body text holds about this many words.
 WORDS_PER_PAGE = 450
 
-_WORD = re.compile(r"[\w'’-]+", re.UNICODE)
+_WORD = re.compile(r"\w", re.UNICODE)
 
 
 def count_words(*texts: str) -> int:
-    return sum(len(_WORD.findall(text or "")) for text in texts)
+    """Words as a word processor counts them: runs of non-space characters holding a letter or digit ("26.112"
+    is one word, a dash alone is none)."""
+    return sum(1 for text in texts for token in (text or "").split() if _WORD.search(token))
 
 
 def paragraphs_of(text: str) -> list[str]:

@@ -36,3 +36,19 @@ class RenderStatus(models.TextChoices):
     RUNNING = "running", _("Rendering")
     DONE = "done", _("Ready")
     FAILED = "failed", _("Failed")
+
+
+class SubmissionType(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individual submission")
+    JOINT = "joint", _("Joint submission")
+
+
+class ParagraphKind(models.TextChoices):
+    """What a national report paragraph is; compiled paragraphs are grouped by theme and kind."""
+
+    INTRODUCTION = "introduction", _("Introduction")
+    CHALLENGE = "challenge", _("Challenge")
+    ADVANCE = "advance", _("Positive development")
+    QUOTE = "quote", _("Testimony")
+    RECOMMENDATION = "recommendation", _("Recommendation")
+    FOLLOW_UP = "follow_up", _("Follow-up of an earlier recommendation")

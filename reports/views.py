@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cities.selectors import get_city_for_organizer, public_city
-from reports import local, rendering
+from reports import local, national, national_services, rendering
 from reports.document import WORDS_PER_PAGE, build_local_report, build_short_summary, count_words, snapshot
 from reports.enums import Decision, RenderFormat, RenderStatus
 from reports.forms import QuoteFormSet, RecommendationFormSet, ReportForm, SectionFormSet
-from reports.models import LocalReport, Render
+from reports.models import JointSubmitter, LocalReport, Render
 from reports.selectors import render_of_city
 
 DOCUMENTS = {"report", "summary"}
@@ -309,3 +309,40 @@ def public_pdf(request: HttpRequest, slug: str) -> HttpResponse:
         {"city": city, "version": version, "render": render_row},
         status=202 if render_row.status != RenderStatus.FAILED else 503,
     )
+
+
+# --- joint submitters' sign-off (a private emailed link) --------------------------------------------------------
+
+
+def sign_off(request: HttpRequest, token: str) -> HttpResponse:
+    submitter = JointSubmitter.objects.select_related("report__cycle").filter(token=token).first()
+    if submitter is None:
+        raise Http404("No such sign-off link")
+    report = submitter.report
+    document = national.build_national_report(report)
+    errors = []
+    if request.method == "POST":
+        name = " ".join(request.POST.get("confirmed_name", "").split())
+        if not name:
+            errors.append(_("Write your organisation's name as it should appear on the submission."))
+        elif len(name) > 200:
+            errors.append(_("The name is too long (200 characters at most)."))
+        else:
+            national_services.confirm_sign_off(submitter, name=name, version=document.version())
+            messages.success(request, _("Thank you: your organisation's name is confirmed on the submission."))
+            return redirect("reports:sign_off", token=token)
+    response = render(
+        request,
+        "reports/sign_off.html",
+        {
+            "submitter": submitter,
+            "report": report,
+            "document": document,
+            "errors": errors,
+            "name": request.POST.get("confirmed_name", submitter.confirmed_name or submitter.name),
+        },
+        status=400 if errors else 200,
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response

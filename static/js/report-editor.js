@@ -7,8 +7,11 @@
   if (!form) return;
   document.querySelectorAll(".js-only").forEach(function (el) { el.hidden = false; });
 
-  var wordPattern = /[\p{L}\p{N}'’-]+/gu;
-  function countWords(text) { return (text.match(wordPattern) || []).length; }
+  // The same rule as the server (reports.document.count_words): runs of non-space characters holding a letter or digit.
+  var hasWordCharacter = /[\p{L}\p{N}_]/u;
+  function countWords(text) {
+    return text.split(/\s+/).filter(function (token) { return hasWordCharacter.test(token); }).length;
+  }
 
   function updateCounts() {
     ["report", "summary"].forEach(function (kind) {

@@ -1,0 +1,605 @@
+"""The national stakeholder report: compiled from the accepted local reports, edited in the admin, checked against
+OHCHR's rules, printed through the same pipeline as local reports (DESIGN.md sections 3 and 6).
+
+Compiling is repeatable. Every compiled paragraph has a `source_key` saying where it comes from; compiling again
+updates a paragraph the team has not touched, keeps the team's text where they edited it (flagging it when its
+sources changed meanwhile), keeps paragraphs they left out left out and their order, adds new material at the
+end of its theme, and removes untouched paragraphs whose source is gone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cities.models import City
+from reports.document import Block, Document, paragraphs_of
+from reports.enums import Decision, ParagraphKind, SubmissionType
+from reports.models import NationalParagraph, NationalReport, ReportVersion
+from testimony.enums import Use
+from testimony.models import Testimony
+from testimony.selectors import quotable_for
+from upr.enums import Response
+from upr.models import ReviewCycle, Theme
+
+KIND_ORDER = [
+    ParagraphKind.INTRODUCTION,
+    ParagraphKind.CHALLENGE,
+    ParagraphKind.ADVANCE,
+    ParagraphKind.QUOTE,
+    ParagraphKind.RECOMMENDATION,
+    ParagraphKind.FOLLOW_UP,
+]
+STEP = 10
+
+
+def accepted_versions(report: NationalReport) -> list[ReportVersion]:
+    """The latest accepted version of each city's local report for the national report's cycle."""
+    latest: dict[int, ReportVersion] = {}
+    versions = (
+        ReportVersion.objects.filter(report__cycle=report.cycle, decision=Decision.ACCEPTED)
+        .select_related("report__city")
+        .order_by("report__city__name", "number")
+    )
+    for version in versions:
+        latest[version.report_id] = version
+    return list(latest.values())
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"[^\w]+", " ", text.lower()).strip()
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+@dataclass
+class Draft:
+    """A paragraph as compiling would write it."""
+
+    key: str
+    theme: int | None
+    kind: str
+    text: str
+    cities: list[int] = field(default_factory=list)
+    testimony: int | None = None
+    attribution: str = ""
+    note: str = ""
+    trail: list[dict] = field(default_factory=list)
+
+
+def _city_label(city: dict) -> str:
+    return f"{city['name']}, {city['state']}"
+
+
+def draft_paragraphs(report: NationalReport, versions: list[ReportVersion]) -> list[Draft]:
+    """What compiling the accepted local reports produces, in order: theme by theme (the portal's theme order),
+    findings, positive developments, testimony, then recommendations (shared ones merged), and last the earlier
+    official recommendations the cities reinforce."""
+    themes = {t.slug: t for t in Theme.objects.all()}
+    order = {slug: t.position for slug, t in themes.items()}
+    quotable_ids = set()
+    quote_ids = {q["testimony"] for v in versions for q in v.content["quotes"]}
+    testimonies: dict[int, Testimony] = {}
+    if quote_ids:
+        for version in versions:
+            city_quotes = {q["testimony"] for q in version.content["quotes"]}
+            for testimony in quotable_for(version.report.city, Use.NATIONAL_REPORT).filter(pk__in=city_quotes):
+                quotable_ids.add(testimony.pk)
+                testimonies[testimony.pk] = testimony
+
+    by_theme: dict[str, list[Draft]] = OrderedDict()
+    merged_recs: dict[str, Draft] = {}
+    follow_up: dict[int, Draft] = {}
+    officials = {}
+
+    for version in versions:
+        content = version.content
+        city = content["city"]
+        source = {
+            "city": city["id"],
+            "city_name": _city_label(city),
+            "version": version.pk,
+            "version_number": version.number,
+        }
+        for section in content["sections"]:
+            slug = section["theme"]
+            quoted = [q["testimony"] for q in content["quotes"] if q["theme"] == slug]
+            for kind, field_name in ((ParagraphKind.CHALLENGE, "challenges"), (ParagraphKind.ADVANCE, "advances")):
+                for index, text in enumerate(paragraphs_of(section[field_name])):
+                    by_theme.setdefault(slug, []).append(
+                        Draft(
+                            key=f"{kind}:{city['id']}:{slug}:{index}",
+                            theme=themes[slug].pk if slug in themes else None,
+                            kind=kind,
+                            text=text,
+                            cities=[city["id"]],
+                            trail=[
+                                {
+                                    **source,
+                                    "section": slug,
+                                    "field": field_name,
+                                    "paragraph": index + 1,
+                                    "testimony": quoted,
+                                }
+                            ],
+                        )
+                    )
+            for quote in content["quotes"]:
+                testimony = testimonies.get(quote["testimony"])
+                if quote["theme"] != slug or testimony is None:
+                    continue
+                public = " ".join(testimony.public_text.split())
+                excerpt = " ".join((quote["excerpt"] or "").split())
+                if excerpt and excerpt not in public:
+                    continue
+                by_theme.setdefault(slug, []).append(
+                    Draft(
+                        key=f"quote:{testimony.pk}:{slug}",
+                        theme=themes[slug].pk if slug in themes else None,
+                        kind=ParagraphKind.QUOTE,
+                        text=excerpt or public,
+                        cities=[city["id"]],
+                        testimony=testimony.pk,
+                        attribution=testimony.shown_name,
+                        trail=[{**source, "section": slug, "field": "quote", "testimony": [testimony.pk]}],
+                    )
+                )
+        for rec in content["recommendations"]:
+            slug = rec["theme"] or ""
+            official_ids = sorted(o["id"] for o in rec["official"])
+            key = "rec:" + (",".join(map(str, official_ids)) if official_ids else _digest(_normal(rec["text"])))
+            trail = {
+                **source,
+                "recommendation": rec["text"],
+                "level": rec["level"],
+                "official": [o["paragraph"] for o in rec["official"]],
+            }
+            if key in merged_recs:
+                draft = merged_recs[key]
+                if city["id"] not in draft.cities:
+                    draft.cities.append(city["id"])
+                draft.trail.append(trail)
+            else:
+                merged_recs[key] = Draft(
+                    key=key,
+                    theme=themes[slug].pk if slug in themes else None,
+                    kind=ParagraphKind.RECOMMENDATION,
+                    text=" ".join(rec["text"].split()),
+                    cities=[city["id"]],
+                    trail=[trail],
+                )
+            for official in rec["official"]:
+                officials[official["id"]] = official
+                if rec["reinforces_unfulfilled"]:
+                    draft = follow_up.setdefault(
+                        official["id"],
+                        Draft(key=f"follow_up:{official['id']}", theme=None, kind=ParagraphKind.FOLLOW_UP, text=""),
+                    )
+                    if city["id"] not in draft.cities:
+                        draft.cities.append(city["id"])
+                    draft.trail.append(trail)
+
+    for draft in merged_recs.values():
+        slug = next((t for t, th in themes.items() if th.pk == draft.theme), "")
+        if len(draft.cities) > 1:
+            draft.note = ngettext("Shared by %(n)s city.", "Shared by %(n)s cities.", len(draft.cities)) % {
+                "n": len(draft.cities)
+            }
+        by_theme.setdefault(slug, []).append(draft)
+
+    ordered: list[Draft] = []
+    for slug in sorted(by_theme, key=lambda s: (order.get(s, 10_000), s)):
+        drafts = by_theme[slug]
+        drafts.sort(key=lambda d: KIND_ORDER.index(d.kind))
+        ordered.extend(drafts)
+    responses = dict(Response.choices)
+    for official_id, draft in sorted(follow_up.items(), key=lambda item: _paragraph_sort(officials[item[0]])):
+        official = officials[official_id]
+        year = f" ({official['year']})" if official["year"] else ""
+        draft.text = _(
+            "Recommendation %(paragraph)s%(year)s by %(states)s (%(response)s) remains unfulfilled: %(text)s"
+        ) % {
+            "paragraph": official["paragraph"],
+            "year": year,
+            "states": official["states"],
+            "response": str(responses.get(official["response"], official["response"])).lower(),
+            "text": " ".join(official["text"].split()),
+        }
+        ordered.append(draft)
+    return ordered
+
+
+def _paragraph_sort(official: dict) -> tuple:
+    return tuple(int(part) if part.isdigit() else 0 for part in official["paragraph"].split("."))
+
+
+@transaction.atomic
+def compile_report(report: NationalReport) -> dict[str, int]:
+    """Draft (or re-draft) the paragraphs from the accepted local reports; keeps the team's edits."""
+    report = NationalReport.objects.select_for_update().get(pk=report.pk)
+    versions = accepted_versions(report)
+    with translation.override(report.language):
+        drafts = draft_paragraphs(report, versions)
+    existing = {p.source_key: p for p in report.paragraphs.exclude(source_key="").prefetch_related("cities")}
+    wanted = {d.key for d in drafts}
+    counts = {"added": 0, "updated": 0, "kept": 0, "removed": 0, "flagged": 0}
+
+    for key, paragraph in existing.items():
+        if key in wanted:
+            continue
+        if paragraph.edited:
+            if not paragraph.source_changed:
+                paragraph.source_changed = True
+                paragraph.save(update_fields=["source_changed"])
+            counts["flagged"] += 1
+        else:
+            paragraph.delete()
+            counts["removed"] += 1
+
+    # New material goes after the last paragraph of its theme (or at the end).
+    last_position = report.paragraphs.aggregate(m=Max("position"))["m"] or 0
+    theme_end: dict[int | None, int] = {}
+    for paragraph in report.paragraphs.all():
+        theme_end[paragraph.theme_id] = max(theme_end.get(paragraph.theme_id, 0), paragraph.position)
+
+    next_position = last_position
+    for index, draft in enumerate(drafts):
+        paragraph = existing.get(draft.key)
+        if paragraph is None:
+            if existing:
+                anchor = theme_end.get(draft.theme)
+                position = (anchor + 1) if anchor is not None else next_position + STEP
+                next_position = max(next_position, position)
+                theme_end[draft.theme] = position
+                _shift_after(report, position, draft)
+            else:
+                position = (index + 1) * STEP
+            paragraph = NationalParagraph.objects.create(
+                report=report,
+                theme_id=draft.theme,
+                kind=draft.kind,
+                position=position,
+                text=draft.text,
+                generated_text=draft.text,
+                testimony_id=draft.testimony,
+                attribution=draft.attribution,
+                note=draft.note,
+                source_key=draft.key,
+                trail=draft.trail,
+            )
+            paragraph.cities.set(draft.cities)
+            counts["added"] += 1
+            continue
+        changed_source = paragraph.generated_text != draft.text
+        if paragraph.edited:
+            paragraph.source_changed = paragraph.source_changed or changed_source
+            counts["kept"] += 1
+            counts["flagged"] += int(paragraph.source_changed)
+        else:
+            paragraph.text = draft.text
+            counts["updated"] += int(changed_source)
+        paragraph.generated_text = draft.text
+        paragraph.trail = draft.trail
+        paragraph.testimony_id = draft.testimony
+        paragraph.attribution = draft.attribution
+        paragraph.note = draft.note
+        paragraph.save()
+        paragraph.cities.set(draft.cities)
+    report.compiled_at = timezone.now()
+    report.save(update_fields=["compiled_at"])
+    return counts
+
+
+def _shift_after(report: NationalReport, position: int, draft: Draft) -> None:
+    """Make room at `position` (positions are spaced by STEP, so this rarely moves anything)."""
+    if report.paragraphs.filter(position=position).exists():
+        report.paragraphs.filter(position__gte=position).update(position=F("position") + STEP)
+
+
+# --- the printed report ----------------------------------------------------------------------------------------
+
+
+def _cite(cities: list[City]) -> str:
+    return "; ".join(f"{c.name}, {c.state}" for c in sorted(cities, key=lambda c: (c.name, c.state)))
+
+
+def build_national_report(report: NationalReport) -> Document:
+    """The submission as printed: cover naming the submitter(s), numbered paragraphs grouped by theme in the
+    team's order, each citing its cities; quotes only while the testimony's consent allows the report to the UN."""
+    with translation.override(report.language):
+        return _build_national(report)
+
+
+def printable_paragraphs(report: NationalReport) -> list[NationalParagraph]:
+    return list(report.paragraphs.filter(omitted=False).select_related("theme", "testimony").prefetch_related("cities"))
+
+
+def quote_allowed(paragraph: NationalParagraph) -> bool:
+    testimony = paragraph.testimony
+    return testimony is not None and testimony.allows(Use.NATIONAL_REPORT)
+
+
+def _build_national(report: NationalReport) -> Document:
+    blocks: list[Block] = []
+    number = 0
+    paragraphs = printable_paragraphs(report)
+    current_theme: object = object()
+    current_kind = None
+    kind_titles = {
+        ParagraphKind.INTRODUCTION: "",
+        ParagraphKind.CHALLENGE: _("Concerns raised by the cities"),
+        ParagraphKind.ADVANCE: _("Positive developments"),
+        ParagraphKind.QUOTE: _("In residents' words"),
+        ParagraphKind.RECOMMENDATION: _("Recommendations"),
+        ParagraphKind.FOLLOW_UP: "",
+    }
+    follow_up_started = False
+    for paragraph in paragraphs:
+        if paragraph.kind == ParagraphKind.QUOTE and not quote_allowed(paragraph):
+            continue  # consent withdrawn or narrowed since compiling: never printed
+        if paragraph.kind == ParagraphKind.FOLLOW_UP:
+            if not follow_up_started:
+                blocks.append(Block("heading", text=_("Follow-up of the previous review"), level=2, anchor="follow-up"))
+                follow_up_started = True
+                current_theme, current_kind = None, None
+        elif paragraph.kind == ParagraphKind.INTRODUCTION and paragraph.theme_id is None:
+            if current_theme is not None and current_kind != ParagraphKind.INTRODUCTION:
+                blocks.append(Block("heading", text=_("Introduction"), level=2, anchor="introduction"))
+                current_theme, current_kind = None, ParagraphKind.INTRODUCTION
+        elif paragraph.theme_id != getattr(current_theme, "pk", current_theme):
+            current_theme = paragraph.theme
+            name = paragraph.theme.display_name if paragraph.theme else _("Other concerns")
+            blocks.append(Block("heading", text=name, level=2, anchor=f"theme-{paragraph.theme_id or 0}"))
+            current_kind = None
+        if paragraph.kind != current_kind and kind_titles.get(paragraph.kind):
+            blocks.append(Block("subheading", text=kind_titles[paragraph.kind]))
+        current_kind = paragraph.kind
+        number += 1
+        cities = list(paragraph.cities.all())
+        citation = _cite(cities)
+        if paragraph.kind == ParagraphKind.QUOTE:
+            blocks.append(
+                Block(
+                    "quote",
+                    text=" ".join(paragraph.text.split()),
+                    number=number,
+                    attribution=paragraph.attribution or _("Anonymous"),
+                    footnotes=[
+                        _(
+                            "Testimony gathered in %(cities)s; quoted with the person's consent to its use "
+                            "in this report."
+                        )
+                        % {"cities": citation}
+                    ],
+                )
+            )
+            continue
+        text = " ".join(paragraph.text.split())
+        meta = []
+        if paragraph.note:
+            meta.append(paragraph.note)
+        if citation:
+            meta.append(_("Source: local reports of %(cities)s.") % {"cities": citation})
+        kind = "recommendation" if paragraph.kind == ParagraphKind.RECOMMENDATION else "paragraph"
+        if kind == "paragraph" and citation:
+            text = f"{text} ({citation})"
+            meta = [paragraph.note] if paragraph.note else []
+        blocks.append(Block(kind, text=text, number=number, meta=meta))
+
+    submitters = list(report.joint_submitters.all())
+    cover_notes = [report.description]
+    if report.submission_type == SubmissionType.JOINT and submitters:
+        cover_notes.append(_("Joint submission of:"))
+        cover_notes += [f"{s.name} ({s.acronym})" + (f": {s.description}" if s.description else "") for s in submitters]
+    if report.period_start and report.period_end:
+        cover_notes.append(
+            _("Period covered: %(start)s to %(end)s.")
+            % {
+                "start": date_format(report.period_start, "DATE_FORMAT"),
+                "end": date_format(report.period_end, "DATE_FORMAT"),
+            }
+        )
+    if report.contact_email:
+        cover_notes.append(_("Contact: %(email)s") % {"email": report.contact_email})
+    cycle = report.cycle
+    return Document(
+        language=report.language,
+        title=report.title,
+        subtitle=_("Stakeholder submission to the Universal Periodic Review of the %(country)s, cycle %(number)s")
+        % {"country": cycle.country, "number": cycle.number},
+        cover_lines=[f"{report.submitter} ({report.acronym})"],
+        cover_notes=cover_notes,
+        blocks=blocks,
+        kind="national_report",
+        footer_label=f"{report.acronym} · {_('UPR of the %(country)s') % {'country': cycle.country}}",
+    )
+
+
+def build_brief(report: NationalReport) -> Document:
+    """The one-to-two-page lobbying brief: what each city found (its short summary, first paragraph) and the
+    recommendations most cities share."""
+    with translation.override(report.language):
+        blocks = [Block("heading", text=_("What the cities found"), level=2, anchor="cities")]
+        number = 0
+        for version in accepted_versions(report):
+            summary = paragraphs_of(version.content.get("short_summary", ""))
+            if not summary:
+                continue
+            number += 1
+            city = version.content["city"]
+            blocks.append(Block("paragraph", text=f"{_city_label(city)}: {summary[0]}", number=number))
+        recs = sorted(
+            report.paragraphs.filter(kind=ParagraphKind.RECOMMENDATION, omitted=False).prefetch_related("cities"),
+            key=lambda p: (-len(p.cities.all()), p.position),
+        )[:6]
+        if recs:
+            blocks.append(Block("heading", text=_("What we ask"), level=2, anchor="asks"))
+            for paragraph in recs:
+                number += 1
+                blocks.append(
+                    Block(
+                        "recommendation",
+                        text=" ".join(paragraph.text.split()),
+                        number=number,
+                        meta=[paragraph.note] if paragraph.note else [],
+                    )
+                )
+        return Document(
+            language=report.language,
+            title=_("%(title)s: brief for officials") % {"title": report.title},
+            subtitle="",
+            cover_lines=[f"{report.submitter} ({report.acronym})"],
+            blocks=blocks,
+            kind="short_summary",
+            footer_label=report.acronym,
+        )
+
+
+# --- OHCHR checks -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Check:
+    name: str
+    passed: bool
+    figure: str
+    detail: str = ""
+
+
+def ohchr_checks(report: NationalReport, document: Document | None = None) -> list[Check]:
+    """OHCHR's rules for stakeholder submissions (DESIGN.md section 6), each with its figure, before any render."""
+    document = document or build_national_report(report)
+    checks = []
+    words = document.word_count()
+    limit = report.word_limit
+    checks.append(
+        Check(
+            _("Word count"),
+            words <= limit,
+            _("%(words)s of %(limit)s words (%(type)s; footnotes counted, annexes not)")
+            % {"words": f"{words:,}", "limit": f"{limit:,}", "type": report.get_submission_type_display().lower()},
+            "" if words <= limit else _("%(n)s words too many.") % {"n": f"{words - limit:,}"},
+        )
+    )
+    numbers = [b.number for b in document.blocks if b.kind in ("paragraph", "quote", "recommendation")]
+    numbered = bool(numbers) and numbers == list(range(1, len(numbers) + 1))
+    checks.append(
+        Check(
+            _("Paragraphs numbered"),
+            numbered,
+            ngettext("%(n)s numbered paragraph", "%(n)s numbered paragraphs", len(numbers)) % {"n": len(numbers)},
+            "" if numbers else _("The report has no paragraphs yet: compile it from the accepted local reports."),
+        )
+    )
+    first_page = all([report.submitter.strip(), report.acronym.strip(), report.description.strip()])
+    checks.append(
+        Check(
+            _("First page names the submitter, its acronym and a description"),
+            first_page,
+            f"{report.submitter} ({report.acronym})" if first_page else _("missing"),
+        )
+    )
+    submitters = list(report.joint_submitters.all())
+    if report.submission_type == SubmissionType.JOINT:
+        complete = bool(submitters) and all(s.name.strip() and s.acronym.strip() for s in submitters)
+        checks.append(
+            Check(
+                _("Joint submission lists every organisation with its acronym"),
+                complete,
+                ngettext("%(n)s organisation", "%(n)s organisations", len(submitters)) % {"n": len(submitters)},
+                "" if submitters else _("Add the joint submitters, or make it an individual submission."),
+            )
+        )
+    period_ok, figure = _period_check(report)
+    checks.append(Check(_("Period covered"), period_ok, figure))
+    quotes = [p for p in printable_paragraphs(report) if p.kind == ParagraphKind.QUOTE]
+    refused = [p for p in quotes if not quote_allowed(p)]
+    checks.append(
+        Check(
+            _("Every quote's consent allows the report to the UN"),
+            not refused,
+            _("%(ok)s of %(n)s quotes") % {"ok": len(quotes) - len(refused), "n": len(quotes)},
+            ""
+            if not refused
+            else ngettext(
+                "%(n)s quote lost its consent since compiling; it is left out of every render. Leave it out or "
+                "compile again.",
+                "%(n)s quotes lost their consent since compiling; they are left out of every render. Leave them out "
+                "or compile again.",
+                len(refused),
+            )
+            % {"n": len(refused)},
+        )
+    )
+    follow_up = sum(1 for b in document.blocks if b.anchor == "follow-up")
+    reinforced = report.paragraphs.filter(kind=ParagraphKind.FOLLOW_UP, omitted=False).count()
+    checks.append(
+        Check(
+            _("Follow-up of the previous review's recommendations"),
+            bool(follow_up and reinforced),
+            ngettext(
+                "%(n)s earlier recommendation followed up", "%(n)s earlier recommendations followed up", reinforced
+            )
+            % {"n": reinforced},
+        )
+    )
+    return checks
+
+
+# About four and a half years between reviews; a little slack for rescheduled sessions.
+MAX_PERIOD_DAYS = 1_700
+
+
+def _period_check(report: NationalReport) -> tuple[bool, str]:
+    """The period covered is the time since the last review: it starts at (or after) the previous cycle's review
+    date. Without a known previous review, it may not exceed about four and a half years."""
+    if not (report.period_start and report.period_end):
+        return False, _("not set")
+    days = (report.period_end - report.period_start).days
+    figure = _("%(start)s to %(end)s (%(years).1f years)") % {
+        "start": date_format(report.period_start, "DATE_FORMAT"),
+        "end": date_format(report.period_end, "DATE_FORMAT"),
+        "years": days / 365.25,
+    }
+    previous = (
+        ReviewCycle.objects.filter(country=report.cycle.country, number=report.cycle.number - 1)
+        .values_list("review_date", flat=True)
+        .first()
+    )
+    if days <= 0:
+        return False, figure
+    if previous:
+        figure += " · " + _("previous review %(date)s") % {"date": date_format(previous, "DATE_FORMAT")}
+        return report.period_start >= previous - dt.timedelta(days=31), figure
+    return days <= MAX_PERIOD_DAYS, figure
+
+
+def checks_pass(checks: list[Check]) -> bool:
+    return all(check.passed for check in checks)
+
+
+def _filename(report: NationalReport) -> str:
+    from reports.rendering import slug_filename
+
+    return slug_filename(report.acronym, "upr", f"cycle-{report.cycle.number}", "stakeholder-report")
+
+
+def register() -> None:
+    from reports.rendering import register_document
+
+    register_document(NationalReport, "report", build_national_report, _filename)
+    register_document(
+        NationalReport, "brief", build_brief, lambda r: _filename(r).replace("stakeholder-report", "brief")
+    )

@@ -1,0 +1,111 @@
+"""The national team's actions on the national report besides compiling: merging paragraphs, showing where each
+one comes from, and the joint submitters' sign-off."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+
+from reports.models import JointSubmitter, NationalParagraph, NationalReport
+from uprcities.mail import send_templated_email
+
+
+@transaction.atomic
+def merge_paragraphs(paragraphs: list[NationalParagraph]) -> NationalParagraph:
+    """Merge into the first (by position): texts joined, cities and sources combined; the others left out."""
+    if len(paragraphs) < 2:
+        raise ValueError(_("Select at least two paragraphs to merge."))
+    if len({p.report_id for p in paragraphs}) > 1:
+        raise ValueError(_("Only paragraphs of the same report can be merged."))
+    paragraphs = sorted(paragraphs, key=lambda p: (p.position, p.pk))
+    kept, others = paragraphs[0], paragraphs[1:]
+    kept.text = " ".join([kept.text.strip(), *(p.text.strip() for p in others)])
+    kept.trail = [*kept.trail, *(entry for p in others for entry in p.trail)]
+    kept.save()
+    for other in others:
+        kept.cities.add(*other.cities.all())
+        other.omitted = True
+        other.save(update_fields=["omitted"])
+    return kept
+
+
+def provenance_html(paragraph: NationalParagraph) -> str:
+    """Where a paragraph comes from, for the admin only: cited cities, local report versions, sections, testimony."""
+    parts = []
+    cities = ", ".join(f"{c.name}, {c.state}" for c in paragraph.cities.all())
+    if cities:
+        parts.append(format_html("<strong>{}</strong> {}", _("Cites:"), cities))
+    if paragraph.source_key and paragraph.text != paragraph.generated_text:
+        parts.append(format_html("<em>{}</em>", _("Edited by hand.")))
+    if paragraph.source_changed:
+        parts.append(format_html("<strong>{}</strong>", _("Its sources changed since it was edited: compare.")))
+    rows = []
+    for entry in paragraph.trail:
+        version_url = reverse("admin:reports_localreport_changelist") + f"?q={entry.get('city_name', '')}"
+        where = entry.get("section") or ""
+        if entry.get("field") in ("challenges", "advances"):
+            where = f"{where} / {entry['field']} ¶{entry.get('paragraph')}"
+        elif entry.get("recommendation"):
+            where = _("recommendation: %(text)s") % {"text": entry["recommendation"][:120]}
+        testimony = ", ".join(f"#{pk}" for pk in entry.get("testimony") or [])
+        rows.append(
+            (
+                version_url,
+                entry.get("city_name", ""),
+                entry.get("version_number", ""),
+                where,
+                _("testimony %(ids)s") % {"ids": testimony} if testimony else "",
+            )
+        )
+    if rows:
+        parts.append(
+            format_html(
+                "<ul>{}</ul>",
+                format_html_join("", '<li><a href="{}">{}, v{}</a>: {} {}</li>', rows),
+            )
+        )
+    if not parts:
+        return _("Written by the national team.")
+    return format_html_join("", "<div>{}</div>", ((p,) for p in parts))
+
+
+def sign_off_label(submitter: JointSubmitter) -> str:
+    if submitter.confirmed_at:
+        return _("confirmed as “%(name)s” on %(date)s") % {
+            "name": submitter.confirmed_name,
+            "date": date_format(timezone.localtime(submitter.confirmed_at), "DATE_FORMAT"),
+        }
+    if submitter.invited_at:
+        return _("requested on %(date)s, not yet confirmed") % {
+            "date": date_format(timezone.localtime(submitter.invited_at), "DATE_FORMAT")
+        }
+    return _("not requested yet") if submitter.contact_email else _("no contact email")
+
+
+def request_sign_off(report: NationalReport) -> int:
+    """Email each joint submitter that has a contact and has not confirmed: a link to read and confirm."""
+    sent = 0
+    now = timezone.now()
+    for submitter in report.joint_submitters.filter(confirmed_at__isnull=True).exclude(contact_email=""):
+        send_templated_email(
+            "national_sign_off",
+            [submitter.contact_email],
+            {"report": report, "submitter": submitter},
+            language=report.language,
+            reply_to=report.contact_email or None,
+        )
+        JointSubmitter.objects.filter(pk=submitter.pk).update(invited_at=now)
+        sent += 1
+    return sent
+
+
+def confirm_sign_off(submitter: JointSubmitter, *, name: str, version: str) -> JointSubmitter:
+    JointSubmitter.objects.filter(pk=submitter.pk).update(
+        confirmed_at=timezone.now(), confirmed_name=name.strip(), confirmed_version=version
+    )
+    submitter.refresh_from_db()
+    return submitter

@@ -1,0 +1,333 @@
+"""The national stakeholder report: compiled from accepted local reports (grouped by theme, citing cities, shared
+recommendations merged, earlier unfulfilled recommendations followed up), recompiled without losing the team's
+edits, checked against OHCHR's rules with figures equal to what the rendered files hold, and signed off."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import docx
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from reports import local, national, national_services, rendering
+from reports.document import count_words
+from reports.enums import ParagraphKind, RenderStatus, ReportStatus, SubmissionType
+from reports.models import JointSubmitter, LocalReport, NationalParagraph, NationalReport, ReportRecommendation
+from testimony.enums import Identification, Status
+from tests.reports.factories import current_cycle, make_report, themes
+from tests.testimony.factories import make_testimony
+from upr.models import Recommendation, ReviewCycle
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(personas, city_factory):
+    cycle = current_cycle()
+    earlier = ReviewCycle.objects.create(
+        number=3, review_date=dt.date(2020, 11, 9), outcome_adopted=dt.date(2021, 3, 18)
+    )
+    official = Recommendation.objects.create(
+        cycle=earlier,
+        document="A/HRC/46/15",
+        paragraph="26.250",
+        text="Ensure adequate housing for all.",
+        recommending_states="Namibia",
+        response="supported",
+    )
+    housing, water = themes(2)
+    cities = [personas["city_a"], personas["city_b"], city_factory("Seattle", "WA")]
+    quoted = make_testimony(
+        city=cities[0],
+        body="My children slept in their coats.",
+        allows_local_report=True,
+        allows_national_report=True,
+        identification=Identification.FIRST_NAME,
+        display_name="Rosa",
+    )
+    local_only = make_testimony(city=cities[0], body="Only for our city's report.", allows_local_report=True)
+    reports = []
+    for index, city in enumerate(cities):
+        report = make_report(
+            city, sections=2, recommendations=0, seed=index, quotes=[quoted, local_only] if index == 0 else ()
+        )
+        shared = ReportRecommendation.objects.create(
+            report=report,
+            text=f"Guarantee housing as a right ({city.name} wording).",
+            level="local",
+            theme=housing,
+            reinforces_unfulfilled=index < 2,
+        )
+        if index < 2:
+            shared.official.set([official])
+        ReportRecommendation.objects.create(
+            report=report, text=f"A recommendation only {city.name} makes.", level="state", theme=water
+        )
+        local.submit(report, by=None)
+        local.accept(report, by=None)
+        reports.append(report)
+    national_report = NationalReport.objects.create(
+        cycle=cycle,
+        title="Human rights in US cities",
+        submitter="US Human Rights Cities Alliance",
+        acronym="USHRCA",
+        description="A network of local coalitions working for human rights in US cities.",
+        submission_type=SubmissionType.JOINT,
+        period_start=dt.date(2020, 11, 9),
+        period_end=dt.date(2025, 4, 1),
+    )
+    JointSubmitter.objects.create(
+        report=national_report, name="Pittsburgh Coalition", acronym="PHRC", contact_email="phrc@example.org"
+    )
+    JointSubmitter.objects.create(report=national_report, name="Boston Alliance", acronym="BHRA", position=1)
+    return {
+        "report": national_report,
+        "cities": cities,
+        "official": official,
+        "quoted": quoted,
+        "local_only": local_only,
+        "locals": reports,
+        "housing": housing,
+    }
+
+
+def _paragraphs(report, **filters):
+    return list(report.paragraphs.filter(**filters).prefetch_related("cities").order_by("position"))
+
+
+def test_compile_groups_by_theme_cites_cities_and_merges_shared_recommendations(world):
+    report = world["report"]
+    counts = national.compile_report(report)
+    assert counts["added"] > 0
+
+    recs = _paragraphs(report, kind=ParagraphKind.RECOMMENDATION)
+    shared = [p for p in recs if "wording" in p.text]
+    # Pittsburgh and Boston link the same official recommendation: one paragraph, saying so; Seattle's own
+    # wording (no link) stays separate.
+    assert len(shared) == 2
+    merged = next(p for p in shared if len(p.cities.all()) == 2)
+    assert merged.note == "Shared by 2 cities."
+    assert {c.name for c in merged.cities.all()} == {"Pittsburgh", "Boston"}
+    assert len(merged.trail) == 2 and {t["city_name"] for t in merged.trail} == {"Pittsburgh, PA", "Boston, MA"}
+
+    follow_up = _paragraphs(report, kind=ParagraphKind.FOLLOW_UP)
+    assert len(follow_up) == 1 and "26.250" in follow_up[0].text and "remains unfulfilled" in follow_up[0].text
+
+    quotes = _paragraphs(report, kind=ParagraphKind.QUOTE)
+    assert [q.testimony_id for q in quotes] == [world["quoted"].pk]  # not the local-only one
+    assert quotes[0].attribution == "Rosa"
+
+    findings = _paragraphs(report, kind=ParagraphKind.CHALLENGE)
+    assert all(len(p.cities.all()) == 1 and p.trail[0]["field"] == "challenges" for p in findings)
+    positions = [p.position for p in report.paragraphs.order_by("position")]
+    assert positions == sorted(set(positions))
+    # Theme by theme: the paragraphs of one theme are together.
+    theme_runs = [p.theme_id for p in report.paragraphs.exclude(kind=ParagraphKind.FOLLOW_UP).order_by("position")]
+    assert len([t for i, t in enumerate(theme_runs) if i == 0 or t != theme_runs[i - 1]]) == len(set(theme_runs))
+
+
+def test_recompiling_keeps_the_teams_edits(world, personas):
+    report = world["report"]
+    national.compile_report(report)
+    first, second, third = _paragraphs(report, kind=ParagraphKind.CHALLENGE)[:3]
+    first.text = "The national team's own wording."
+    first.save()
+    second.omitted = True
+    second.save()
+    third.position = 1
+    third.save()
+    before = report.paragraphs.count()
+
+    counts = national.compile_report(report)
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    third.refresh_from_db()
+    assert first.text == "The national team's own wording." and not first.source_changed
+    assert second.omitted and third.position == 1
+    assert report.paragraphs.count() == before
+    assert counts["added"] == 0 and counts["removed"] == 0
+
+    # Pittsburgh's report is reopened, changed and accepted again: the edited paragraph is flagged, untouched
+    # ones follow the new text.
+    pittsburgh = world["locals"][0]
+    LocalReport.objects.filter(pk=pittsburgh.pk).update(status=ReportStatus.RETURNED)
+    pittsburgh.refresh_from_db()
+    section = pittsburgh.sections.order_by("position").first()
+    source_of_first = first.trail[0]
+    untouched = next(
+        p
+        for p in _paragraphs(report, kind=ParagraphKind.CHALLENGE)
+        if p.trail[0]["city"] == pittsburgh.city_id
+        and p.pk != first.pk
+        and not p.omitted
+        and p.trail[0]["section"] == section.theme.slug
+    )
+    section.challenges = "\n\n".join(f"New finding {i}." for i in range(6))
+    section.save()
+    local.submit(pittsburgh, by=None)
+    local.accept(pittsburgh, by=None)
+    national.compile_report(report)
+    first.refresh_from_db()
+    assert first.text == "The national team's own wording."
+    if source_of_first["city"] == pittsburgh.city_id and source_of_first["section"] == section.theme.slug:
+        assert first.source_changed
+    assert NationalParagraph.objects.get(pk=untouched.pk).text.startswith("New finding")
+
+
+def _docx_body_and_notes(data: bytes) -> tuple[list[str], list[str]]:
+    document = docx.Document(io.BytesIO(data))
+    body, started = [], False
+    for paragraph in document.paragraphs:
+        if paragraph.style.name == "Heading 1":
+            started = True
+        if started and paragraph.text.strip():
+            body.append(paragraph.text)
+    notes = []
+    for rel in document.part.rels.values():
+        if rel.reltype.endswith("/footnotes"):
+            xml = rel.target_part.blob.decode()
+            for note in re.findall(r'<w:footnote [^>]*w:id="(\d+)"[^>]*>(.*?)</w:footnote>', xml, re.S):
+                if int(note[0]) > 0:
+                    notes.append("".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", note[1])))
+    return body, notes
+
+
+def test_rendered_files_carry_the_numbering_citations_and_the_counted_words(world, django_capture_on_commit_callbacks):
+    report = world["report"]
+    national.compile_report(report)
+    document = national.build_national_report(report)
+    checks = {str(c.name): c for c in national.ohchr_checks(report, document)}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        pdf = rendering.request_render(report, "report", "pdf")
+        word = rendering.request_render(report, "report", "docx")
+    pdf.refresh_from_db()
+    word.refresh_from_db()
+    assert pdf.status == word.status == RenderStatus.DONE, (pdf.error, word.error)
+
+    with word.file.open("rb") as handle:
+        body, notes = _docx_body_and_notes(handle.read())
+    # Paragraph numbers in order, the same in the Word file as in the document.
+    numbers = [int(m.group(1)) for line in body if (m := re.match(r"^(\d+)\. ", line))]
+    assert numbers == list(range(1, len(numbers) + 1)) == [b.number for b in document.blocks if b.number]
+    # The word-count check's figure is what the Word file holds: its body after the contents, without the typed
+    # paragraph numbers, plus its footnotes.
+    counted = count_words(*(re.sub(r"^\d+\. ", "", line) for line in body), *notes)
+    assert counted == document.word_count()
+    assert f"{counted:,} of 5,630 words" in checks["Word count"].figure
+    assert checks["Paragraphs numbered"].figure == f"{len(numbers)} numbered paragraphs"
+
+    with pdf.file.open("rb") as handle:
+        reader = PdfReader(io.BytesIO(handle.read()))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert "USHRCA" in text and "Pittsburgh Coalition (PHRC)" in text and "Boston Alliance (BHRA)" in text
+    assert "Shared by 2 cities." in text and "Source: local reports of Boston, MA; Pittsburgh, PA." in text
+    assert "26.250" in text and "My children slept in their coats." in text
+    assert "Only for our city's report." not in text
+    assert "wording" in text
+    # The trail is never printed.
+    assert "challenges ¶" not in text and "version" not in text.lower().replace("universal", "")
+
+
+def test_ohchr_checks_fail_with_their_figures(world):
+    report = world["report"]
+    national.compile_report(report)
+    cycle = report.cycle
+    cycle.word_limit_joint = 50
+    cycle.save()
+    report.refresh_from_db()
+    report.description = ""
+    report.period_start = dt.date(2015, 1, 1)
+    report.save()
+    JointSubmitter.objects.filter(acronym="BHRA").update(acronym="")
+    world["quoted"].allows_national_report = False
+    world["quoted"].save()
+
+    checks = {str(c.name): c for c in national.ohchr_checks(report)}
+    failed = {name for name, check in checks.items() if not check.passed}
+    assert failed == {
+        "Word count",
+        "First page names the submitter, its acronym and a description",
+        "Joint submission lists every organisation with its acronym",
+        "Period covered",
+        "Every quote's consent allows the report to the UN",
+    }
+    assert "of 50 words" in checks["Word count"].figure
+    assert checks["Every quote's consent allows the report to the UN"].figure == "0 of 1 quotes"
+    # A quote whose consent was withdrawn is never printed, whatever the check says.
+    assert "My children slept" not in " ".join(b.text for b in national.build_national_report(report).blocks)
+
+
+def test_rendering_a_failing_report_needs_render_anyway(world, superuser_client, django_capture_on_commit_callbacks):
+    report = world["report"]
+    national.compile_report(report)
+    report.cycle.word_limit_joint = 10
+    report.cycle.save()
+    url = reverse("admin:reports_nationalreport_render", args=[report.pk])
+    response = superuser_client.post(url, {"format": "pdf"}, follow=True)
+    assert "Not rendered: these checks fail: Word count" in response.content.decode()
+    assert not rendering.latest_done(report, "report", "pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        superuser_client.post(url, {"format": "pdf", "anyway": "1"})
+    assert rendering.latest_done(report, "report", "pdf")
+
+
+def test_the_admin_page_shows_checks_and_the_trail(world, superuser_client):
+    report = world["report"]
+    superuser_client.post(reverse("admin:reports_nationalreport_compile", args=[report.pk]))
+    page = superuser_client.get(reverse("admin:reports_nationalreport_change", args=[report.pk])).content.decode()
+    assert "OHCHR checks" in page and "Word count" in page and "numbered paragraphs" in page
+    assert "Pittsburgh, PA, v1" in page  # the trail, in the admin only
+
+
+def test_merging_paragraphs(world):
+    report = world["report"]
+    national.compile_report(report)
+    a, b = _paragraphs(report, kind=ParagraphKind.CHALLENGE)[:2]
+    kept = national_services.merge_paragraphs([b, a])
+    b.refresh_from_db()
+    assert kept.pk == a.pk and b.omitted and b.text.strip() in kept.text
+    assert len(kept.trail) == 2
+
+
+def test_joint_submitters_sign_off(world, client, mailoutbox, django_capture_on_commit_callbacks):
+    report = world["report"]
+    national.compile_report(report)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert national_services.request_sign_off(report) == 1  # only the one with a contact email
+    assert mailoutbox[0].to == ["phrc@example.org"]
+    submitter = JointSubmitter.objects.get(acronym="PHRC")
+    url = reverse("reports:sign_off", args=[submitter.token])
+    assert url in mailoutbox[0].body
+    page = client.get(url)
+    assert page.status_code == 200 and "Human rights in US cities" in page.content.decode()
+    assert client.post(url, {"confirmed_name": "  "}).status_code == 400
+    client.post(url, {"confirmed_name": "Pittsburgh Human Rights Coalition"})
+    submitter.refresh_from_db()
+    assert submitter.confirmed_at and submitter.confirmed_name == "Pittsburgh Human Rights Coalition"
+    assert "confirmed as" in national_services.sign_off_label(submitter)
+    assert client.get(reverse("reports:sign_off", args=["not-a-token"])).status_code == 404
+
+
+def test_the_brief_draws_on_the_city_summaries(world):
+    report = world["report"]
+    national.compile_report(report)
+    brief = national.build_brief(report)
+    texts = [b.text for b in brief.blocks]
+    assert any(t.startswith("Pittsburgh, PA: ") for t in texts)
+    assert any("wording" in t for t in texts)
+    assert brief.word_count() < 900
+
+
+def test_withdrawn_testimony_is_not_compiled(world):
+    quoted = world["quoted"]
+    quoted.status = Status.WITHDRAWN
+    quoted.withdrawn_at = quoted.created_at
+    quoted.save()
+    national.compile_report(world["report"])
+    assert not world["report"].paragraphs.filter(kind=ParagraphKind.QUOTE).exists()
