@@ -1,6 +1,7 @@
 """axe-core on the portal's pages, in English and in Spanish: no serious or critical violation.
 
-The public pages, a form showing its errors, and the organizer pages of a logged-in coordinator.
+The public pages, a form showing its errors, the organizer pages of a logged-in coordinator, and the pages of the
+local report (its editor with content, and the published report).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ ORGANIZER_PAGES = [
     "/organize/pittsburgh-pa/events/",
     "/organize/pittsburgh-pa/events/new/",
     "/organize/pittsburgh-pa/testimony/",
+    "/organize/pittsburgh-pa/report/",
 ]
 
 LANGUAGES = ["en", "es"]
@@ -326,3 +328,63 @@ def test_testimony_pages_with_content_have_no_serious_or_critical_axe_violations
     page.goto(live_server.url + organizer_paths[0])
     expect(page.locator("main tbody tr")).to_have_count(3)
     assert not failures, f"axe-core, language {language!r}:\n" + "\n".join(failures)
+
+
+@pytest.mark.browser_context_args(bypass_csp=True)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_report_pages_with_content_have_no_serious_or_critical_axe_violations(
+    live_server, page, demo_data, user_factory, language
+):
+    """The local report's editor of a draft with a section, a quote and a recommendation, the same editor once the
+    national team returned it with comments, and the published page of the accepted report."""
+    from cities.enums import Role
+    from cities.models import City, Membership
+    from reports import local
+    from reports.models import LocalReport, Quote, ReportRecommendation, Section
+    from tests.testimony.factories import make_testimony
+    from upr.models import Recommendation, ReviewCycle, Theme
+
+    city = City.objects.get(slug="pittsburgh-pa")
+    coordinator = user_factory("coordinator@example.org", full_name="Alex Coordinator")
+    Membership.objects.create(user=coordinator, city=city, role=Role.COORDINATOR)
+    theme = Theme.objects.get(slug="housing")
+    quoted = make_testimony(
+        city=city,
+        body="Our landlord ignored the broken heating all winter.",
+        allows_local_report=True,
+        themes=[theme],
+    )
+    report = LocalReport.objects.create(
+        city=city,
+        cycle=ReviewCycle.objects.current(),
+        executive_summary="Rents rose faster than wages.\n\nResidents asked for the housing code to be enforced.",
+        methodology="Two listening sessions and written testimony.",
+        short_summary="Rising rents and evictions; we ask for a right to counsel.",
+    )
+    Section.objects.create(report=report, theme=theme, challenges="Families wait months for repairs.")
+    Quote.objects.create(report=report, testimony=quoted, theme=theme)
+    recommendation = ReportRecommendation.objects.create(
+        report=report, text="Fund a right to counsel for tenants.", theme=theme, reinforces_unfulfilled=True
+    )
+    recommendation.official.set([Recommendation.objects.get(cycle__number=3, paragraph="26.112")])
+
+    set_language(page, live_server, language)
+    log_in(page.context, live_server, coordinator)
+    editor = "/organize/pittsburgh-pa/report/"
+    check_pages(page, live_server, [editor], language)
+    # The section, the quote and the recommendation, each with the empty form after it.
+    expect(page.locator("form#editor fieldset.formset-form")).to_have_count(6)
+
+    local.submit(report, by=coordinator)
+    local.return_with_comments(report, by=coordinator, comment="Say by when the right to counsel is funded.")
+    page.goto(live_server.url + editor)
+    expect(page.locator("form#editor")).to_have_count(1)
+    expect(page.locator("main section.alert-warning")).to_contain_text("Say by when the right to counsel is funded.")
+    failures = axe_failures(page, editor + " (returned with comments)", language)
+    assert not failures, f"axe-core, language {language!r}:\n" + "\n".join(failures)
+
+    local.submit(report, by=coordinator)
+    local.accept(report, by=coordinator)
+    check_pages(page, live_server, ["/cities/pittsburgh-pa/report/"], language)
+    expect(page.locator("main article figure")).to_have_count(1)
+    expect(page.locator("main article")).to_contain_text("26.112")
