@@ -195,7 +195,8 @@ class TestimonyChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, testimony) -> str:
         name = testimony.shown_name or _("Anonymous")
         words = " ".join(testimony.public_text.split()[:12])
-        return f"#{testimony.pk} · {testimony.public_title or testimony} · {name}: “{words}…”"
+        title = testimony.public_title or testimony.title or testimony.get_kind_display()
+        return f"#{testimony.pk} · {title} · {name}: “{words}…”"
 
 
 class QuoteForm(BootstrapMixin, forms.ModelForm):
