@@ -349,7 +349,7 @@ class NationalReportAdmin(admin.ModelAdmin):
         if render.status == RenderStatus.FAILED:
             rendering.retry_render(render)
         self.message_user(
-            request, _("%(file)s is being made; reload this page to download it.") % {"file": render.filename}
+            request, _("The file %(file)s is being made; reload this page to download it.") % {"file": render.filename}
         )
         return redirect(self._change_url(report) + "#renders")
 
