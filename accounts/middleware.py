@@ -1,9 +1,7 @@
-from allauth.mfa.utils import is_mfa_enabled
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from accounts.access import national_team_denial
 
 
 class AdminAccessMiddleware:
@@ -12,6 +10,8 @@ class AdminAccessMiddleware:
     - Signed-in people who are not staff get a plain 403 (not the admin's password-only login form).
     - Staff must turn on two-factor authentication first: the admin holds every city's private testimony, so a
       stolen staff password alone must not open it.
+
+    The rule is `accounts.access.national_team_denial`, shared with the national team's other pages.
     """
 
     def __init__(self, get_response):
@@ -23,12 +23,11 @@ class AdminAccessMiddleware:
             self.admin_prefix = reverse("admin:index")
         user = request.user
         if request.path.startswith(self.admin_prefix) and user.is_authenticated:
-            if not user.is_staff:
-                raise PermissionDenied(_("The admin is for the national team."))
-            if not is_mfa_enabled(user):
-                messages.warning(
-                    request,
-                    _("Set up two-factor authentication before using the admin: the admin holds private data."),
-                )
-                return redirect("mfa_activate_totp")
+            denial = national_team_denial(
+                request,
+                refused=_("The admin is for the national team."),
+                needs_mfa=_("Set up two-factor authentication before using the admin: the admin holds private data."),
+            )
+            if denial is not None:
+                return denial
         return self.get_response(request)

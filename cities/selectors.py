@@ -64,3 +64,14 @@ def new_get_involved_counts(cities) -> dict[int, int]:
         .values_list("city", "n")
     )
     return dict(rows)
+
+
+def priority_counts_by_theme(cities) -> dict[int, int]:
+    """{theme id: how many of `cities` name it among their local priorities}, in one query."""
+    rows = (
+        City.priorities.through.objects.filter(city__in=cities)
+        .values("theme")
+        .annotate(n=Count("city", distinct=True))
+        .values_list("theme", "n")
+    )
+    return dict(rows)

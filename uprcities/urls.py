@@ -26,6 +26,8 @@ urlpatterns = [
     path("admin/login/", views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("", include("upr.urls")),
+    # Before cities: /organize/national/ is the national team's dashboard, never a city's organizer page.
+    path("", include("reports.dashboard_urls")),
     path("", include("cities.urls")),
     path("", include("testimony.urls")),
     path("", include("events.urls")),

@@ -388,3 +388,71 @@ def test_report_pages_with_content_have_no_serious_or_critical_axe_violations(
     check_pages(page, live_server, ["/cities/pittsburgh-pa/report/"], language)
     expect(page.locator("main article figure")).to_have_count(1)
     expect(page.locator("main article")).to_contain_text("26.112")
+
+
+@pytest.mark.browser_context_args(bypass_csp=True)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_national_dashboard_has_no_serious_or_critical_axe_violations(
+    live_server, page, demo_data, user_factory, language, request
+):
+    """The national team's progress dashboard with reports in every state, a deadline passed (late cities, in red
+    and in words) and testimony on several themes; its sort links work from the keyboard."""
+    from django.contrib.auth.models import Group, Permission
+    from django.utils import timezone
+
+    from accounts.roles import NATIONAL_TEAM
+    from cities.models import City
+    from events.enums import EventStatus
+    from events.models import Event
+    from reports import local
+    from tests.browser.conftest import save_screenshot
+    from tests.conftest import with_totp
+    from tests.reports.factories import current_cycle, make_report
+    from tests.testimony.factories import make_testimony
+    from upr.enums import MilestoneKind
+    from upr.models import Milestone, Theme
+
+    staff = with_totp(user_factory("national@example.org", staff=True, full_name="Nat Team"))
+    # The flush after each browser test empties the group the migrations made: give it back what the page needs.
+    team, _created = Group.objects.get_or_create(name=NATIONAL_TEAM)
+    team.permissions.add(Permission.objects.get(content_type__app_label="reports", codename="view_localreport"))
+    staff.groups.add(team)
+    cycle = current_cycle()
+    # The demo's deadline for local reports is ahead; this one passed 3 days ago, so cities that owe theirs are late.
+    Milestone.objects.filter(cycle=cycle, kind=MilestoneKind.LOCAL_INPUT_DUE).delete()
+    Milestone.objects.create(
+        cycle=cycle,
+        kind=MilestoneKind.LOCAL_INPUT_DUE,
+        title="Local reports due",
+        date=timezone.localdate() - dt.timedelta(days=3),
+    )
+    cities = list(City.objects.active().order_by("name")[:4])
+    housing, water = Theme.objects.get(slug="housing"), Theme.objects.exclude(slug="housing").first()
+    for index, city in enumerate(cities):
+        report = make_report(city, sections=2, recommendations=0, seed=index)
+        if index >= 1:
+            local.submit(report, by=staff)
+        if index == 2:
+            local.accept(report, by=staff)
+        if index == 3:
+            local.return_with_comments(report, by=staff, comment="Add the figures.")
+        for n in range(index + 1):
+            make_testimony(city=city, body=f"Testimony {n}", themes=[housing] if n % 2 else [housing, water])
+    Event.objects.filter(host_city__in=cities).update(status=EventStatus.HELD)
+
+    set_language(page, live_server, language)
+    log_in(page.context, live_server, staff)
+    check_pages(page, live_server, ["/organize/national/"], language)
+    expect(page.locator("main svg[role=img]")).to_have_count(2)
+    expect(page.locator("main table.dashboard-cities strong.text-danger").first).to_be_visible()
+    save_screenshot(page, request, f"national-dashboard-{language}")
+
+    # Sorting is a link in each column heading: reachable and followed with the keyboard alone.
+    header = page.locator("main table.dashboard-cities thead a").nth(1)
+    header.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("?sort=testimony")
+    expect(page.locator("main table.dashboard-cities th[aria-sort=ascending]")).to_have_count(1)
+    failures = axe_failures(page, "/organize/national/?sort=testimony", language)
+    assert not failures, f"axe-core, language {language!r}:\n" + "\n".join(failures)

@@ -1,0 +1,91 @@
+"""The national team's progress dashboard and its CSV export (reports/dashboard.py holds the figures).
+
+Who may open it: the national team's rule for its private pages (accounts.access: staff with two-factor
+authentication; anonymous visitors go to the login page, signed-in people who are not staff get a 403), and the
+permission to view local reports, which the `national team` group holds: the page shows every city's report status.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from accounts.access import national_team_required
+from reports import dashboard
+
+VIEW_PERMISSION = "reports.view_localreport"
+
+
+def _check_permission(request: HttpRequest) -> None:
+    if not request.user.has_perm(VIEW_PERMISSION):
+        raise PermissionDenied(_("This page is for the national team."))
+
+
+def _columns(sort: str, descending: bool) -> list[dict]:
+    """The table's headers: each a link that sorts by it (again: the other way), with aria-sort on the sorted one."""
+    labels = {
+        "city": _("City"),
+        "testimony": _("Testimony collected"),
+        "events": _("Events held"),
+        "status": _("Local report"),
+        "deadline": _("Days to the deadline"),
+    }
+    columns = []
+    for key, label in labels.items():
+        current = key == sort
+        next_sort = f"-{key}" if current and not descending else key
+        columns.append(
+            {
+                "key": key,
+                "label": label,
+                "href": "?" + urlencode({"sort": next_sort}),
+                "aria_sort": ("descending" if descending else "ascending") if current else "",
+                "numeric": key in ("testimony", "events"),
+            }
+        )
+    return columns
+
+
+@require_GET
+@never_cache
+@national_team_required
+def national(request: HttpRequest) -> HttpResponse:
+    _check_permission(request)
+    progress = dashboard.national_progress()
+    sort, descending = dashboard.parse_sort(request.GET.get("sort", ""))
+    sort_param = f"-{sort}" if descending else sort
+    context = {
+        "progress": progress,
+        "rows": dashboard.sort_rows(progress.cities, sort, descending),
+        "columns": _columns(sort, descending),
+        "sort": sort_param,
+        "csv_url": reverse("dashboard:national_csv") + "?" + urlencode({"sort": sort_param}),
+        "status_chart": dashboard.status_chart(progress),
+        "theme_chart": dashboard.theme_chart(progress),
+    }
+    return render(request, "reports/national.html", context)
+
+
+@require_GET
+@never_cache
+@national_team_required
+def national_csv(request: HttpRequest) -> HttpResponse:
+    """The table's rows in the table's order, as UTF-8 with a byte order mark so that spreadsheets read it so."""
+    _check_permission(request)
+    progress = dashboard.national_progress()
+    sort, descending = dashboard.parse_sort(request.GET.get("sort", ""))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"upr-cities-progress-{progress.today.isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerows(dashboard.csv_rows(progress, dashboard.sort_rows(progress.cities, sort, descending)))
+    return response
