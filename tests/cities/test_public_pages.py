@@ -188,4 +188,9 @@ def test_organizer_home_lists_todo_with_constant_queries(client, user_factory, c
         response = client.get("/organize/")
     assert len(few) == len(many)
     first_todo = {f.key: v for f, v in response.context["rows"][0][1]}
-    assert first_todo == {"testimony_waiting": 0, "events_upcoming": 0, "new_get_involved": 1}
+    assert first_todo == {
+        "testimony_waiting": 0,
+        "events_upcoming": 0,
+        "new_get_involved": 1,
+        "local_report": "not started",
+    }
