@@ -16,7 +16,7 @@ for candidate in "$$PYTHON" python3.13 python3.12 python3 \
 done; exit 1
 endef
 
-.PHONY: run test venv lint check bench bench-testimony bench-reports messages clean-venv
+.PHONY: run test venv lint check bench bench-testimony bench-reports bench-reminders messages clean-venv
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@py="$$( $(find_python) )" || { echo "No Python >= 3.12 found. Install Python 3.12 or 3.13 (or set PYTHON=/path/to/python3.12) and run make again." >&2; exit 1; }; \
@@ -53,6 +53,9 @@ bench-testimony: venv
 
 bench-reports: venv
 	$(VPY) bench/reports.py
+
+bench-reminders: venv
+	$(VPY) bench/reminders.py
 
 messages: venv
 	$(VPY) manage.py makemessages -l es --ignore=.venv --ignore=var --ignore=static/vendor --ignore=tests

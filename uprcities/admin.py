@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from uprcities.models import ReminderLog
+from uprcities.models import EmailOptOut, ReminderLog
 
 
 @admin.register(ReminderLog)
@@ -12,3 +12,18 @@ class ReminderLogAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(EmailOptOut)
+class EmailOptOutAdmin(admin.ModelAdmin):
+    """Who stopped which optional emails. The national team may record a stop asked for by phone, or delete one
+    on request; the person can also undo it from the link in any of those emails."""
+
+    list_display = ["email", "kind", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["email"]
+    readonly_fields = ["created_at"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj.email = obj.email.lower()
+        super().save_model(request, obj, form, change)

@@ -35,3 +35,28 @@ class ReminderLog(models.Model):
         except IntegrityError:
             return False
         return True
+
+
+class EmailOptOut(models.Model):
+    """An address that asked, with the one-click link in an email, to stop one kind of optional email (deadline
+    reminders, digests). Transactional mail (sign-up, confirmations, a returned report) ignores these rows."""
+
+    email = models.EmailField(_("email"))  # stored lower-case: addresses are compared case-insensitively
+    kind = models.CharField(_("kind of email"), max_length=40)  # a key of uprcities.optout.optional_emails
+    created_at = models.DateTimeField(_("stopped at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("email opt-out")
+        verbose_name_plural = _("email opt-outs")
+        ordering = ["-created_at"]
+        constraints = [
+            # Kind first: senders ask for every address that stopped one kind (uprcities.optout.opted_out).
+            models.UniqueConstraint(
+                fields=["kind", "email"],
+                name="emailoptout_once",
+                violation_error_message=_("This address already stopped these emails."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ✕ {self.kind}"

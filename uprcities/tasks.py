@@ -40,9 +40,13 @@ def send_email(
     to: list[str],
     reply_to: str | None = None,
     attachments: list[list[str]] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> int:
-    """Send one message; `attachments` are [filename, text content, mimetype] (JSON carries tuples as lists)."""
-    message = EmailMultiAlternatives(subject=subject, body=body, to=to, reply_to=[reply_to] if reply_to else None)
+    """Send one message; `attachments` are [filename, text content, mimetype] (JSON carries tuples as lists);
+    `headers` are extra header lines (the List-Unsubscribe pair of optional emails)."""
+    message = EmailMultiAlternatives(
+        subject=subject, body=body, to=to, reply_to=[reply_to] if reply_to else None, headers=headers or None
+    )
     message.attach_alternative(html, "text/html")
     for filename, content, mimetype in attachments or []:
         message.attach(filename, content, mimetype)

@@ -21,6 +21,8 @@ urlpatterns = [
     # Choosing a language is not a privileged action, and a CSRF token in every page's language form would make
     # public pages uncacheable (uprcities/cache.py): the language switch is exempt.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    # One-click opt-out of optional emails (RFC 8058); the view is CSRF-exempt itself, the signed token is the key.
+    path("email/stop/<str:token>/", views.email_stop, name="email_stop"),
     path("accounts/", include("allauth.urls")),
     # Before admin.site.urls: the admin's own password-only login would skip two-factor authentication.
     path("admin/login/", views.admin_login, name="admin_login"),
