@@ -24,6 +24,17 @@ class EmailOptOutAdmin(admin.ModelAdmin):
     search_fields = ["email"]
     readonly_fields = ["created_at"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "kind":
+            from django import forms
+
+            from uprcities.optout import optional_emails
+
+            return forms.ChoiceField(
+                label=db_field.verbose_name, choices=[(o.kind, o.label) for o in optional_emails], required=True
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def save_model(self, request, obj, form, change) -> None:
         obj.email = obj.email.lower()
         super().save_model(request, obj, form, change)

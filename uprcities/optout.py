@@ -42,6 +42,9 @@ class OptionalEmailRegistry:
     def __contains__(self, kind: str) -> bool:
         return kind in self._kinds
 
+    def __iter__(self):
+        return iter(sorted(self._kinds.values(), key=lambda optional: optional.kind))
+
 
 optional_emails = OptionalEmailRegistry()
 

@@ -555,6 +555,18 @@ def test_send_templated_email_optional_skips_opted_out_and_sends_one_each(
     assert stop_link(mailoutbox[0]) != stop_link(mailoutbox[1])
 
 
+def test_the_national_team_records_a_stop_asked_for_by_phone(superuser_client):
+    url = reverse("admin:portal_emailoptout_add")
+    page = superuser_client.get(url).content.decode()
+    assert '<option value="deadline_reminders">deadline reminders for your city&#x27;s local report</option>' in page
+    response = superuser_client.post(url, {"email": "Someone@Example.org", "kind": "deadline_reminders"})
+    assert response.status_code == 302
+    assert optout.opted_out("deadline_reminders") == {"someone@example.org"}
+    bad = superuser_client.post(url, {"email": "x@example.org", "kind": "newsletter"})
+    assert bad.status_code == 200
+    assert EmailOptOut.objects.count() == 1
+
+
 # --- Cost ------------------------------------------------------------------------------------------------------
 
 
