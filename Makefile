@@ -16,7 +16,7 @@ for candidate in "$$PYTHON" python3.13 python3.12 python3 \
 done; exit 1
 endef
 
-.PHONY: run test venv lint check bench bench-testimony bench-reports bench-reminders messages clean-venv
+.PHONY: run test venv lint check bench bench-testimony bench-reports bench-reminders bench-national messages clean-venv
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@py="$$( $(find_python) )" || { echo "No Python >= 3.12 found. Install Python 3.12 or 3.13 (or set PYTHON=/path/to/python3.12) and run make again." >&2; exit 1; }; \
@@ -63,3 +63,6 @@ messages: venv
 
 clean-venv:
 	rm -rf $(VENV)
+
+bench-national: venv
+	$(VPY) bench/national.py

@@ -28,7 +28,6 @@ from reports.enums import Decision, ParagraphKind, SubmissionType
 from reports.models import NationalParagraph, NationalReport, ReportVersion
 from testimony.enums import Use
 from testimony.models import Testimony
-from testimony.selectors import quotable_for
 from upr.enums import Response
 from upr.models import ReviewCycle, Theme
 
@@ -89,15 +88,16 @@ def draft_paragraphs(report: NationalReport, versions: list[ReportVersion]) -> l
     official recommendations the cities reinforce."""
     themes = {t.slug: t for t in Theme.objects.all()}
     order = {slug: t.position for slug, t in themes.items()}
-    quotable_ids = set()
     quote_ids = {q["testimony"] for v in versions for q in v.content["quotes"]}
     testimonies: dict[int, Testimony] = {}
     if quote_ids:
+        # What quotable_for(city, Use.NATIONAL_REPORT) gives each city, in one query for all the cities.
+        allowed = {t.pk: t for t in Testimony.objects.allowing(Use.NATIONAL_REPORT).filter(pk__in=quote_ids)}
         for version in versions:
-            city_quotes = {q["testimony"] for q in version.content["quotes"]}
-            for testimony in quotable_for(version.report.city, Use.NATIONAL_REPORT).filter(pk__in=city_quotes):
-                quotable_ids.add(testimony.pk)
-                testimonies[testimony.pk] = testimony
+            for quote in version.content["quotes"]:
+                testimony = allowed.get(quote["testimony"])
+                if testimony is not None and testimony.city_id == version.report.city_id:
+                    testimonies[testimony.pk] = testimony
 
     by_theme: dict[str, list[Draft]] = OrderedDict()
     merged_recs: dict[str, Draft] = {}
@@ -251,26 +251,25 @@ def compile_report(report: NationalReport) -> dict[str, int]:
     # New material goes after the last paragraph of its theme (or at the end).
     last_position = report.paragraphs.aggregate(m=Max("position"))["m"] or 0
     theme_end: dict[int | None, int] = {}
-    for paragraph in report.paragraphs.all():
-        theme_end[paragraph.theme_id] = max(theme_end.get(paragraph.theme_id, 0), paragraph.position)
+    for theme_id, position in report.paragraphs.values_list("theme_id", "position"):
+        theme_end[theme_id] = max(theme_end.get(theme_id, 0), position)
 
+    # Rows are written in bulk: new paragraphs in one INSERT (on a first compile), the compiled fields of the
+    # paragraphs whose draft changed in one UPDATE, the cited cities in one INSERT (plus a DELETE per paragraph
+    # that lost a city). Positions and "leave out" belong to the team and are never written back.
+    fresh: list[tuple[NationalParagraph, Draft]] = []
+    changed: list[NationalParagraph] = []
+    link: list[tuple[NationalParagraph, int]] = []
+    unlink: dict[int, set[int]] = {}
     next_position = last_position
     for index, draft in enumerate(drafts):
         paragraph = existing.get(draft.key)
         if paragraph is None:
-            if existing:
-                anchor = theme_end.get(draft.theme)
-                position = (anchor + 1) if anchor is not None else next_position + STEP
-                next_position = max(next_position, position)
-                theme_end[draft.theme] = position
-                _shift_after(report, position, draft)
-            else:
-                position = (index + 1) * STEP
-            paragraph = NationalParagraph.objects.create(
+            paragraph = NationalParagraph(
                 report=report,
                 theme_id=draft.theme,
                 kind=draft.kind,
-                position=position,
+                position=(index + 1) * STEP,
                 text=draft.text,
                 generated_text=draft.text,
                 testimony_id=draft.testimony,
@@ -279,9 +278,18 @@ def compile_report(report: NationalReport) -> dict[str, int]:
                 source_key=draft.key,
                 trail=draft.trail,
             )
-            paragraph.cities.set(draft.cities)
+            if existing:
+                anchor = theme_end.get(draft.theme)
+                position = (anchor + 1) if anchor is not None else next_position + STEP
+                next_position = max(next_position, position)
+                theme_end[draft.theme] = position
+                _shift_after(report, position, draft)
+                paragraph.position = position
+                paragraph.save()  # one at a time: the next one's room is made among the rows already there
+            fresh.append((paragraph, draft))
             counts["added"] += 1
             continue
+        before = _compiled_values(paragraph)
         changed_source = paragraph.generated_text != draft.text
         if paragraph.edited:
             paragraph.source_changed = paragraph.source_changed or changed_source
@@ -295,11 +303,39 @@ def compile_report(report: NationalReport) -> dict[str, int]:
         paragraph.testimony_id = draft.testimony
         paragraph.attribution = draft.attribution
         paragraph.note = draft.note
-        paragraph.save()
-        paragraph.cities.set(draft.cities)
+        if _compiled_values(paragraph) != before:
+            changed.append(paragraph)
+        cited = {city.pk for city in paragraph.cities.all()}  # prefetched
+        link += [(paragraph, city) for city in draft.cities if city not in cited]
+        if gone := cited - set(draft.cities):
+            unlink[paragraph.pk] = gone
+
+    NationalParagraph.objects.bulk_create([p for p, _draft in fresh if p.pk is None])  # sets pk (PostgreSQL, SQLite)
+    if changed:
+        NationalParagraph.objects.bulk_update(changed, COMPILED_FIELDS)
+    through = NationalParagraph.cities.through
+    link += [(paragraph, city) for paragraph, draft in fresh for city in draft.cities]
+    through.objects.bulk_create([through(nationalparagraph_id=p.pk, city_id=city) for p, city in link])
+    for paragraph_id, cities in unlink.items():
+        through.objects.filter(nationalparagraph_id=paragraph_id, city_id__in=cities).delete()
     report.compiled_at = timezone.now()
     report.save(update_fields=["compiled_at"])
     return counts
+
+
+COMPILED_FIELDS = ["text", "generated_text", "trail", "testimony", "attribution", "note", "source_changed"]
+
+
+def _compiled_values(paragraph: NationalParagraph) -> tuple:
+    return (
+        paragraph.text,
+        paragraph.generated_text,
+        paragraph.trail,
+        paragraph.testimony_id,
+        paragraph.attribution,
+        paragraph.note,
+        paragraph.source_changed,
+    )
 
 
 def _shift_after(report: NationalReport, position: int, draft: Draft) -> None:
