@@ -116,3 +116,21 @@ def test_national_team_group_has_model_permissions(db):
         ("accounts", "change_user"),
     ]:
         assert expected in perms
+
+
+def test_national_team_can_view_and_change_every_model_of_the_portals_apps(db):
+    """Each app grants the national team its models in a migration; a model added later must be granted too."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import NATIONAL_TEAM
+
+    perms = set(Group.objects.get(name=NATIONAL_TEAM).permissions.values_list("content_type__app_label", "codename"))
+    missing = [
+        (model._meta.app_label, f"{action}_{model._meta.model_name}")
+        for label in ("upr", "cities", "testimony", "reports", "events", "portal")
+        for model in apps.get_app_config(label).get_models()
+        for action in ("view", "change")
+        if (model._meta.app_label, f"{action}_{model._meta.model_name}") not in perms
+    ]
+    assert missing == []

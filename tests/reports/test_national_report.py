@@ -331,3 +331,20 @@ def test_withdrawn_testimony_is_not_compiled(world):
     quoted.save()
     national.compile_report(world["report"])
     assert not world["report"].paragraphs.filter(kind=ParagraphKind.QUOTE).exists()
+
+
+def test_the_brief_stays_within_two_pages_with_many_cities(world, city_factory, django_capture_on_commit_callbacks):
+    for index in range(30):
+        report = make_report(city_factory(f"Town {index}", "OH"), sections=1, recommendations=1, seed=index,
+                             short_summary="Residents of this town spoke about housing, water and policing, " * 12)
+        local.submit(report, by=None)
+        local.accept(report, by=None)
+    report = world["report"]
+    national.compile_report(report)
+    brief = national.build_brief(report)
+    assert brief.word_count() <= 900
+    assert any(b.text.startswith("Also reporting: ") for b in brief.blocks)
+    with django_capture_on_commit_callbacks(execute=True):
+        render = rendering.request_render(report, "brief", "pdf")
+    render.refresh_from_db()
+    assert render.status == RenderStatus.DONE and render.pages <= 2, (render.pages, render.error)
