@@ -268,6 +268,21 @@ class NationalReportAdmin(admin.ModelAdmin):
         ),
     ]
 
+    def save_formset(self, request, form, formset, change):
+        """A deleted compiled paragraph is kept as "left out", so compiling again does not bring it back."""
+        if formset.model is not NationalParagraph:
+            return super().save_formset(request, form, formset, change)
+        instances = formset.save(commit=False)
+        for paragraph in formset.deleted_objects:
+            if paragraph.source_key:
+                NationalParagraph.objects.filter(pk=paragraph.pk).update(omitted=True)
+            else:
+                paragraph.delete()
+        for paragraph in instances:
+            paragraph.save()
+        formset.save_m2m()
+        return None
+
     @admin.display(description=_("paragraphs"))
     def paragraph_count(self, report: NationalReport) -> int:
         return report.paragraphs.filter(omitted=False).count()

@@ -335,8 +335,13 @@ def test_withdrawn_testimony_is_not_compiled(world):
 
 def test_the_brief_stays_within_two_pages_with_many_cities(world, city_factory, django_capture_on_commit_callbacks):
     for index in range(30):
-        report = make_report(city_factory(f"Town {index}", "OH"), sections=1, recommendations=1, seed=index,
-                             short_summary="Residents of this town spoke about housing, water and policing, " * 12)
+        report = make_report(
+            city_factory(f"Town {index}", "OH"),
+            sections=1,
+            recommendations=1,
+            seed=index,
+            short_summary="Residents of this town spoke about housing, water and policing, " * 12,
+        )
         local.submit(report, by=None)
         local.accept(report, by=None)
     report = world["report"]
@@ -348,3 +353,50 @@ def test_the_brief_stays_within_two_pages_with_many_cities(world, city_factory, 
         render = rendering.request_render(report, "brief", "pdf")
     render.refresh_from_db()
     assert render.status == RenderStatus.DONE and render.pages <= 2, (render.pages, render.error)
+
+
+def _form_data(form) -> dict:
+    """What the browser would post back for an unchanged admin form."""
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if callable(value):
+            value = value()
+        key = form.add_prefix(name)
+        if isinstance(value, bool):
+            if value:
+                data[key] = "on"
+        elif isinstance(value, list | tuple):
+            data[key] = [getattr(v, "pk", v) for v in value]
+        elif value is not None:
+            data[key] = str(getattr(value, "pk", value))
+    return data
+
+
+def test_deleting_a_compiled_paragraph_in_the_admin_keeps_it_left_out(world, superuser_client):
+    report = world["report"]
+    national.compile_report(report)
+    url = reverse("admin:reports_nationalreport_change", args=[report.pk])
+    page = superuser_client.get(url)
+    data = _form_data(page.context["adminform"].form)
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update({formset.management_form.add_prefix(k): v for k, v in formset.management_form.initial.items()})
+        for form in formset.forms:
+            data.update(_form_data(form))
+    target = report.paragraphs.order_by("position").first()
+    paragraph_formset = next(
+        i.formset for i in page.context["inline_admin_formsets"] if i.formset.model is NationalParagraph
+    )
+    index = next(n for n, f in enumerate(paragraph_formset.forms) if f.instance.pk == target.pk)
+    data[f"{paragraph_formset.prefix}-{index}-DELETE"] = "on"
+
+    response = superuser_client.post(url, data)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    target.refresh_from_db()
+    assert target.omitted
+    national.compile_report(report)
+    target.refresh_from_db()
+    assert target.omitted
+    assert target.text not in " ".join(b.text for b in national.build_national_report(report).blocks)
