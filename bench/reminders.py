@@ -23,31 +23,14 @@ import datetime as dt
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from unittest import mock
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "uprcities.settings")
-os.environ["VAR_DIR"] = tempfile.mkdtemp(prefix="uprcities-bench-reminders-")
-os.environ.pop("DATABASE_URL", None)
-if os.environ.get("BENCH_DATABASE_URL"):
-    os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
-for name in ("REDIS_URL", "CACHE_URL", "CELERY_BROKER_URL"):  # no broker: each email task runs at commit
-    os.environ.pop(name, None)
-os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
-os.environ["EMAIL_URL"] = "locmem://"
-os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("LOG_LEVEL", "WARNING")  # eager Celery logs every task at INFO
-os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 40)
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchenv import start  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+start("reminders", email_url="locmem://")
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402

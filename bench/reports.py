@@ -44,32 +44,13 @@ import re
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "uprcities.settings")
-VAR_DIR = tempfile.mkdtemp(prefix="uprcities-bench-reports-")
-os.environ["VAR_DIR"] = VAR_DIR
-os.environ["MEDIA_ROOT"] = os.path.join(VAR_DIR, "media")
-os.environ["PRIVATE_MEDIA_ROOT"] = os.path.join(VAR_DIR, "private")  # where the rendered PDFs go
-os.environ.pop("DATABASE_URL", None)
-if os.environ.get("BENCH_DATABASE_URL"):
-    os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
-for name in ("REDIS_URL", "CACHE_URL", "CELERY_BROKER_URL"):  # no broker: the task runs inside request_render
-    os.environ.pop(name, None)
-os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
-os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("LOG_LEVEL", "WARNING")  # WeasyPrint logs every layout step at INFO (on both sides)
-os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 40)
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchenv import ROOT, start  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+VAR_DIR = start("reports")
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
