@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -627,10 +627,10 @@ def _period_check(report: NationalReport) -> tuple[bool, str]:
     if not (report.period_start and report.period_end):
         return False, _("not set")
     days = (report.period_end - report.period_start).days
-    figure = _("%(start)s to %(end)s (%(years).1f years)") % {
+    figure = _("%(start)s to %(end)s (%(years)s years)") % {
         "start": date_format(report.period_start, "DATE_FORMAT"),
         "end": date_format(report.period_end, "DATE_FORMAT"),
-        "years": days / 365.25,
+        "years": number_format(days / 365.25, 1),
     }
     previous = (
         ReviewCycle.objects.filter(country=report.cycle.country, number=report.cycle.number - 1)
