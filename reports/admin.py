@@ -72,6 +72,9 @@ class LocalReportAdmin(admin.ModelAdmin):
     inlines = [ReportVersionInline]
     change_form_template = "admin/reports/localreport/change_form.html"
 
+    class Media:
+        css = {"all": ["reports/admin.css"]}
+
     def has_add_permission(self, request) -> bool:
         return False  # a report is started by the city's organizers
 
@@ -251,6 +254,9 @@ class NationalReportAdmin(admin.ModelAdmin):
     inlines = [JointSubmitterInline, NationalParagraphInline]
     actions = ["compile_action"]
     change_form_template = "admin/reports/nationalreport/change_form.html"
+
+    class Media:
+        css = {"all": ["reports/admin.css"]}
     fieldsets = [
         (None, {"fields": ["cycle", "title", "language"]}),
         (
