@@ -283,7 +283,7 @@ def compile_report(report: NationalReport) -> dict[str, int]:
                 position = (anchor + 1) if anchor is not None else next_position + STEP
                 next_position = max(next_position, position)
                 theme_end[draft.theme] = position
-                _shift_after(report, position, draft)
+                _shift_after(report, position)
                 paragraph.position = position
                 paragraph.save()  # one at a time: the next one's room is made among the rows already there
             fresh.append((paragraph, draft))
@@ -338,7 +338,7 @@ def _compiled_values(paragraph: NationalParagraph) -> tuple:
     )
 
 
-def _shift_after(report: NationalReport, position: int, draft: Draft) -> None:
+def _shift_after(report: NationalReport, position: int) -> None:
     """Make room at `position` (positions are spaced by STEP, so this rarely moves anything)."""
     if report.paragraphs.filter(position=position).exists():
         report.paragraphs.filter(position__gte=position).update(position=F("position") + STEP)
