@@ -10,7 +10,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
+from accounts.selectors import has_verified_address
 from cities import geo
 from cities.enums import CityStatus, RequestStatus, Role
 from cities.models import City, CityRequest, GetInvolvedRequest, Invitation, Membership
@@ -170,12 +172,24 @@ def invite(
     return invitation
 
 
+def is_addressee(invitation: Invitation, user) -> bool:
+    """Only the invited address may accept: whoever else holds the link (a forwarded email, a shared screen) would
+    otherwise join the team and read the city's private testimony and contact details."""
+    return has_verified_address(user, invitation.email)
+
+
 @transaction.atomic
 def accept_invitation(invitation: Invitation, user) -> Membership:
-    """Accept: create the membership (or raise an organizer to coordinator), mark the invitation used."""
+    """Accept, for the addressee only (`is_addressee`): create the membership (or raise an organizer to
+    coordinator), mark the invitation used. Anyone else gets a TeamError and the invitation stays open."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_open:
         raise TeamError("This invitation has expired or was already used.")
+    if not is_addressee(invitation, user):
+        raise TeamError(
+            _("This invitation was sent to %(email)s. Log in with that address (or create an account with it).")
+            % {"email": invitation.email}
+        )
     membership, created = Membership.objects.get_or_create(
         user=user,
         city=invitation.city,

@@ -234,10 +234,16 @@ def handle_request(request: HttpRequest, slug: str, offer_id: int) -> HttpRespon
 
 
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
-    """Anyone with the link may see whose team it is for; accepting needs an account (sign up or log in)."""
+    """Anyone with the link may see whose team it is for; accepting needs the invited address's own account (sign
+    up or log in with it, verified). Another signed-in account is refused (403) and the invitation stays open."""
     found = services.invitation_from_token(token)
     if found is None:
         return render(request, "cities/invitation_invalid.html", status=404)
+    context = {"invitation": found, "now": timezone.now()}
+    if request.user.is_authenticated and not services.is_addressee(found, request.user):
+        context["wrong_account"] = True
+        context["unverified"] = request.user.email.lower() == found.email.lower()
+        return render(request, "cities/invitation.html", context, status=403)
     if request.method == "POST" and request.user.is_authenticated:
         try:
             services.accept_invitation(found, request.user)
@@ -248,4 +254,4 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("cities:organize")
     if not request.user.is_authenticated:
         remember_return_path(request, request.path)
-    return render(request, "cities/invitation.html", {"invitation": found, "now": timezone.now()})
+    return render(request, "cities/invitation.html", context)

@@ -77,7 +77,13 @@ def test_invite_form_bad_email_keeps_input(client, personas, mailoutbox):
 
 
 def test_accepting_a_coordinator_invitation_promotes_an_organizer(personas, mailoutbox):
-    invitation = invite(personas["city_b"], "elsewhere@example.org", Role.COORDINATOR, by=None)
+    # Only the invited address may accept (invite() refuses current members, so the row is made directly).
+    invitation = Invitation.objects.create(
+        city=personas["city_b"],
+        email="Organizer-B@example.org",
+        role=Role.COORDINATOR,
+        expires_at=timezone.now() + dt.timedelta(days=1),
+    )
     accept_invitation(invitation, personas["organizer_b"])
     assert Membership.objects.get(user=personas["organizer_b"], city=personas["city_b"]).role == Role.COORDINATOR
 
@@ -95,3 +101,95 @@ def test_coordinator_removes_a_member(client, personas):
     response = client.post(f"/organize/pittsburgh-pa/team/{member.pk}/remove/", follow=True)
     assert "is no longer on the team." in response.text
     assert not Membership.objects.filter(pk=member.pk).exists()
+
+
+# --- An invitation belongs to the invited address ----------------------------------------------------------
+
+
+@pytest.fixture
+def invited_world(personas, user_factory, mailoutbox):
+    invitation = invite(personas["city_a"], "Invited@Example.org", Role.ORGANIZER, by=personas["organizer_a"])
+    return {
+        "invitation": invitation,
+        "path": f"/invitations/{invitation_token(invitation)}/",
+        "invited": user_factory("invited@example.org"),
+        "other": user_factory("other@example.org"),
+    }
+
+
+def test_invitation_opened_by_another_account_is_refused_and_stays_open(client, invited_world):
+    client.force_login(invited_world["other"])
+    page = client.get(invited_world["path"])
+    assert page.status_code == 403
+    assert "You are logged in as other@example.org, but this invitation is for Invited@Example.org." in page.text
+    assert "Accept the invitation" not in page.text
+
+    response = client.post(invited_world["path"])
+
+    assert response.status_code == 403
+    assert list(Membership.objects.filter(user=invited_world["other"])) == []
+    assert invitation_from_token(invitation_token(invited_world["invitation"])) == invited_world["invitation"]
+
+
+def test_invitation_refused_to_another_account_in_the_service(invited_world):
+    with pytest.raises(TeamError, match="This invitation was sent to Invited@Example.org"):
+        accept_invitation(invited_world["invitation"], invited_world["other"])
+    assert Invitation.objects.get(pk=invited_world["invitation"].pk).accepted_at is None
+
+
+def test_invitation_addressee_accepts_with_the_address_in_another_case(client, invited_world):
+    client.force_login(invited_world["invited"])
+    assert "Accept the invitation" in client.get(invited_world["path"]).text
+
+    response = client.post(invited_world["path"])
+
+    assert response["Location"] == "/organize/"
+    membership = Membership.objects.get(user=invited_world["invited"])
+    assert (membership.city.slug, membership.role) == ("pittsburgh-pa", Role.ORGANIZER)
+    assert Invitation.objects.get(pk=invited_world["invitation"].pk).accepted_by == invited_world["invited"]
+
+
+def test_invitation_needs_the_address_verified(client, invited_world, user_factory):
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.filter(user=invited_world["invited"]).update(verified=False)
+    client.force_login(invited_world["invited"])
+
+    response = client.post(invited_world["path"])
+
+    assert response.status_code == 403
+    assert "Confirm your address Invited@Example.org first" in response.text
+    assert Membership.objects.filter(user=invited_world["invited"]).count() == 0
+
+
+def test_invitation_anonymous_can_read_it_but_not_accept(client, invited_world):
+    page = client.get(invited_world["path"])
+    assert page.status_code == 200
+    assert "email=Invited%40Example.org" in page.text
+
+    client.post(invited_world["path"])
+
+    assert Invitation.objects.get(pk=invited_world["invitation"].pk).accepted_at is None
+    assert Membership.objects.filter(city=invited_world["invitation"].city).count() == 1
+
+
+def test_invitation_signing_up_with_the_invited_address_then_accepting_works(
+    client, personas, mailoutbox, django_capture_on_commit_callbacks
+):
+    invitation = invite(personas["city_a"], "Fresh@example.org", Role.ORGANIZER, by=personas["organizer_a"])
+    path = f"/invitations/{invitation_token(invitation)}/"
+    client.get(path)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/accounts/signup/",
+            {"email": "fresh@example.org", "password1": "a long passphrase", "password2": "a long passphrase"},
+        )
+    confirm = re.search(r"http://\S+?(/accounts/confirm-email/\S+/)", mailoutbox[-1].body).group(1)
+    client.post(confirm)
+    login = client.post("/accounts/login/", {"login": "fresh@example.org", "password": "a long passphrase"})
+    assert login["Location"] == path
+
+    response = client.post(path)
+
+    assert response["Location"] == "/organize/"
+    assert Membership.objects.get(user__email="fresh@example.org").role == Role.ORGANIZER
