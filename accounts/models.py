@@ -1,8 +1,13 @@
+from __future__ import annotations
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.enums import EnrolmentProof
 
 
 class UserManager(BaseUserManager):
@@ -73,3 +78,47 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class EnrolmentGrantQuerySet(models.QuerySet):
+    def usable(self, now) -> EnrolmentGrantQuerySet:
+        return self.filter(used_at__isnull=True, expires_at__gt=now)
+
+
+class EnrolmentGrant(models.Model):
+    """A single-use, expiring second proof that lets a staff member enrol their first two-factor authenticator.
+
+    Without it, a stolen staff password would be enough: the thief would enrol an authenticator of their own and
+    open the admin. The proof is either a link emailed to the staff address or a code a national-team colleague
+    created (and passed on by phone or in person); codes are stored only as a hash.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    proof = models.CharField(_("proof"), max_length=20, choices=EnrolmentProof)
+    code_hash = models.CharField(max_length=64, blank=True, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    objects = EnrolmentGrantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("two-factor enrolment grant")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(proof=EnrolmentProof.COLLEAGUE_CODE) | ~models.Q(code_hash=""),
+                name="enrolmentgrant_code_has_hash",
+                violation_error_message=_("A colleague's code needs its hash."),
+            )
+        ]
+        indexes = [
+            # Redeeming a code looks up the person's unused grants.
+            models.Index(fields=["user"], name="enrolmentgrant_unused_idx", condition=models.Q(used_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_proof_display()})"

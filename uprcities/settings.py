@@ -191,6 +191,9 @@ RATE_LIMITS = {
     "get_involved": (10, 3600),
     "event_registration": (10, 3600),
     "testimony": (10, 3600),
+    # Staff asking for a two-factor enrolment link, and trying colleagues' codes.
+    "staff_enrolment_link": (3, 3600),
+    "staff_enrolment_code": (10, 3600),
 }
 TESTIMONY_RETENTION_DAYS_AFTER_REVIEW = 90
 # The largest request accepted (the largest upload, a 200 MB video, plus the form): refused before it is read.
@@ -244,6 +247,9 @@ ACCOUNT_RATE_LIMITS = (
 )
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# A staff member's first authenticator needs an emailed link or a colleague's code (accounts.enrolment), valid
+# this long and once.
+STAFF_ENROLMENT_HOURS = env_int("STAFF_ENROLMENT_HOURS", 24)
 MFA_TOTP_ISSUER = "UPR Cities"
 
 # --- Internationalisation -------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
+from accounts import views as account_views
 from uprcities import views
 
 admin.site.site_header = _("UPR Cities: national team")
@@ -23,6 +24,9 @@ urlpatterns = [
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     # One-click opt-out of optional emails (RFC 8058); the view is CSRF-exempt itself, the signed token is the key.
     path("email/stop/<str:token>/", views.email_stop, name="email_stop"),
+    # Before allauth's: a staff member's first authenticator needs a second proof besides the password.
+    path("accounts/2fa/totp/activate/", account_views.activate_totp, name="mfa_activate_totp"),
+    path("", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     # Before admin.site.urls: the admin's own password-only login would skip two-factor authentication.
     path("admin/login/", views.admin_login, name="admin_login"),

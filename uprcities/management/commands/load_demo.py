@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.enrolment import issue_enrolment_link, needs_second_proof
 from accounts.roles import NATIONAL_TEAM
 from cities.enums import Role
 from cities.loaders import load_cities, load_seed_page_details
@@ -55,9 +56,14 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("\nDemo logins (demo mode only; new passwords on every run):"))
         self.stdout.write(f"  organizer of {city}: {DEMO_ORGANIZER} / {organizer_pw}")
         self.stdout.write(f"  national team:      {DEMO_NATIONAL} / {national_pw}")
-        self.stdout.write(
-            "  The national team account sets up two-factor authentication on its first visit to /admin/."
-        )
+        national = get_user_model().objects.get(email=DEMO_NATIONAL)
+        if needs_second_proof(national):
+            # Staff need a second proof besides the password to set up two-factor (accounts.enrolment).
+            self.stdout.write(
+                "  The national team account sets up two-factor authentication on its first visit to /admin/:\n"
+                "  log in as it, then open this single-use enrolment link in the same browser:\n"
+                f"  {issue_enrolment_link(national)}"
+            )
 
     def _planning_milestones(self) -> int:
         """The 2026 review has no confirmed UN date; the demo shows the network's own planning deadlines."""
