@@ -72,10 +72,10 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(CityRequest)
 class CityRequestAdmin(admin.ModelAdmin):
-    list_display = ["city_name", "state", "coalition_name", "contact_name", "status", "created_at"]
-    list_filter = ["status", "state"]
+    list_display = ["city_name", "state", "kind", "coalition_name", "contact_name", "status", "created_at"]
+    list_filter = ["status", "kind", "state"]
     search_fields = ["city_name", "coalition_name", "contact_name", "contact_email"]
-    readonly_fields = ["status", "decided_by", "decided_at", "city", "created_at", "geonameid", "language"]
+    readonly_fields = ["kind", "status", "decided_by", "decided_at", "city", "created_at", "geonameid", "language"]
     fields = [
         "city_name",
         "state",
@@ -86,6 +86,7 @@ class CityRequestAdmin(admin.ModelAdmin):
         "why",
         "language",
         "created_at",
+        "kind",
         "status",
         "decision_note",
         "decided_by",
@@ -95,7 +96,7 @@ class CityRequestAdmin(admin.ModelAdmin):
     actions = ["approve", "decline"]
     list_select_related = ["decided_by", "city"]
 
-    def _decide(self, request, queryset, decide, done_message) -> None:
+    def _decide(self, request, queryset, decide, done_message, routed=()) -> None:
         done = 0
         skipped = queryset.exclude(status=RequestStatus.PENDING).count()
         for city_request in queryset.filter(status=RequestStatus.PENDING):
@@ -105,24 +106,45 @@ class CityRequestAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{city_request}: {exc}", messages.ERROR)
             else:
                 done += 1
-        self.message_user(request, done_message(done) % {"n": done}, messages.SUCCESS)
+        done -= len(routed)
+        if done or not routed:
+            self.message_user(request, done_message(done) % {"n": done}, messages.SUCCESS)
+        for city_request in routed:
+            self.message_user(
+                request,
+                _(
+                    "%(request)s: %(city)s already exists, so this became a request to join its team; the city's "
+                    "coordinators decide it on their team page."
+                )
+                % {"request": city_request, "city": city_request.city},
+                messages.WARNING,
+            )
         if skipped:
             left = ngettext(
                 "%(n)d already decided, left as it was.", "%(n)d already decided, left as they were.", skipped
             )
             self.message_user(request, left % {"n": skipped}, messages.WARNING)
 
+    # For a city that already exists the requester is never made coordinator: see services.approve_city_request.
     @admin.action(description=_("Approve: create the city and invite the requester as coordinator"))
     def approve(self, request, queryset):
+        routed = []
+
+        def approve(city_request):
+            if services.approve_city_request(city_request, by=request.user) is None:
+                city_request.refresh_from_db()
+                routed.append(city_request)
+
         self._decide(
             request,
             queryset,
-            lambda r: services.approve_city_request(r, by=request.user),
+            approve,
             lambda n: ngettext(
                 "%(n)d approved; the requester was emailed an invitation.",
                 "%(n)d approved; each requester was emailed an invitation.",
                 n,
             ),
+            routed=routed,
         )
 
     @admin.action(description=_("Decline (the requester is told, with the note on the decision)"))

@@ -23,6 +23,17 @@ class RequestStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
+class RequestKind(models.TextChoices):
+    """A request for a city new to the project, or to join the team of a city that already exists.
+
+    Joining an existing city never makes the requester its coordinator: the city's coordinators decide (the national
+    team only when the city has none), and an approved requester is invited as an organizer.
+    """
+
+    NEW_CITY = "new_city", _("A new city")
+    JOIN_TEAM = "join_team", _("Joining an existing city's team")
+
+
 class HelpOption(models.TextChoices):
     TESTIMONY = "testimony", _("Collect testimony from neighbours")
     EVENTS = "events", _("Help run community conversations and events")

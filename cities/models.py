@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cities.enums import ACTIVE_STATUSES, CityStatus, HelpOption, RequestStatus, Role
+from cities.enums import ACTIVE_STATUSES, CityStatus, HelpOption, RequestKind, RequestStatus, Role
 from upr.models import Theme
 
 
@@ -90,7 +90,8 @@ class Membership(models.Model):
 
 
 class CityRequest(models.Model):
-    """A request to bring a new city into the project, decided by the national team in the admin."""
+    """A request to bring a new city into the project, decided by the national team in the admin; or, for a city
+    that already exists, a request to join its team, decided by its coordinators (RequestKind)."""
 
     state = models.CharField(_("state"), max_length=2)
     city_name = models.CharField(_("city"), max_length=120)
@@ -102,6 +103,7 @@ class CityRequest(models.Model):
     contact_email = models.EmailField(_("contact email"))
     why = models.TextField(_("why your city wants to take part"), max_length=3000)
     language = models.CharField(max_length=8, default="en")
+    kind = models.CharField(_("kind"), max_length=16, choices=RequestKind, default=RequestKind.NEW_CITY)
     status = models.CharField(_("status"), max_length=16, choices=RequestStatus, default=RequestStatus.PENDING)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -118,6 +120,14 @@ class CityRequest(models.Model):
         indexes = [
             # The admin's default view: pending requests, newest first.
             models.Index(fields=["-created_at"], name="cityrequest_pending_idx", condition=models.Q(status="pending")),
+            # A team page lists the city's pending requests to join its team.
+            models.Index(
+                fields=["city"],
+                name="cityrequest_team_pending_idx",
+                condition=models.Q(status="pending", kind="join_team"),
+            ),
+            # The retention job deletes requests decided long enough ago.
+            models.Index(fields=["decided_at"], name="cityrequest_decided_idx", condition=~models.Q(status="pending")),
         ]
 
     def __str__(self) -> str:
@@ -190,6 +200,8 @@ class GetInvolvedRequest(models.Model):
         indexes = [
             # The organizer home counts each city's requests nobody has handled yet.
             models.Index(fields=["city"], name="getinvolved_new_idx", condition=models.Q(handled_at__isnull=True)),
+            # The retention job deletes offers made long enough ago.
+            models.Index(fields=["created_at"], name="getinvolved_created_idx"),
         ]
 
     def __str__(self) -> str:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.selectors import has_verified_address
 from cities import geo
-from cities.enums import CityStatus, RequestStatus, Role
+from cities.enums import CityStatus, RequestKind, RequestStatus, Role
 from cities.models import City, CityRequest, GetInvolvedRequest, Invitation, Membership
 from uprcities.mail import send_templated_email
 
@@ -28,12 +28,90 @@ class TeamError(Exception):
 # --- Joining the project -------------------------------------------------------------------------------
 
 
+def _existing_city(name: str, state: str) -> City | None:
+    return City.objects.filter(name__iexact=name, state=state).first()
+
+
+def coordinators_of(city: City) -> list:
+    return [m.user for m in Membership.objects.filter(city=city, role=Role.COORDINATOR).select_related("user")]
+
+
 def submit_city_request(*, language: str, **fields) -> CityRequest:
-    """Store the request; email the national team and a receipt to the requester (after commit)."""
+    """Store the request; email whoever decides it and a receipt to the requester (after commit).
+
+    For a city new to the project the national team decides. For a city that already exists (an exploring city
+    the form lets through) the request is one to join its team (`route_to_team`).
+    """
+    city = _existing_city(fields["city_name"], fields["state"])
     request = CityRequest.objects.create(language=language, **fields)
+    if city is not None:
+        route_to_team(request, city)
+        return request
     send_templated_email("city_request_received", [settings.NATIONAL_TEAM_EMAIL], {"req": request})
     send_templated_email("city_request_receipt", [request.contact_email], {"req": request}, language=language)
     return request
+
+
+def route_to_team(city_request: CityRequest, city: City) -> None:
+    """Make the request one to join `city`'s team (kind JOIN_TEAM, city set); email the city's coordinators (or the
+    national team if it has none) and a receipt to the requester (after commit).
+
+    The requester never becomes coordinator this way: whoever brought a city in would otherwise hand its
+    testimony queue and contact details to anyone who later asked to "bring in" the same city.
+    """
+    CityRequest.objects.filter(pk=city_request.pk).update(kind=RequestKind.JOIN_TEAM, city=city)
+    city_request.kind, city_request.city = RequestKind.JOIN_TEAM, city
+    coordinators = [user.email for user in coordinators_of(city)]
+    if coordinators:
+        url = reverse("cities:team", args=[city.slug])
+    else:
+        url = reverse("admin:cities_cityrequest_change", args=[city_request.pk])
+    context = {"req": city_request, "city": city, "url": settings.SITE_URL + url, "national_team": not coordinators}
+    deciders = coordinators or [settings.NATIONAL_TEAM_EMAIL]
+    send_templated_email("team_request_received", deciders, context)
+    send_templated_email("team_request_receipt", [city_request.contact_email], context, language=city_request.language)
+
+
+def may_decide_team_request(user, city_request: CityRequest) -> bool:
+    """A request to join a team is decided by the city's coordinators; by the national team if it has none."""
+    if city_request.city is None:
+        return False
+    coordinators = coordinators_of(city_request.city)
+    if coordinators:
+        return any(coordinator.pk == user.pk for coordinator in coordinators)
+    return bool(user.is_staff)
+
+
+def pending_team_requests(city: City):
+    return CityRequest.objects.filter(city=city, kind=RequestKind.JOIN_TEAM, status=RequestStatus.PENDING)
+
+
+@transaction.atomic
+def decide_team_request(city_request: CityRequest, *, by, approve: bool, note: str = "") -> None:
+    """Decide a request to join a city's team (`may_decide_team_request` says who may): approved, the requester is
+    invited as an organizer (the invitation email, after commit; never as coordinator); declined, they are told
+    with the note (after commit). Either way the request is marked decided by `by`."""
+    city_request = CityRequest.objects.select_for_update(of=("self",)).select_related("city").get(pk=city_request.pk)
+    if city_request.kind != RequestKind.JOIN_TEAM or city_request.city is None:
+        raise TeamError(_("This is not a request to join a city's team."))
+    if city_request.status != RequestStatus.PENDING:
+        raise TeamError(_("This request was already decided."))
+    if not may_decide_team_request(by, city_request):
+        raise TeamError(_("Only the city's coordinators can decide this request."))
+    city_request.status = RequestStatus.APPROVED if approve else RequestStatus.DECLINED
+    city_request.decided_by = by
+    city_request.decided_at = timezone.now()
+    city_request.decision_note = note or city_request.decision_note
+    city_request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    if approve:
+        invite(city_request.city, city_request.contact_email, Role.ORGANIZER, by=by, language=city_request.language)
+    else:
+        send_templated_email(
+            "team_request_declined",
+            [city_request.contact_email],
+            {"req": city_request, "city": city_request.city},
+            language=city_request.language,
+        )
 
 
 def _unique_slug(name: str, state: str) -> str:
@@ -45,35 +123,42 @@ def _unique_slug(name: str, state: str) -> str:
 
 
 @transaction.atomic
-def approve_city_request(city_request: CityRequest, *, by) -> City:
-    """Approve: create the city (or take the existing one of that name and state), with coordinates from
-    GeoNames; mark the request approved; invite the requester as the city's coordinator (email after commit).
+def approve_city_request(city_request: CityRequest, *, by) -> City | None:
+    """The national team approves a request (the admin's action).
+
+    - For a new city: create it, with coordinates from GeoNames; mark the request approved; invite the requester
+      as the city's coordinator (email after commit). Returns the city.
+    - For a city that exists (at submission, or it came in since): the requester never becomes its coordinator.
+      If it has coordinators, the request goes to them (`route_to_team`, they decide on their team page) and
+      None is returned; if it has none, the national team decides it here (`decide_team_request`: invited as
+      an organizer) and the city is returned.
     """
     city_request = CityRequest.objects.select_for_update().get(pk=city_request.pk)
     if city_request.status != RequestStatus.PENDING:
         raise TeamError(f"This request was already {city_request.get_status_display().lower()}.")
+    existing = city_request.city or _existing_city(city_request.city_name, city_request.state)
+    if existing is not None:
+        if city_request.kind != RequestKind.JOIN_TEAM or city_request.city_id != existing.pk:
+            route_to_team(city_request, existing)
+        if coordinators_of(existing):
+            return None
+        decide_team_request(city_request, by=by, approve=True)
+        return existing
     place = None
     if city_request.geonameid:
         place = geo.place_by_id(city_request.geonameid, city_request.state)
     place = place or geo.locate(city_request.city_name, city_request.state)
-    city = City.objects.filter(name__iexact=city_request.city_name, state=city_request.state).first()
-    if city is None:
-        city = City.objects.create(
-            name=place.name if place else city_request.city_name,
-            state=city_request.state,
-            slug=_unique_slug(city_request.city_name, city_request.state),
-            latitude=place.latitude if place else None,
-            longitude=place.longitude if place else None,
-            population=place.population if place else None,
-            status=CityStatus.PARTICIPATING,
-            coalition_name=city_request.coalition_name,
-            source=f"Request to join of {city_request.created_at:%Y-%m-%d}",
-        )
-    else:
-        if city.status == CityStatus.EXPLORING:
-            city.status = CityStatus.PARTICIPATING
-        city.coalition_name = city.coalition_name or city_request.coalition_name
-        city.save(update_fields=["status", "coalition_name"])
+    city = City.objects.create(
+        name=place.name if place else city_request.city_name,
+        state=city_request.state,
+        slug=_unique_slug(city_request.city_name, city_request.state),
+        latitude=place.latitude if place else None,
+        longitude=place.longitude if place else None,
+        population=place.population if place else None,
+        status=CityStatus.PARTICIPATING,
+        coalition_name=city_request.coalition_name,
+        source=f"Request to join of {city_request.created_at:%Y-%m-%d}",
+    )
     city_request.status = RequestStatus.APPROVED
     city_request.decided_by = by
     city_request.decided_at = timezone.now()
@@ -93,10 +178,14 @@ def approve_city_request(city_request: CityRequest, *, by) -> City:
 
 @transaction.atomic
 def decline_city_request(city_request: CityRequest, *, by, note: str = "") -> None:
-    """Decline: mark the request declined with the note; tell the requester (after commit)."""
+    """Decline: mark the request declined with the note; tell the requester (after commit). A request to join a
+    team is declined through `decide_team_request` (by the city's coordinators, if it has any)."""
     city_request = CityRequest.objects.select_for_update().get(pk=city_request.pk)
     if city_request.status != RequestStatus.PENDING:
         raise TeamError(f"This request was already {city_request.get_status_display().lower()}.")
+    if city_request.kind == RequestKind.JOIN_TEAM:
+        decide_team_request(city_request, by=by, approve=False, note=note)
+        return
     city_request.status = RequestStatus.DECLINED
     city_request.decided_by = by
     city_request.decided_at = timezone.now()

@@ -18,6 +18,18 @@ urlpatterns = [
         views.revoke_invitation,
         name="revoke_invitation",
     ),
+    path(
+        "organize/<slug:slug>/join-requests/<int:request_id>/approve/",
+        views.decide_join_request,
+        {"decision": "approve"},
+        name="approve_join_request",
+    ),
+    path(
+        "organize/<slug:slug>/join-requests/<int:request_id>/decline/",
+        views.decide_join_request,
+        {"decision": "decline"},
+        name="decline_join_request",
+    ),
     path("organize/<slug:slug>/requests/", views.requests, name="requests"),
     path("organize/<slug:slug>/requests/<int:offer_id>/handled/", views.handle_request, name="handle_request"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),

@@ -178,6 +178,8 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "members": team_of(city),
             "invitations": Invitation.objects.open().filter(city=city).select_related("invited_by"),
+            # Requesters' names and addresses are for those who decide (the coordinators).
+            "join_requests": list(services.pending_team_requests(city)) if is_coordinator else [],
         },
         status=status,
     )
@@ -214,6 +216,26 @@ def revoke_invitation(request: HttpRequest, slug: str, invitation_id: int) -> Ht
     invitation = get_object_or_404(Invitation, pk=invitation_id, city=city)
     services.revoke_invitation(invitation)
     messages.success(request, _("The invitation to %(email)s was cancelled.") % {"email": invitation.email})
+    return redirect("cities:team", slug=city.slug)
+
+
+@login_required
+@require_POST
+def decide_join_request(request: HttpRequest, slug: str, request_id: int, decision: str) -> HttpResponse:
+    """A coordinator approves (the requester is invited as an organizer) or declines a request to join the team."""
+    city = _city_for_coordinator(request, slug)
+    city_request = get_object_or_404(services.pending_team_requests(city), pk=request_id)
+    try:
+        services.decide_team_request(city_request, by=request.user, approve=decision == "approve")
+    except services.TeamError as exc:
+        messages.error(request, str(exc))
+    else:
+        done = (
+            _("%(name)s was invited to the team as an organizer.")
+            if decision == "approve"
+            else _("The request from %(name)s was declined; they were told.")
+        )
+        messages.success(request, done % {"name": city_request.contact_name})
     return redirect("cities:team", slug=city.slug)
 
 

@@ -3,8 +3,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from cities.enums import CityStatus, RequestStatus, Role
+from cities.enums import CityStatus, RequestKind, RequestStatus, Role
 from cities.models import City, CityRequest, Invitation, Membership
+from cities.services import TeamError, decide_team_request, decline_city_request
 
 PITTSBURGH_ID = "5206379"
 ERIE_ID = "5188843"
@@ -168,3 +169,135 @@ def test_admin_fill_coordinates_from_geonames(superuser_client, city_factory):
     city.refresh_from_db()
     assert (str(city.latitude), city.population) == ("42.12922", 99475)
     assert "Not in GeoNames, type their coordinates: Nowhere Special, PA" in response.text
+
+
+# --- A request for a city that already exists never makes the requester its coordinator --------------------
+
+PITTSBURGH_REQUEST = {
+    "state": "PA",
+    "city_name": "Pittsburgh",
+    "coalition_name": "Another Coalition",
+    "contact_name": "Sam Hill",
+    "contact_email": "sam@example.org",
+    "why": "We want in.",
+}
+
+
+def test_admin_approval_for_an_existing_city_sends_the_request_to_its_coordinators(
+    superuser_client, personas, mailoutbox, on_commit
+):
+    req = CityRequest.objects.create(**PITTSBURGH_REQUEST)
+    with on_commit():
+        response = superuser_client.post(
+            reverse("admin:cities_cityrequest_changelist"),
+            {"action": "approve", "_selected_action": [req.pk]},
+            follow=True,
+        )
+    assert [str(m) for m in response.context["messages"]] == [
+        "Pittsburgh, PA (Another Coalition): Pittsburgh, PA already exists, so this became a request to join its "
+        "team; the city's coordinators decide it on their team page."
+    ]
+    req.refresh_from_db()
+    assert (req.kind, req.status, req.city, req.decided_by) == (
+        RequestKind.JOIN_TEAM,
+        RequestStatus.PENDING,
+        personas["city_a"],
+        None,
+    )
+    assert list(Invitation.objects.all()) == []
+    assert sorted((m.subject, tuple(m.to)) for m in mailoutbox) == [
+        ("[UPR Cities] Sam Hill asks to join the Pittsburgh team", ("organizer-a@example.org",)),
+        ("[UPR Cities] We received your request to join the Pittsburgh team", ("sam@example.org",)),
+    ]
+    assert "http://127.0.0.1:8000/organize/pittsburgh-pa/team/" in mailoutbox[0].body + mailoutbox[1].body
+
+
+def test_join_request_coordinator_approves_on_the_team_page_and_the_requester_is_invited_as_organizer(
+    client, personas, mailoutbox, on_commit
+):
+    req = CityRequest.objects.create(**PITTSBURGH_REQUEST, kind=RequestKind.JOIN_TEAM, city=personas["city_a"])
+    client.force_login(personas["organizer_a"])
+    page = client.get("/organize/pittsburgh-pa/team/")
+    assert [r.pk for r in page.context["join_requests"]] == [req.pk]
+    assert "Invite Sam Hill as organizer" in page.text
+
+    with on_commit():
+        response = client.post(f"/organize/pittsburgh-pa/join-requests/{req.pk}/approve/", follow=True)
+
+    assert "Sam Hill was invited to the team as an organizer." in response.text
+    req.refresh_from_db()
+    assert (req.status, req.decided_by) == (RequestStatus.APPROVED, personas["organizer_a"])
+    invitation = Invitation.objects.get()
+    assert (invitation.city, invitation.email, invitation.role) == (
+        personas["city_a"],
+        "sam@example.org",
+        Role.ORGANIZER,
+    )
+    assert [(m.subject, m.to) for m in mailoutbox] == [
+        ("[UPR Cities] You are invited to the Pittsburgh UPR Cities team", ["sam@example.org"])
+    ]
+    assert client.get("/organize/pittsburgh-pa/team/").context["join_requests"] == []
+
+
+def test_join_request_coordinator_declines_and_the_requester_is_told(client, personas, mailoutbox, on_commit):
+    req = CityRequest.objects.create(**PITTSBURGH_REQUEST, kind=RequestKind.JOIN_TEAM, city=personas["city_a"])
+    client.force_login(personas["organizer_a"])
+
+    with on_commit():
+        response = client.post(f"/organize/pittsburgh-pa/join-requests/{req.pk}/decline/", follow=True)
+
+    assert "The request from Sam Hill was declined; they were told." in response.text
+    req.refresh_from_db()
+    assert (req.status, req.decided_by) == (RequestStatus.DECLINED, personas["organizer_a"])
+    assert [(m.subject, m.to) for m in mailoutbox] == [
+        ("[UPR Cities] Your request to join the Pittsburgh team", ["sam@example.org"])
+    ]
+    assert list(Invitation.objects.all()) == []
+
+
+def test_join_request_is_not_decided_by_the_national_team_when_the_city_has_coordinators(personas):
+    req = CityRequest.objects.create(**PITTSBURGH_REQUEST, kind=RequestKind.JOIN_TEAM, city=personas["city_a"])
+    with pytest.raises(TeamError, match="Only the city's coordinators can decide this request."):
+        decide_team_request(req, by=personas["staff_mfa"], approve=True)
+    with pytest.raises(TeamError, match="Only the city's coordinators can decide this request."):
+        decline_city_request(req, by=personas["staff_mfa"])
+    assert CityRequest.objects.get(pk=req.pk).status == RequestStatus.PENDING
+
+
+def test_join_request_for_an_exploring_city_without_coordinators_is_decided_by_the_national_team(
+    client, superuser_client, city_factory, mailoutbox, on_commit, settings
+):
+    erie = city_factory("Erie", "PA", status=CityStatus.EXPLORING)
+    with on_commit():
+        client.post("/cities/join/", GOOD)
+    req = CityRequest.objects.get()
+    assert (req.kind, req.city) == (RequestKind.JOIN_TEAM, erie)
+    assert sorted((m.subject, tuple(m.to)) for m in mailoutbox) == [
+        ("[UPR Cities] Dana Lee asks to join the Erie team", (settings.NATIONAL_TEAM_EMAIL,)),
+        ("[UPR Cities] We received your request to join the Erie team", ("dana@example.org",)),
+    ]
+    mailoutbox.clear()
+
+    with on_commit():
+        superuser_client.post(
+            reverse("admin:cities_cityrequest_changelist"), {"action": "approve", "_selected_action": [req.pk]}
+        )
+
+    invitation = Invitation.objects.get()
+    assert (invitation.city, invitation.email, invitation.role) == (erie, "dana@example.org", Role.ORGANIZER)
+    assert CityRequest.objects.get().status == RequestStatus.APPROVED
+    assert [m.to for m in mailoutbox] == [["dana@example.org"]]
+
+
+def test_join_request_of_another_city_is_404_under_a_coordinators_url(client, personas):
+    other = CityRequest.objects.create(
+        **{**PITTSBURGH_REQUEST, "city_name": "Boston", "state": "MA"},
+        kind=RequestKind.JOIN_TEAM,
+        city=personas["city_b"],
+    )
+    client.force_login(personas["organizer_a"])
+
+    response = client.post(f"/organize/pittsburgh-pa/join-requests/{other.pk}/approve/")
+
+    assert response.status_code == 404
+    assert CityRequest.objects.get(pk=other.pk).status == RequestStatus.PENDING

@@ -2,9 +2,9 @@
 
 import pytest
 
-from cities.enums import Role
-from cities.models import GetInvolvedRequest, Invitation, Membership
-from cities.services import invite
+from cities.enums import RequestKind, Role
+from cities.models import CityRequest, GetInvolvedRequest, Invitation, Membership
+from cities.services import invitation_token, invite
 
 ROLES = ["anonymous", "resident", "coordinator_a", "organizer_a", "organizer_b", "national_team"]
 
@@ -29,7 +29,24 @@ def world(personas, mailoutbox):
         "organizer_b": personas["organizer_b"],
         "national_team": personas["staff_mfa"],
     }
-    return {"city": city, "invitation": invitation, "offer": offer, "removable": removable, "users": users}
+    join_request = CityRequest.objects.create(
+        state="PA",
+        city_name="Pittsburgh",
+        coalition_name="Another Coalition",
+        contact_name="Sam Hill",
+        contact_email="sam@example.org",
+        why="We want in.",
+        kind=RequestKind.JOIN_TEAM,
+        city=city,
+    )
+    return {
+        "city": city,
+        "invitation": invitation,
+        "offer": offer,
+        "removable": removable,
+        "join_request": join_request,
+        "users": users,
+    }
 
 
 def _urls(world):
@@ -48,10 +65,35 @@ def _urls(world):
         ("POST", f"/organize/{slug}/requests/{world['offer'].pk}/handled/"): dict(
             zip(ROLES, [302, 404, 302, 302, 404, 404], strict=True)
         ),
+        ("POST", f"/organize/{slug}/join-requests/{world['join_request'].pk}/approve/"): dict(
+            zip(ROLES, [302, 404, 302, 403, 404, 404], strict=True)
+        ),
+        ("POST", f"/organize/{slug}/join-requests/{world['join_request'].pk}/decline/"): dict(
+            zip(ROLES, [302, 404, 302, 403, 404, 404], strict=True)
+        ),
+        # The invitation is for newcomer@example.org: anyone may read it, no other account may accept it.
+        ("GET", f"/invitations/{invitation_token(world['invitation'])}/"): dict(
+            zip(ROLES, [200, 403, 403, 403, 403, 403], strict=True)
+        ),
+        ("POST", f"/invitations/{invitation_token(world['invitation'])}/"): dict(
+            zip(ROLES, [200, 403, 403, 403, 403, 403], strict=True)
+        ),
     }
 
 
-URL_KEYS = ["organize", "team", "invite", "remove", "revoke", "requests", "handled"]
+URL_KEYS = [
+    "organize",
+    "team",
+    "invite",
+    "remove",
+    "revoke",
+    "requests",
+    "handled",
+    "approve_join",
+    "decline_join",
+    "invitation_get",
+    "invitation_post",
+]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -63,7 +105,7 @@ def test_organizer_url_by_role(client, world, role, which):
     data = {"email": "someone@example.org", "role": "organizer"} if method == "POST" else None
     response = client.post(url, data) if method == "POST" else client.get(url)
     assert response.status_code == expected[role], (method, url, role)
-    if role == "anonymous":
+    if role == "anonymous" and expected[role] == 302:
         assert response["Location"].startswith("/accounts/login/?next=")
 
 
@@ -73,9 +115,13 @@ def test_outsider_changes_nothing(client, world):
     client.post(f"/organize/{slug}/team/{world['removable'].pk}/remove/")
     client.post(f"/organize/{slug}/invitations/{world['invitation'].pk}/revoke/")
     client.post(f"/organize/{slug}/requests/{world['offer'].pk}/handled/")
+    client.post(f"/organize/{slug}/join-requests/{world['join_request'].pk}/approve/")
+    client.post(f"/invitations/{invitation_token(world['invitation'])}/")
     assert Membership.objects.filter(pk=world["removable"].pk).exists()
     assert Invitation.objects.get(pk=world["invitation"].pk).revoked_at is None
+    assert Invitation.objects.get(pk=world["invitation"].pk).accepted_at is None
     assert GetInvolvedRequest.objects.get(pk=world["offer"].pk).handled_at is None
+    assert CityRequest.objects.get(pk=world["join_request"].pk).decided_at is None
 
 
 def test_coordinator_cannot_act_on_another_citys_objects_through_own_url(client, world, personas):
