@@ -18,8 +18,10 @@ class TestimonyAdmin(admin.ModelAdmin):
     list_display = ["__str__", "city", "kind", "status", "identification", "allows_portal", "created_at"]
     list_filter = ["status", "kind", "nature", "city", "allows_portal", "allows_national_report"]
     search_fields = ["title", "public_body"]
+    # The private link's secret lets whoever holds it act as the testifier (change consent, withdraw): nobody on
+    # the national team needs it, so the admin never shows it.
+    exclude = ["private_token"]
     readonly_fields = [
-        "private_token",
         "created_at",
         "updated_at",
         "consent_text",
@@ -27,6 +29,10 @@ class TestimonyAdmin(admin.ModelAdmin):
         "withdrawn_at",
         "approved_at",
         "approved_by",
+        "public_reviewed_at",
+        "public_reviewed_by",
+        "pending_consent",
+        "pending_consent_at",
     ]
     inlines = [ModerationLogInline]
     list_select_related = ["city"]
@@ -43,9 +49,9 @@ class ConsentTextAdmin(admin.ModelAdmin):
 
 @admin.register(AccessLog)
 class AccessLogAdmin(admin.ModelAdmin):
-    list_display = ["testimony", "user", "at"]
-    list_filter = ["user"]
-    readonly_fields = ["testimony", "user", "at"]
+    list_display = ["testimony", "user", "kind", "at"]
+    list_filter = ["kind", "user"]
+    readonly_fields = ["testimony", "user", "kind", "at"]
 
 
 admin.site.register(ContactDetails)

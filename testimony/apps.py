@@ -10,7 +10,11 @@ class TestimonyConfig(AppConfig):
         from cities.registry import CITY_PAGE, DIRECTORY, ORGANIZE, city_facts
         from testimony.models import Testimony
         from testimony.selectors import collected_counts, public_counts, waiting_counts
+        from uprcities.cache import invalidate_on_change
         from uprcities.registry import home_stats
+
+        # Moderation, consent, withdrawal and public versions all save the row: the pages change at once.
+        invalidate_on_change(Testimony)
 
         home_stats.register(
             "testimony", _("testimonies shared publicly"), lambda: Testimony.objects.public().count(), order=20

@@ -52,5 +52,13 @@ class ModerationAction(models.TextChoices):
     REJECT = "reject", _("Rejected")
     REDACT = "redact", _("Public version written")
     CONSENT_CHANGED = "consent_changed", _("Consent changed by the person")
+    WIDENING_ASKED = "widening_asked", _("Wider consent asked by the person, waiting for review")
+    WIDENING_ACCEPTED = "widening_accepted", _("Wider consent accepted")
+    WIDENING_DECLINED = "widening_declined", _("Wider consent declined")
     WITHDRAW = "withdraw", _("Withdrawn by the person")
     CONTACT_DELETED = "contact_deleted", _("Contact details deleted (retention)")
+
+
+class AccessKind(models.TextChoices):
+    OPENED = "opened", _("Opened the private original")
+    EXPORTED = "exported", _("Exported in a CSV file")

@@ -3,7 +3,8 @@
 - withdrawn testimony is left out;
 - the name column holds the chosen display name only when the person did not choose to stay anonymous;
 - contact details appear only when the person allowed being contacted;
-- the text is the redacted public version when organizers wrote one (a "redacted" column says which);
+- each free-text field of PUBLIC_TEXT_FIELDS is its public version when organizers wrote one, else the original
+  (a "redacted" column says whether any public version differs from what the person wrote);
 - when the person asked for less precision, the place is left out and the date is reduced to the year;
 - every cell that a spreadsheet would read as a formula is prefixed with a quote (CSV injection).
 """
@@ -15,12 +16,22 @@ from collections.abc import Iterable, Iterator
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cities.models import City
 from testimony.enums import Status
-from testimony.models import ContactDetails, Testimony
+from testimony.models import PUBLIC_TEXT_FIELDS, ContactDetails, Testimony
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The column of each field in PUBLIC_TEXT_FIELDS (a field added there without a column fails at import).
+TEXT_COLUMNS = {
+    "title": gettext_lazy("title"),
+    "body": gettext_lazy("text"),
+    "transcript": gettext_lazy("transcript"),
+    "media_caption": gettext_lazy("caption"),
+    "place_text": gettext_lazy("where it happened"),
+}
+assert [f.original for f in PUBLIC_TEXT_FIELDS] == list(TEXT_COLUMNS), "every public text field has a column"
 
 
 def safe_cell(value) -> str:
@@ -40,11 +51,9 @@ def export_columns() -> list[str]:
         _("kind"),
         _("nature"),
         _("language"),
-        _("title"),
-        _("text"),
+        *TEXT_COLUMNS.values(),
         _("redacted"),
         _("themes"),
-        _("where it happened"),
         _("when it happened"),
         _("collected at event"),
         _("identification"),
@@ -85,13 +94,22 @@ def _contact(testimony: Testimony) -> ContactDetails | None:
         return None
 
 
+def _text(testimony: Testimony, text_field) -> str:
+    if text_field.original == "place_text" and testimony.less_precise:
+        return ""
+    return getattr(testimony, text_field.public) or getattr(testimony, text_field.original)
+
+
+def _redacted(testimony: Testimony) -> bool:
+    return any(
+        getattr(testimony, f.public) and getattr(testimony, f.public) != getattr(testimony, f.original)
+        for f in PUBLIC_TEXT_FIELDS
+    )
+
+
 def export_row(testimony: Testimony) -> list[str]:
     contact = _contact(testimony)
-    occurred = testimony.occurred_on
-    if occurred and testimony.less_precise:
-        occurred_text = str(occurred.year)
-    else:
-        occurred_text = occurred.isoformat() if occurred else ""
+    occurred_text = testimony.shown_date(testimony.occurred_on).iso if testimony.occurred_on else ""
     row = [
         testimony.pk,
         testimony.created_at.isoformat(),
@@ -99,11 +117,9 @@ def export_row(testimony: Testimony) -> list[str]:
         testimony.kind,
         testimony.nature,
         testimony.language,
-        testimony.title,
-        testimony.public_text,
-        _yes_no(bool(testimony.public_body)),
+        *(_text(testimony, f) for f in PUBLIC_TEXT_FIELDS),
+        _yes_no(_redacted(testimony)),
         "; ".join(theme.name for theme in testimony.themes.all()),
-        "" if testimony.less_precise else testimony.place_text,
         occurred_text,
         testimony.collected_at.title if testimony.collected_at else "",
         testimony.identification,
@@ -126,9 +142,12 @@ def export_row(testimony: Testimony) -> list[str]:
     return [safe_cell(value) for value in row]
 
 
-def export_rows(city: City) -> Iterator[list[str]]:
+def export_rows(city: City, exported: list[int] | None = None) -> Iterator[list[str]]:
+    """The header, then a row per testimony; each testimony's id is appended to `exported` when given."""
     yield export_columns()
     for testimony in exported_testimony(city):
+        if exported is not None:
+            exported.append(testimony.pk)
         yield export_row(testimony)
 
 

@@ -7,15 +7,20 @@ deleted after its retention date. Nothing public reads ContactDetails.
 
 from __future__ import annotations
 
+import datetime
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City
-from testimony.enums import ConsentMethod, Identification, Kind, ModerationAction, Nature, Status, Use
+from testimony.enums import AccessKind, ConsentMethod, Identification, Kind, ModerationAction, Nature, Status, Use
 from testimony.storage import private_storage
 from upr.models import ReviewCycle, Theme
 
@@ -50,6 +55,43 @@ class TestimonyQuerySet(models.QuerySet):
         return self.allowing(Use.PORTAL)
 
 
+@dataclass(frozen=True)
+class PublicTextField:
+    """A free-text field the person writes that can reach a public place, and the version organizers set for it."""
+
+    original: str
+    public: str
+    label: str | Promise
+
+
+# The one list of what the person writes that a public place may show. The moderation form, the public templates,
+# the exports, the renders and the privacy tests all read it: public places show only the `public` field, which
+# organizers set after reading the original; until they have, the field is not public at all.
+PUBLIC_TEXT_FIELDS: tuple[PublicTextField, ...] = (
+    PublicTextField("title", "public_title", _("Title")),
+    PublicTextField("body", "public_body", _("Text")),
+    PublicTextField("transcript", "public_transcript", _("Transcript")),
+    PublicTextField("media_caption", "public_media_caption", _("Caption of the file or link")),
+    PublicTextField("place_text", "public_place_text", _("Where it happened")),
+)
+
+
+@dataclass(frozen=True)
+class ShownDate:
+    """A date of a testimony as it may be shown: the year alone when the person asked for less precision."""
+
+    value: datetime.date
+    year_only: bool
+
+    @property
+    def iso(self) -> str:
+        return str(self.value.year) if self.year_only else self.value.isoformat()
+
+    def display(self, style: str = "DATE_FORMAT") -> str:
+        """In the active language; `style` is a Django date format name used when the full date may be shown."""
+        return str(self.value.year) if self.year_only else date_format(self.value, style)
+
+
 def media_path(instance: Testimony, filename: str) -> str:
     # Random names: an uploaded file's name never carries the person's name or the story's place.
     extension = filename.rsplit(".", 1)[-1].lower()[:8] if "." in filename else "bin"
@@ -67,6 +109,14 @@ class Testimony(models.Model):
     # Titles are written by the person too: public pages show this one, or the first words of the public text,
     # never the title as submitted (it may carry a name).
     public_title = models.CharField(_("public title"), max_length=200, blank=True)
+    public_transcript = models.TextField(_("public transcript"), blank=True)
+    public_media_caption = models.CharField(_("public caption"), max_length=300, blank=True)
+    public_place_text = models.CharField(_("public place"), max_length=200, blank=True)
+    # When organizers last saved the public versions (PUBLIC_TEXT_FIELDS): nothing is approved before that.
+    public_reviewed_at = models.DateTimeField(_("public version reviewed at"), null=True, blank=True)
+    public_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     nature = models.CharField(_("challenge or positive practice"), max_length=16, choices=Nature)
     language = models.CharField(_("language"), max_length=8, default="en")
     themes = models.ManyToManyField(Theme, blank=True, related_name="testimonies", verbose_name=_("themes"))
@@ -98,6 +148,10 @@ class Testimony(models.Model):
     consent_text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, related_name="+")
     consent_method = models.CharField(max_length=10, choices=ConsentMethod, default=ConsentMethod.ONLINE)
     consent_recorded_at = models.DateTimeField(_("consent recorded at"))
+    # A wider consent asked for through the private link ({consent field: new value}) waits here for organizers;
+    # it takes effect only when they accept it. Narrowing never waits.
+    pending_consent = models.JSONField(_("consent change waiting for review"), default=dict, blank=True)
+    pending_consent_at = models.DateTimeField(null=True, blank=True)
     consent_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -180,8 +234,29 @@ class Testimony(models.Model):
 
     @property
     def public_text(self) -> str:
-        """The text public places show: the organizers' redacted version when there is one."""
-        return self.public_body or self.body
+        """The text public places show: only the version organizers reviewed ("" until they have)."""
+        return self.public_body
+
+    @property
+    def public_place(self) -> str:
+        """The place as public places, exports and renders may show it: never when the person asked for less
+        precision."""
+        return "" if self.less_precise else self.public_place_text
+
+    def shown_date(self, value: datetime.date | datetime.datetime) -> ShownDate:
+        """Any date of this testimony as it may be shown anywhere: the one "less precise" rule."""
+        if isinstance(value, datetime.datetime):
+            value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+        return ShownDate(value, year_only=self.less_precise)
+
+    @property
+    def shown_when(self) -> ShownDate:
+        """When it happened (or, without that date, when it was shared), as it may be shown."""
+        return self.shown_date(self.occurred_on or self.created_at)
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == Status.WITHDRAWN
 
     @property
     def shown_name(self) -> str:
@@ -228,10 +303,11 @@ class ModerationLog(models.Model):
 
 
 class AccessLog(models.Model):
-    """Each time an organizer opened a testimony's private version (DESIGN.md section 5)."""
+    """Each time an organizer opened a testimony's private version or exported it (DESIGN.md section 5)."""
 
     testimony = models.ForeignKey(Testimony, on_delete=models.CASCADE, related_name="access_log")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    kind = models.CharField(_("what"), max_length=10, choices=AccessKind, default=AccessKind.OPENED)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -239,4 +315,4 @@ class AccessLog(models.Model):
         verbose_name = _("private view")
 
     def __str__(self) -> str:
-        return f"{self.user} viewed #{self.testimony_id}"
+        return f"{self.user} {self.get_kind_display().lower()} #{self.testimony_id}"

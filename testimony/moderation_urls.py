@@ -16,4 +16,9 @@ urlpatterns = [
     ),
     path("organize/<slug:slug>/testimony/<int:testimony_id>/approve/", views.approve, name="approve"),
     path("organize/<slug:slug>/testimony/<int:testimony_id>/reject/", views.reject, name="reject"),
+    path(
+        "organize/<slug:slug>/testimony/<int:testimony_id>/wider-consent/",
+        views.review_widening,
+        name="review_widening",
+    ),
 ]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City
 from testimony.entry import IMPORT_FIELDS, MAX_IMPORT_BYTES, NATURE_ALL_CHALLENGE, NATURE_ALL_POSITIVE
 from testimony.enums import Identification, Kind, Status
-from testimony.models import Testimony
+from testimony.models import PUBLIC_TEXT_FIELDS, Testimony
 from upr.models import Theme
 
 
@@ -49,21 +50,50 @@ class QueueFilterForm(BootstrapMixin, forms.Form):
 
 
 class PublicVersionForm(BootstrapMixin, forms.Form):
-    def __init__(self, *args, **kwargs):
+    """The public version of every field in PUBLIC_TEXT_FIELDS, one form field each (named like the model's public
+    field). A field left empty is not shown anywhere; the text is required, since it is what public places show."""
+
+    HELP = {
+        "public_title": _(
+            "Without one, public pages show the first words of the public version, never the title as sent."
+        ),
+        "public_body": _("Remove names, addresses and any detail that could identify the person or others."),
+        "public_transcript": _("Redact it like the text; leave it empty to keep the transcript private."),
+        "public_media_caption": _("Also read aloud as the image's description; leave it empty to keep it private."),
+        "public_place_text": _(
+            "A neighbourhood rather than a street is usually enough; never shown when the person asked for less "
+            "precision."
+        ),
+    }
+
+    def __init__(self, *args, testimony: Testimony, **kwargs):
         super().__init__(*args, **kwargs)
+        self.originals = {f.public: getattr(testimony, f.original) for f in PUBLIC_TEXT_FIELDS}
+        for text_field in PUBLIC_TEXT_FIELDS:
+            original = Testimony._meta.get_field(text_field.original)
+            if text_field.original != "body" and not getattr(testimony, text_field.original):
+                continue  # nothing was written there: nothing to publish
+            if isinstance(original, models.TextField):
+                field = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}))
+            else:
+                field = forms.CharField(max_length=original.max_length)
+            field.label = _("Public version: %(field)s") % {"field": text_field.label}
+            field.required = text_field.original == "body"
+            field.help_text = self.HELP.get(text_field.public, "")
+            self.fields[text_field.public] = field
         self.style_fields()
 
-    public_title = forms.CharField(
-        label=_("Public title (optional)"),
-        max_length=200,
-        required=False,
-        help_text=_("Without one, public pages show the first words of the public version, never the title as sent."),
-    )
-    public_body = forms.CharField(
-        label=_("Public version"),
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("Remove names, addresses and any detail that could identify the person or others."),
-    )
+    @classmethod
+    def initial_for(cls, testimony: Testimony) -> dict[str, str]:
+        """What the form starts with: the saved public versions once reviewed; before that, each original, to edit
+        (nothing is public until saved)."""
+        if testimony.public_reviewed_at is not None:
+            return {f.public: getattr(testimony, f.public) for f in PUBLIC_TEXT_FIELDS}
+        return {f.public: getattr(testimony, f.public) or getattr(testimony, f.original) for f in PUBLIC_TEXT_FIELDS}
+
+    def pairs(self):
+        """(original value, bound public field) for the template, in PUBLIC_TEXT_FIELDS order."""
+        return [(self.originals[name], self[name]) for name in self.fields]
 
 
 class RejectForm(BootstrapMixin, forms.Form):

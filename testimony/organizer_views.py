@@ -11,6 +11,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cities.models import City
 from cities.selectors import get_city_for_organizer
 from testimony import entry, export, moderation
+from testimony.enums import Status
 from testimony.organizer_forms import (
     BulkActionForm,
     ColumnMappingForm,
@@ -84,6 +86,12 @@ def moderate_bulk(request: HttpRequest, slug: str) -> HttpResponse:
     if form.cleaned_data["action"] == BulkActionForm.APPROVE:
         count = moderation.bulk_approve(selected, by=request.user)
         messages.success(request, _("%(n)d testimonies approved.") % {"n": count})
+        skipped = selected.exclude(status=Status.WITHDRAWN).count() - count
+        if skipped:
+            messages.warning(
+                request,
+                _("%(n)d not approved: write their public version first (open each one).") % {"n": skipped},
+            )
     else:
         count = moderation.bulk_reject(selected, by=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, _("%(n)d testimonies rejected.") % {"n": count})
@@ -102,13 +110,27 @@ def _detail(request: HttpRequest, city: City, testimony, *, public_form=None, re
             "contact": getattr(testimony, "contact", None) if testimony.allows_contact else None,
             "log": testimony.moderation_log.select_related("actor"),
             "public_form": public_form
-            or PublicVersionForm(
-                initial={"public_body": testimony.public_body, "public_title": testimony.public_title}
-            ),
+            or PublicVersionForm(testimony=testimony, initial=PublicVersionForm.initial_for(testimony)),
             "reject_form": reject_form or RejectForm(),
+            "pending": _pending_consent(testimony),
         },
         status=status,
     )
+
+
+def _pending_consent(testimony) -> list[tuple[str, str, str]]:
+    """(what, now, asked for) for each consent field waiting for review, in words."""
+    rows = []
+    for name, value in testimony.pending_consent.items():
+        field = testimony._meta.get_field(name)
+        if name == "identification":
+            now, asked = testimony.get_identification_display(), dict(field.choices).get(value, value)
+        elif name == "display_name":
+            now, asked = testimony.display_name or "—", value or "—"
+        else:
+            now, asked = (_("yes") if getattr(testimony, name) else _("no")), (_("yes") if value else _("no"))
+        rows.append((str(field.verbose_name), str(now), str(asked)))
+    return rows
 
 
 def _get_testimony(request: HttpRequest, slug: str, testimony_id: int):
@@ -138,20 +160,22 @@ def _act(request: HttpRequest, city: City, testimony, action) -> HttpResponse:
 @require_POST
 def public_version(request: HttpRequest, slug: str, testimony_id: int) -> HttpResponse:
     city, testimony = _get_testimony(request, slug, testimony_id)
-    form = PublicVersionForm(request.POST)
+    form = PublicVersionForm(request.POST, testimony=testimony)
     if not form.is_valid():
         return _detail(request, city, testimony, public_form=form, status=400)
+    and_approve = "approve" in request.POST
     try:
-        moderation.save_public_version(
-            testimony,
-            by=request.user,
-            public_body=form.cleaned_data["public_body"],
-            public_title=form.cleaned_data["public_title"],
-        )
+        with transaction.atomic():
+            testimony = moderation.save_public_version(testimony, by=request.user, **form.cleaned_data)
+            if and_approve:
+                moderation.approve(testimony, by=request.user)
     except moderation.ModerationError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Public version saved. The original stays private."))
+        if and_approve:
+            messages.success(request, _("Approved: the public version is shown as the person's consent allows."))
+        else:
+            messages.success(request, _("Public version saved. The original stays private."))
     return redirect("testimony:moderate_detail", slug=city.slug, testimony_id=testimony.pk)
 
 
@@ -171,6 +195,22 @@ def reject(request: HttpRequest, slug: str, testimony_id: int) -> HttpResponse:
         return _detail(request, city, testimony, reject_form=form, status=400)
     reason = form.cleaned_data["reason"]
     return _act(request, city, testimony, lambda: moderation.reject(testimony, by=request.user, reason=reason))
+
+
+@login_required
+@require_POST
+def review_widening(request: HttpRequest, slug: str, testimony_id: int) -> HttpResponse:
+    """Accept or decline the wider consent the person asked for through their private link."""
+    city, testimony = _get_testimony(request, slug, testimony_id)
+    if request.POST.get("decision") == "accept":
+        if moderation.accept_widening(testimony, by=request.user):
+            messages.success(request, _("The wider consent is in force."))
+    elif request.POST.get("decision") == "decline":
+        if moderation.decline_widening(testimony, by=request.user, reason=request.POST.get("reason", "")):
+            messages.success(request, _("The consent stays as it was."))
+    else:
+        messages.error(request, _("Choose whether to accept or decline the wider consent."))
+    return redirect("testimony:moderate_detail", slug=city.slug, testimony_id=testimony.pk)
 
 
 @login_required
@@ -249,7 +289,10 @@ def import_csv(request: HttpRequest, slug: str) -> HttpResponse:
 def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
     city, _membership = get_city_for_organizer(request.user, slug)
     out = io.StringIO()
-    export.write_csv(export.export_rows(city), out)
+    exported: list[int] = []
+    export.write_csv(export.export_rows(city, exported), out)
+    # Each exported testimony is logged like an opening of its private version (DESIGN.md section 5).
+    moderation.record_export(exported, by=request.user)
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     filename = f"testimony-{city.slug}-{timezone.localdate().isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from cities.models import City
 from cities.selectors import cities_organized_by
@@ -85,7 +85,9 @@ def collected_breakdown(city: City) -> dict:
 
 
 def waiting_counts(cities) -> dict[int, int]:
-    rows = Testimony.objects.filter(city__in=cities, status=Status.RECEIVED).values("city").annotate(n=Count("id"))
+    """Per city, the testimony waiting for organizers: received, or asking for a wider consent."""
+    waiting = Q(status=Status.RECEIVED) | (Q(status=Status.APPROVED) & ~Q(pending_consent={}))
+    rows = Testimony.objects.filter(waiting, city__in=cities).values("city").annotate(n=Count("id"))
     return {row["city"]: row["n"] for row in rows}
 
 

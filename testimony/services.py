@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -13,8 +14,9 @@ from django.utils import timezone
 from cities.models import City, Membership
 from testimony import uploads
 from testimony.enums import ConsentMethod, Identification, Kind, ModerationAction, Nature, Status
-from testimony.models import ContactDetails, ModerationLog, Testimony
+from testimony.models import PUBLIC_TEXT_FIELDS, ContactDetails, ModerationLog, Testimony
 from testimony.selectors import current_consent_text
+from testimony.signals import testimony_withdrawn
 from upr.models import ReviewCycle, Theme
 from uprcities.mail import send_templated_email
 
@@ -156,10 +158,65 @@ def _yes_no(value) -> str:
     return str(value) or "-"
 
 
+# How much a way of being named reveals: moving down this list narrows consent, anything else widens it.
+IDENTIFICATION_REACH = {
+    Identification.ANONYMOUS: 0,
+    Identification.PSEUDONYM: 1,
+    Identification.FIRST_NAME: 2,
+    Identification.FULL_NAME: 3,
+}
+
+
+def _is_widening(current: Testimony, name: str, value) -> bool:
+    """Whether setting consent field `name` to `value` lets the words or the person reach further than now."""
+    if name in USE_FIELDS:
+        return bool(value) and not getattr(current, name)
+    if name == "less_precise":
+        return not value and current.less_precise
+    return False
+
+
+def _naming_widens(current: Testimony, identification: str, display_name: str) -> bool:
+    """A new way of being named widens consent unless it reveals less: anonymous, or a lower reach. A different
+    name at the same reach (a new pseudonym, say) is new words to show, so organizers read it first."""
+    if identification == current.identification and display_name == current.display_name:
+        return False
+    if identification == Identification.ANONYMOUS:
+        return False
+    return IDENTIFICATION_REACH[identification] >= IDENTIFICATION_REACH[current.identification]
+
+
+def _note(before: dict, after: dict) -> str:
+    # Names stay out of the log: it outlives a withdrawal, and a name there would outlive the person's choice.
+    def shown(name, value):
+        return "…" if name == "display_name" else _yes_no(value)
+
+    return "; ".join(f"{name}: {shown(name, before[name])} → {shown(name, after[name])}" for name in after)
+
+
+@dataclass
+class ConsentChange:
+    """What a change of consent did: `applied` at once (narrowing, or any change before approval), `pending` for
+    organizers to review (widening an approved testimony's reach)."""
+
+    applied: list[str]
+    pending: list[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.applied or self.pending)
+
+
 @transaction.atomic
-def change_consent(testimony: Testimony, **changes) -> list[str]:
-    """Apply the person's new consent (any of CONSENT_FIELDS), record it under the current consent wording, and
-    log what changed. Returns the changed field names ([] when nothing changed: nothing is logged)."""
+def change_consent(testimony: Testimony, **changes) -> ConsentChange:
+    """The person's new consent (any of CONSENT_FIELDS) from their private link.
+
+    1. Narrowing (a use taken away, a less revealing name, less precision) and changes that reach no public place
+       (being contacted) take effect at once, everywhere, and drop any wider request for the same field.
+    2. Widening an approved testimony's reach waits in `pending_consent` for the city's organizers, who are told by
+       email after commit; until they accept it, nothing more is shown or quoted. Before approval there is
+       nothing public yet: every change applies, and organizers read it when they moderate.
+    3. The consent is recorded under the current wording; each step is logged (names never written in the log).
+    """
     unknown = set(changes) - set(CONSENT_FIELDS)
     if unknown:
         raise ValueError(f"not consent fields: {sorted(unknown)}")
@@ -174,28 +231,76 @@ def change_consent(testimony: Testimony, **changes) -> list[str]:
     identification = changes.get("identification", locked.identification)
     display_name = changes.get("display_name", locked.display_name)
     _check_consent(identification, display_name)
-    changed = [name for name, value in changes.items() if getattr(locked, name) != value]
-    if not changed:
-        return []
-    note = "; ".join(f"{name}: {_yes_no(getattr(locked, name))} → {_yes_no(changes[name])}" for name in changed)
-    note += f" (consent text {locked.consent_text.version} → {current_consent_text().version})"
-    for name in changed:
-        setattr(locked, name, changes[name])
-    locked.consent_text = current_consent_text()
-    locked.consent_method = ConsentMethod.ONLINE
-    locked.consent_recorded_at = timezone.now()
-    locked.consent_recorded_by = None
+    changed = {name: value for name, value in changes.items() if getattr(locked, name) != value}
+    pending = dict(locked.pending_consent)
+    # Asking again for what is already in force takes back a wider request for that field.
+    for name, value in changes.items():
+        if name not in ("identification", "display_name") and getattr(locked, name) == value:
+            pending.pop(name, None)
+    if "identification" in changes and (identification, display_name) == (locked.identification, locked.display_name):
+        pending.pop("identification", None)
+        pending.pop("display_name", None)
+    review = locked.status == Status.APPROVED
+    widening: dict = {}
+    if review:
+        widening = {name: value for name, value in changed.items() if _is_widening(locked, name, value)}
+        if _naming_widens(locked, identification, display_name):
+            widening.update(identification=identification, display_name=display_name)
+    applied = {name: value for name, value in changed.items() if name not in widening}
+    for name in applied:
+        pending.pop(name, None)
+    if "identification" in applied or "display_name" in applied:
+        pending.pop("identification", None)
+        pending.pop("display_name", None)
+    new_pending = {name: value for name, value in widening.items() if pending.get(name, object()) != value}
+    pending.update(widening)
+    if not applied and not new_pending and pending == locked.pending_consent:
+        return ConsentChange([], [])
+    before = {name: getattr(locked, name) for name in CONSENT_FIELDS}
+    old_version = locked.consent_text.version
+    for name, value in applied.items():
+        setattr(locked, name, value)
+    locked.pending_consent = pending
+    locked.pending_consent_at = timezone.now() if pending else None
+    if applied:
+        locked.consent_text = current_consent_text()
+        locked.consent_method = ConsentMethod.ONLINE
+        locked.consent_recorded_at = timezone.now()
+        locked.consent_recorded_by = None
     locked.save()
-    ModerationLog.objects.create(testimony=locked, action=ModerationAction.CONSENT_CHANGED, note=note)
+    version = f" (consent text {old_version} → {current_consent_text().version})"
+    if applied:
+        ModerationLog.objects.create(
+            testimony=locked, action=ModerationAction.CONSENT_CHANGED, note=_note(before, applied) + version
+        )
+    if new_pending:
+        ModerationLog.objects.create(
+            testimony=locked, action=ModerationAction.WIDENING_ASKED, note=_note(before, new_pending)
+        )
+        organizers = list(Membership.objects.filter(city=locked.city).values_list("user__email", flat=True))
+        send_templated_email(
+            "testimony_widening",
+            organizers or [settings.NATIONAL_TEAM_EMAIL],
+            {"testimony": locked, "city": locked.city, "fields": sorted(new_pending)},
+        )
     testimony.refresh_from_db()
-    return changed
+    return ConsentChange(sorted(applied), sorted(new_pending))
 
 
 @transaction.atomic
 def withdraw_testimony(testimony: Testimony) -> bool:
-    """Withdraw: no public place shows it any more, the contact details are deleted, and so is the uploaded file
-    (after commit: a rolled-back withdrawal keeps it). False when it was already withdrawn (nothing more is done
-    or logged)."""
+    """Withdraw, and erase (DESIGN.md section 5):
+
+    1. every word the person gave is deleted: each original and public version of PUBLIC_TEXT_FIELDS, the link,
+       the date, the themes, the name (the testimony becomes anonymous) and any consent change waiting;
+    2. the contact details are deleted, and so is the uploaded file (after commit: a rolled-back withdrawal
+       keeps it);
+    3. a tombstone stays: id, city, cycle, dates, status "withdrawn" and the moderation log (which never holds the
+       words or the name);
+    4. `testimony_withdrawn` is sent, so the apps that keep copies of the words (reports) erase theirs in the
+       same transaction; a national report already sent to the UN is archived there for the national team only.
+
+    False when it was already withdrawn (nothing more is done or logged)."""
     locked = Testimony.objects.select_for_update().get(pk=testimony.pk)
     if locked.status == Status.WITHDRAWN:
         return False
@@ -203,11 +308,21 @@ def withdraw_testimony(testimony: Testimony) -> bool:
     locked.withdrawn_at = timezone.now()
     stored_file = locked.media_file.name
     locked.media_file = ""
-    locked.save(update_fields=["status", "withdrawn_at", "media_file", "updated_at"])
+    for text_field in PUBLIC_TEXT_FIELDS:
+        setattr(locked, text_field.original, "")
+        setattr(locked, text_field.public, "")
+    locked.media_link = ""
+    locked.occurred_on = None
+    locked.identification, locked.display_name = Identification.ANONYMOUS, ""
+    locked.pending_consent, locked.pending_consent_at = {}, None
+    locked.rejection_reason = ""
+    locked.save()
+    locked.themes.clear()
     if stored_file:
         storage = locked.media_file.storage
         transaction.on_commit(lambda: storage.delete(stored_file))
     ContactDetails.objects.filter(testimony=locked).delete()
     ModerationLog.objects.create(testimony=locked, action=ModerationAction.WITHDRAW)
+    testimony_withdrawn.send(sender=Testimony, testimony=locked)
     testimony.refresh_from_db()
     return True

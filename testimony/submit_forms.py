@@ -283,6 +283,9 @@ class ConsentChangeForm(BootstrapMixin, ConsentFieldsMixin, forms.Form):
             "identification": testimony.identification,
             "display_name": testimony.display_name,
             **{name: getattr(testimony, name) for name in (*USE_FIELDS, "allows_contact", "less_precise")},
+            # What the person asked for and organizers have not reviewed yet: shown as asked, so that saving
+            # the form again does not take the request back.
+            **testimony.pending_consent,
         }
         super().__init__(*args, initial=initial, **kwargs)
         self.testimony = testimony

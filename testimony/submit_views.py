@@ -117,6 +117,7 @@ def _mine_page(request: HttpRequest, testimony: Testimony, form: ConsentChangeFo
             "age": age_answer(testimony),
             "organizers_only": not (testimony.age_confirmed or testimony.guardian_consent),
             "withdrawn": testimony.status == Status.WITHDRAWN,
+            "pending": [form[name].label for name in form.fields if name in testimony.pending_consent],
             "consent_wording": _consent_wording(testimony.consent_text),
             "current_consent_text": current_consent_text(),
         },
@@ -145,7 +146,15 @@ def mine_consent(request: HttpRequest, token: str) -> HttpResponse:
     except services.ConsentError as exc:
         messages.error(request, str(exc))
         return _mine_page(request, testimony, form, status=409)
-    if changed:
+    if changed.pending:
+        messages.success(
+            request,
+            _(
+                "Your choices are saved. Where you allowed more than before, the city's organizers read your "
+                "testimony again first; until they have, nothing more is shown or quoted."
+            ),
+        )
+    elif changed:
         messages.success(request, _("Your choices are saved. Thank you."))
     else:
         messages.info(request, _("Nothing changed."))

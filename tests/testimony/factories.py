@@ -7,7 +7,7 @@ from django.utils import timezone
 from cities.enums import CityStatus
 from cities.models import City
 from testimony.enums import Identification, Nature, Status
-from testimony.models import Testimony
+from testimony.models import PUBLIC_TEXT_FIELDS, Testimony
 from testimony.selectors import current_consent_text
 
 
@@ -33,6 +33,12 @@ def make_testimony(**fields) -> Testimony:
         fields.setdefault("display_name", "Ana")
     if fields["status"] == Status.APPROVED:
         fields.setdefault("approved_at", timezone.now())
+        # Approved means an organizer reviewed the public versions; unless a test gives its own, they kept each
+        # field as written (never the title as sent: public pages show a title only when organizers wrote one).
+        fields.setdefault("public_reviewed_at", fields["approved_at"])
+        for text_field in PUBLIC_TEXT_FIELDS:
+            if text_field.original != "title":
+                fields.setdefault(text_field.public, fields.get(text_field.original, ""))
     if fields["status"] == Status.WITHDRAWN:
         fields.setdefault("withdrawn_at", timezone.now())
     fields.setdefault("consent_text", current_consent_text())

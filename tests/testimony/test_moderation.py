@@ -23,6 +23,9 @@ def make_testimony(city, **extra) -> Story:
         "age_confirmed": True,
         "allows_portal": True,
     }
+    if extra.pop("reviewed", False):
+        # An organizer saved the public version as written: approving needs that first.
+        values.update(public_body=extra.get("body", values["body"]), public_reviewed_at=timezone.now())
     values.update(extra)
     return Story.objects.create(city=city, **values)
 
@@ -41,7 +44,7 @@ def organizer(personas):
 
 
 def test_approve_sets_status_and_logs(city, organizer):
-    testimony = make_testimony(city)
+    testimony = make_testimony(city, reviewed=True)
     moderation.approve(testimony, by=organizer)
     testimony.refresh_from_db()
     assert testimony.status == Status.APPROVED
@@ -66,7 +69,7 @@ def test_reject_needs_a_reason_and_logs_it(city, organizer):
 
 
 def test_approve_after_reject_clears_the_reason(city, organizer):
-    testimony = make_testimony(city)
+    testimony = make_testimony(city, reviewed=True)
     moderation.reject(testimony, by=organizer, reason="Too vague")
     moderation.approve(testimony, by=organizer)
     testimony.refresh_from_db()
@@ -102,7 +105,7 @@ def test_public_version_keeps_the_original_private(city, organizer):
 
 
 def test_bulk_approve_and_reject_skip_withdrawn_and_log_each(city, organizer):
-    first, second = make_testimony(city), make_testimony(city)
+    first, second = make_testimony(city, reviewed=True), make_testimony(city, reviewed=True)
     withdrawn = make_testimony(city, status=Status.WITHDRAWN, withdrawn_at=timezone.now())
     everything = Story.objects.filter(pk__in=[first.pk, second.pk, withdrawn.pk])
     assert moderation.bulk_approve(everything, by=organizer) == 2
@@ -242,8 +245,9 @@ def test_pages_approve_reject_and_redact(client, city, organizer):
 
 
 def test_bulk_page(client, city, organizer, personas):
-    first, second, untouched = make_testimony(city), make_testimony(city), make_testimony(city)
-    other_city = make_testimony(personas["city_b"])
+    first, second = make_testimony(city, reviewed=True), make_testimony(city, reviewed=True)
+    untouched = make_testimony(city, reviewed=True)
+    other_city = make_testimony(personas["city_b"], reviewed=True)
     client.force_login(organizer)
     url = f"/organize/{city.slug}/testimony/bulk/"
     # Rejecting without a reason changes nothing.
