@@ -10,8 +10,11 @@ class CitiesConfig(AppConfig):
         from cities.models import City
         from cities.registry import ORGANIZE, city_facts
         from cities.selectors import new_get_involved_counts
+        from uprcities.cache import invalidate_on_change
         from uprcities.registry import home_stats
 
+        # The directory, city pages and the home map; teams and requests reach no public page.
+        invalidate_on_change(City)
         home_stats.register("cities", _("participating cities"), lambda: City.objects.active().count(), order=10)
         city_facts.register(
             "new_get_involved",

@@ -8,8 +8,13 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from cities.registry import CITY_PAGE, DIRECTORY, ORGANIZE, city_facts
+        from events.models import Event, EventSpeaker, Registration, Speaker
         from events.selectors import events_held_count, held_counts, upcoming_counts
+        from uprcities.cache import invalidate_on_change
         from uprcities.registry import home_stats
+
+        # Event and webinar pages, feeds and city pages; registrations too, since pages show the seats left.
+        invalidate_on_change(Event, Speaker, EventSpeaker, Registration)
 
         home_stats.register("events", _("events held"), events_held_count, order=30)
         city_facts.register("events_held", _("events held"), held_counts, places=[DIRECTORY, CITY_PAGE], order=30)

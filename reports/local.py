@@ -15,6 +15,7 @@ from reports.document import Document, build_local_report, build_short_summary, 
 from reports.enums import Decision, ReportStatus
 from reports.models import EDITABLE, LocalReport, ReportVersion
 from upr.models import ReviewCycle
+from uprcities.cache import bump_public_generation
 from uprcities.mail import send_templated_email
 
 
@@ -104,6 +105,7 @@ def accept(report: LocalReport, *, by, comment: str = "") -> ReportVersion:
         decision=Decision.ACCEPTED, comment=comment.strip(), decided_at=now, decided_by=by
     )
     LocalReport.objects.filter(pk=report.pk).update(status=ReportStatus.ACCEPTED, accepted_at=now)
+    bump_public_generation()  # the city page shows the accepted report; update() sends no post_save
     version.refresh_from_db()
     send_templated_email("report_accepted", organizer_emails(report.city), {"report": report, "version": version})
     return version

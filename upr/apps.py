@@ -7,8 +7,12 @@ class UprConfig(AppConfig):
     verbose_name = _("UN review")
 
     def ready(self) -> None:
-        from upr.models import Recommendation
+        from upr.models import Milestone, Recommendation, ReviewCycle, Theme
+        from uprcities.cache import invalidate_on_change
         from uprcities.registry import home_stats
+
+        # Read by the home page, the UN review page and the recommendation list (imports included).
+        invalidate_on_change(Theme, ReviewCycle, Milestone, Recommendation)
 
         home_stats.register(
             "recommendations", _("UN recommendations to the US tracked"), Recommendation.objects.count, order=90

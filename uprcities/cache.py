@@ -1,20 +1,90 @@
-"""Whole-page caching of public pages for anonymous visitors.
+"""Whole-page caching of public pages for anonymous visitors, and its invalidation.
 
 Most visits are anonymous reads of the same few pages; rendering them once a minute instead of on every request
 is what lets a public page serve close to a static one. Only GET 200 responses to anonymous visitors without
 pending messages and without cookies being set are stored, so nothing personal is ever cached.
+
+A withdrawn, rejected or narrowed testimony must leave every public place at once (DESIGN.md section 5), so a
+cached page may not outlive the data it shows. Every stored page is keyed by the current *generation*, a token
+kept in the cache; any committed change to data a public page reads draws a new token, and pages stored under
+the old one are never read again (they expire on their own). Each app lists the models its public pages read
+with `invalidate_on_change()` in its AppConfig.ready(); a service that changes such rows with QuerySet.update()
+or bulk_create() (which send no signals) calls `bump_public_generation()` itself.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import secrets
 
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Model
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
+
+GENERATION_KEY = "page:generation"
+
+
+def _new_token() -> str:
+    # Random, not a counter: a generation lost from the cache (cleared, evicted) is replaced by one that was never
+    # used, so pages stored under an earlier one can never come back.
+    return secrets.token_hex(8)
+
+
+def public_generation(request=None) -> str:
+    """The current generation: one cache read, remembered on `request` so a page reads it once."""
+    generation = getattr(request, "_public_generation", None)
+    if generation is None:
+        generation = cache.get(GENERATION_KEY)
+        if generation is None:
+            token = _new_token()
+            # Timeout None: the generation never expires; another request may have started one meanwhile.
+            generation = token if cache.add(GENERATION_KEY, token, None) else (cache.get(GENERATION_KEY) or token)
+        if request is not None:
+            request._public_generation = generation
+    return generation
+
+
+def _draw_new_generation() -> None:
+    cache.set(GENERATION_KEY, _new_token(), None)
+
+
+def bump_public_generation() -> None:
+    """Make every cached public page stale once the current transaction commits (at once outside one).
+
+    After commit, so that a request rendering in between cannot store the old data under the new generation, and a
+    rolled-back change leaves the cache alone. Robust: the change is committed by then, so a cache that cannot be
+    reached is logged rather than turned into an error for the person who made the change.
+    """
+    transaction.on_commit(_draw_new_generation, robust=True)
+
+
+def _row_changed(sender, **kwargs) -> None:
+    bump_public_generation()
+
+
+def _relation_changed(sender, action: str, **kwargs) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        bump_public_generation()
+
+
+def invalidate_on_change(*models: type[Model]) -> None:
+    """Public pages read `models`: saving or deleting one of their rows, or changing one of their many-to-many
+    relations, makes every cached public page stale after commit."""
+    for model in models:
+        label = model._meta.label
+        post_save.connect(_row_changed, sender=model, dispatch_uid=f"public-page-save:{label}")
+        post_delete.connect(_row_changed, sender=model, dispatch_uid=f"public-page-delete:{label}")
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            m2m_changed.connect(
+                _relation_changed, sender=through, dispatch_uid=f"public-page-m2m:{through._meta.label}"
+            )
 
 
 def _cacheable_request(request) -> bool:
@@ -32,7 +102,9 @@ def public_page(view):
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
         digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-        key = f"page:{get_language()}:{digest}"
+        # The generation is read before the view runs: a change committed while it renders draws a new one, so
+        # the page rendered from the older data is stored under a key nobody reads any more.
+        key = f"page:{public_generation(request)}:{get_language()}:{digest}"
         response = cache.get(key)
         if response is None:
             response = view(request, *args, **kwargs)

@@ -25,7 +25,7 @@ from cities.models import City
 from cities.usmap import render_map
 from upr.models import Milestone, ReviewCycle
 from uprcities import optout
-from uprcities.cache import public_page
+from uprcities.cache import public_generation, public_page
 from uprcities.celery import app as celery_app
 from uprcities.registry import home_stats
 
@@ -51,7 +51,8 @@ def _home_data(today) -> dict:
 def home(request: HttpRequest) -> HttpResponse:
     # The counts and the next milestone are the same for everyone: every visitor need not count every table.
     today = timezone.localdate()
-    key = f"home:{get_language()}:{today.isoformat()}"
+    # Under the page cache's generation, so the counts and the map change with the data, not a minute later.
+    key = f"home:{public_generation(request)}:{get_language()}:{today.isoformat()}"
     data = cache.get_or_set(key, lambda: _home_data(today), HOME_CACHE_SECONDS)
     labels = {stat.key: stat.label for stat in home_stats}
     stats = [(labels[key], count) for key, count in data["stats"] if key in labels]
