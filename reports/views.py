@@ -301,7 +301,9 @@ def public_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     render_row.refresh_from_db()
     if render_row.status == RenderStatus.DONE:
         response = _file_response(render_row)
-        response["Cache-Control"] = "public, max-age=300"
+        # Its quotes follow today's consent: a shared cache must not keep handing out a copy made before a
+        # withdrawal or a narrowed consent.
+        response["Cache-Control"] = "private, no-store"
         return response
     return render(
         request,
