@@ -5,7 +5,8 @@ use) x 4 statuses x 3 ages (adult; under 18 with a guardian's consent; under 18 
 public places are: the city page, the testimony list (whole and filtered by the city), the testimony's own page
 (for an anonymous visitor and for a signed-in resident), the home page's count and the directory's count.
 Only an approved testimony, allowing the portal, by an adult or with a guardian's consent, is shown; it is shown
-with the chosen name unless anonymous. The original words never appear when a public version exists, and the
+with the chosen name unless anonymous. Every free-text field of `PUBLIC_TEXT_FIELDS` is given both an original
+and a public version: the original never appears anywhere, only the public version organizers set; and the
 person's contact details never appear anywhere.
 """
 
@@ -15,7 +16,7 @@ import pytest
 from django.utils import timezone
 
 from testimony.enums import Identification, Status
-from testimony.models import ContactDetails
+from testimony.models import PUBLIC_TEXT_FIELDS, ContactDetails
 from tests.testimony.factories import make_testimony
 
 TITLE = "Zqtitlemarker"  # the organizers' public title
@@ -27,6 +28,28 @@ PLACE = "Zqplacemarker"
 CAPTION = "Zqcaptionmarker"
 TRANSCRIPT = "Zqtranscriptmarker"
 CONTACT = ["Zqcontactnamemarker", "zqcontactmarker@example.org", "+1 555 0199 7788"]
+PUBLIC_PLACE, PUBLIC_CAPTION, PUBLIC_TRANSCRIPT = "Zqpublicplacemarker", "Zqpubliccaptionmarker", "Zqpubtranscript"
+# What the person wrote and what organizers made public, for every field of the one list: a field added to
+# PUBLIC_TEXT_FIELDS without markers here fails test_every_public_text_field_is_in_the_matrix.
+ORIGINALS = {
+    "title": SUBMITTED_TITLE,
+    "body": f"{ORIGINAL} with the street and the neighbour's name.",
+    "transcript": TRANSCRIPT,
+    "media_caption": CAPTION,
+    "place_text": PLACE,
+}
+PUBLICS = {
+    "public_title": TITLE,
+    "public_body": f"{PUBLIC}: what happened, redacted.",
+    "public_transcript": PUBLIC_TRANSCRIPT,
+    "public_media_caption": PUBLIC_CAPTION,
+    "public_place_text": PUBLIC_PLACE,
+}
+
+
+def test_every_public_text_field_is_in_the_matrix():
+    assert list(ORIGINALS) == [f.original for f in PUBLIC_TEXT_FIELDS]
+    assert list(PUBLICS) == [f.public for f in PUBLIC_TEXT_FIELDS]
 
 USES = {
     "none": {},
@@ -70,15 +93,10 @@ def test_privacy_matrix(client, user_factory, identification, uses, status, age)
     testimony = make_testimony(
         identification=identification,
         display_name="" if anonymous else NAME,
-        title=SUBMITTED_TITLE,
-        public_title=TITLE,
-        body=f"{ORIGINAL} with the street and the neighbour's name.",
-        public_body=f"{PUBLIC}: what happened, redacted.",
-        place_text=PLACE,
+        **ORIGINALS,
+        **PUBLICS,
         occurred_on=datetime.date(2025, 6, 1),
         media_link="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
-        media_caption=CAPTION,
-        transcript=TRANSCRIPT,
         status=status,
         **{"allows_portal": False, **USES[uses]},
         **AGES[age],
@@ -114,19 +132,19 @@ def test_privacy_matrix(client, user_factory, identification, uses, status, age)
         {"city page", "list", "list of the city", "testimony page", "testimony page, signed in"} if shown else set()
     )
     for place, text in pages.items():
-        for marker in [ORIGINAL, SUBMITTED_TITLE, *CONTACT]:
+        for marker in [ORIGINAL, *ORIGINALS.values(), *CONTACT]:
             assert marker not in text, (place, marker)
         if place in showing:
             assert PUBLIC in text and TITLE in text, place
             assert (NAME in text) is not anonymous, place
             if anonymous:
                 assert "Anonymous" in text, place
-            assert PLACE in text, place  # precise unless the person asked otherwise
+            assert PUBLIC_PLACE in text, place  # precise unless the person asked otherwise
         else:
-            for marker in [TITLE, PUBLIC, NAME, PLACE, CAPTION, TRANSCRIPT, "youtube"]:
+            for marker in [NAME, *PUBLICS.values(), "youtube"]:
                 assert marker not in text, (place, marker)
     if shown:
-        assert TRANSCRIPT in pages["testimony page"] and CAPTION in pages["testimony page"]
+        assert PUBLIC_TRANSCRIPT in pages["testimony page"] and PUBLIC_CAPTION in pages["testimony page"]
         assert "youtube-nocookie.com/embed/dQw4w9WgXcQ" in pages["testimony page"]
 
     assert _home_count(home) == (1 if shown else 0)
