@@ -201,10 +201,8 @@ def test_narrowing_takes_effect_at_once_and_drops_a_wider_request(personas, appr
 
 def test_naming_less_applies_at_once_naming_more_waits(personas):
     named = make_testimony(city=personas["city_a"], identification=Identification.PSEUDONYM, display_name="Rosa")
-    assert services.change_consent(named, identification=Identification.FULL_NAME, display_name="Ana Pérez").pending == [
-        "display_name",
-        "identification",
-    ]
+    wider = services.change_consent(named, identification=Identification.FULL_NAME, display_name="Ana Pérez")
+    assert wider.pending == ["display_name", "identification"]
     # A new pseudonym is new words to show (it could be a real name): organizers read it first.
     assert services.change_consent(named, display_name="Rosita").pending == ["display_name", "identification"]
     assert services.change_consent(named, identification=Identification.ANONYMOUS, display_name="").applied == [

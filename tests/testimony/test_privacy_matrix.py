@@ -51,6 +51,7 @@ def test_every_public_text_field_is_in_the_matrix():
     assert list(ORIGINALS) == [f.original for f in PUBLIC_TEXT_FIELDS]
     assert list(PUBLICS) == [f.public for f in PUBLIC_TEXT_FIELDS]
 
+
 USES = {
     "none": {},
     "portal only": {"allows_portal": True},
