@@ -24,3 +24,7 @@ class CitiesConfig(AppConfig):
             order=50,
             url_name="cities:requests",
         )
+        from cities.retention import delete_expired_requests
+        from uprcities.registry import periodic_jobs
+
+        periodic_jobs.register("cities_request_retention", delete_expired_requests)

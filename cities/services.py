@@ -311,9 +311,33 @@ def revoke_invitation(invitation: Invitation) -> None:
 # --- Residents getting involved ---------------------------------------------------------------------------
 
 
+OFFER_SALT = "cities.get_involved_offer"
+
+
+def offer_url(offer: GetInvolvedRequest) -> str:
+    """The resident's private link to their own offer (to delete it), sent in the receipt."""
+    token = signing.dumps(offer.pk, salt=OFFER_SALT, compress=True)
+    return settings.SITE_URL + reverse("cities:offer", kwargs={"token": token})
+
+
+def offer_from_token(token: str) -> GetInvolvedRequest | None:
+    """The offer a private link names, or None when the link is forged or the offer is gone."""
+    try:
+        pk = signing.loads(token, salt=OFFER_SALT)
+    except signing.BadSignature:
+        return None
+    return GetInvolvedRequest.objects.select_related("city").filter(pk=pk).first()
+
+
+def delete_offer(offer: GetInvolvedRequest) -> None:
+    """The resident deletes their own offer (name, address, message): the row goes, the link stops working."""
+    GetInvolvedRequest.objects.filter(pk=offer.pk).delete()
+
+
 def record_get_involved(city: City, *, language: str, **fields) -> GetInvolvedRequest:
     """Store the offer; email the city's organizers (or the national team if the city has none yet), with the
-    resident's address as Reply-To; send the resident a receipt (after commit)."""
+    resident's address as Reply-To; send the resident a receipt with the private link to delete the offer (after
+    commit)."""
     offer = GetInvolvedRequest.objects.create(city=city, language=language, **fields)
     organizers = list(Membership.objects.filter(city=city).values_list("user__email", flat=True))
     send_templated_email(
@@ -322,7 +346,12 @@ def record_get_involved(city: City, *, language: str, **fields) -> GetInvolvedRe
         {"offer": offer, "city": city},
         reply_to=offer.email,
     )
-    send_templated_email("get_involved_receipt", [offer.email], {"offer": offer, "city": city}, language=language)
+    send_templated_email(
+        "get_involved_receipt",
+        [offer.email],
+        {"offer": offer, "city": city, "delete_url": offer_url(offer), "days": settings.GET_INVOLVED_RETENTION_DAYS},
+        language=language,
+    )
     return offer
 
 

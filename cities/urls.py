@@ -8,6 +8,7 @@ urlpatterns = [
     path("cities/join/", views.join, name="join"),
     path("cities/join/places/", views.join_places, name="join_places"),
     path("cities/join/thanks/", views.join_thanks, name="join_thanks"),
+    path("offers/<str:token>/", views.offer, name="offer"),
     path("cities/<slug:slug>/", views.detail, name="detail"),
     path("cities/<slug:slug>/get-involved/", views.get_involved, name="get_involved"),
     path("organize/", views.organize, name="organize"),

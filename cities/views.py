@@ -3,11 +3,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -253,6 +254,24 @@ def handle_request(request: HttpRequest, slug: str, offer_id: int) -> HttpRespon
     offer = get_object_or_404(GetInvolvedRequest, pk=offer_id, city=city)
     services.mark_handled(offer, by=request.user)
     return redirect("cities:requests", slug=city.slug)
+
+
+@never_cache
+def offer(request: HttpRequest, token: str) -> HttpResponse:
+    """The resident's private link to their offer to help: GET shows it with a Delete button (mail scanners fetch
+    links; they must not delete), POST deletes it."""
+    found = services.offer_from_token(token)
+    if found is None:
+        raise Http404("No such offer")
+    if request.method == "POST":
+        services.delete_offer(found)
+        response = render(request, "cities/offer.html", {"deleted": True, "city": found.city})
+    else:
+        response = render(request, "cities/offer.html", {"offer": found, "city": found.city})
+    # The token is a secret: it never leaves in a Referer, and search engines keep out.
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 def invitation(request: HttpRequest, token: str) -> HttpResponse:

@@ -30,3 +30,6 @@ class EventsConfig(AppConfig):
         from uprcities.registry import periodic_jobs
 
         periodic_jobs.register("event_reminders", send_due_event_reminders)
+        from events.retention import anonymise_past_registrations
+
+        periodic_jobs.register("registration_retention", anonymise_past_registrations)

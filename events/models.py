@@ -150,6 +150,9 @@ class Registration(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Set when the person's details were blanked (after the event, or at their request); the row stays, with its
+    # event, status and dates, for attendance figures.
+    anonymised_at = models.DateTimeField(_("personal details erased at"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at"]
@@ -158,7 +161,7 @@ class Registration(models.Model):
             models.UniqueConstraint(
                 Lower("email"),
                 "event",
-                condition=~models.Q(status="cancelled"),
+                condition=~models.Q(status="cancelled") & models.Q(anonymised_at__isnull=True),
                 name="registration_one_active_per_email",
                 violation_error_message=_("This address is already registered for this event."),
             )
@@ -166,6 +169,10 @@ class Registration(models.Model):
         indexes = [
             # Seat counting and waitlist promotion scan an event's active registrations in arrival order.
             models.Index(fields=["event", "status", "created_at"], name="registration_event_status_idx"),
+            # The retention job looks for registrations whose details are still there, by event.
+            models.Index(
+                fields=["event"], name="registration_to_erase_idx", condition=models.Q(anonymised_at__isnull=True)
+            ),
         ]
 
     def __str__(self) -> str:

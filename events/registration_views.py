@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from cities.selectors import get_city_for_organizer
-from events import services
+from events import retention, services
 from events.enums import AccessNeed, RegistrationStatus
 from events.models import Event, Registration
 from events.registration_forms import RegistrationForm
@@ -63,7 +63,8 @@ def check_email(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _by_token(token: str) -> Registration:
-    registration = Registration.objects.select_related("event").filter(token=token).first()
+    """The registration a private link names; erased ones are gone for their link too (404)."""
+    registration = Registration.objects.select_related("event").filter(token=token, anonymised_at__isnull=True).first()
     if registration is None or not token:
         raise Http404("No such registration")
     return registration
@@ -120,6 +121,16 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, _("Your registration is cancelled."))
         return redirect("registrations:detail", token=registration.token)
     return _private(render(request, "events/registration_cancel.html", {"registration": registration}))
+
+
+@never_cache
+def erase(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks; POST cancels the registration if it is active and erases the person's details (events.retention)."""
+    registration = _by_token(token)
+    if request.method == "POST":
+        retention.erase_registration(registration)
+        return _private(render(request, "events/registration_erased.html", {"event": registration.event}))
+    return _private(render(request, "events/registration_cancel.html", {"registration": registration, "erase": True}))
 
 
 # --- Organizer pages --------------------------------------------------------------------------------------

@@ -196,6 +196,12 @@ RATE_LIMITS = {
     "staff_enrolment_code": (10, 3600),
 }
 TESTIMONY_RETENTION_DAYS_AFTER_REVIEW = 90
+# Other people's data is kept only while needed (events.retention, cities.retention): event registrations' personal
+# details are erased this many days after the event ends; offers to help are deleted this many days after they were
+# made; requests to join (new cities, teams) this many days after they were decided.
+REGISTRATION_RETENTION_DAYS_AFTER_EVENT = env_int("REGISTRATION_RETENTION_DAYS_AFTER_EVENT", 90)
+GET_INVOLVED_RETENTION_DAYS = env_int("GET_INVOLVED_RETENTION_DAYS", 365)
+CITY_REQUEST_RETENTION_DAYS_AFTER_DECISION = env_int("CITY_REQUEST_RETENTION_DAYS_AFTER_DECISION", 365)
 # The largest request accepted (the largest upload, a 200 MB video, plus the form): refused before it is read.
 MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 210 * 1024 * 1024)
 

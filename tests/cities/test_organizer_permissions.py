@@ -4,7 +4,7 @@ import pytest
 
 from cities.enums import RequestKind, Role
 from cities.models import CityRequest, GetInvolvedRequest, Invitation, Membership
-from cities.services import invitation_token, invite
+from cities.services import invitation_token, invite, offer_url
 
 ROLES = ["anonymous", "resident", "coordinator_a", "organizer_a", "organizer_b", "national_team"]
 
@@ -78,6 +78,10 @@ def _urls(world):
         ("POST", f"/invitations/{invitation_token(world['invitation'])}/"): dict(
             zip(ROLES, [200, 403, 403, 403, 403, 403], strict=True)
         ),
+        # The resident's private link to their offer: the token is the key, whoever is signed in.
+        ("GET", offer_url(world["offer"]).removeprefix("http://127.0.0.1:8000")): dict(
+            zip(ROLES, [200, 200, 200, 200, 200, 200], strict=True)
+        ),
     }
 
 
@@ -93,6 +97,7 @@ URL_KEYS = [
     "decline_join",
     "invitation_get",
     "invitation_post",
+    "offer_link",
 ]
 
 
