@@ -299,3 +299,18 @@ def test_export_is_logged_like_an_opening(client, personas, received):
             (other.pk, personas["organizer_a"].pk, AccessKind.EXPORTED),
         ]
     )
+
+
+def test_less_precise_reaches_the_renders(personas):
+    from reports import rendering
+    from tests.reports.factories import make_report
+
+    city = personas["city_a"]
+    precise = make_testimony(city=city, body="Zqprecisewords.", allows_local_report=True)
+    vague = make_testimony(city=city, body="Zqvaguewords.", allows_local_report=True, less_precise=True)
+    shared = timezone.make_aware(datetime.datetime(2025, 6, 14, 12))
+    Story.objects.filter(pk__in=[precise.pk, vague.pk]).update(created_at=shared)
+    document = rendering.build_document(make_report(city, sections=2, quotes=[precise, vague]), "report")
+    notes = {block.text: " ".join(block.footnotes) for block in document.blocks if block.kind == "quote"}
+    assert "June 2025" in notes["Zqprecisewords."]
+    assert "2025" in notes["Zqvaguewords."] and "June" not in notes["Zqvaguewords."]
