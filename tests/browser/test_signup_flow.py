@@ -17,8 +17,11 @@ PASSWORD_AGAIN_LABEL = re.compile(r"^\s*Password \(again\)\*?\s*$")
 CONFIRMATION_LINK = re.compile(r"http://\S+/accounts/confirm-email/[^/\s]+/")
 
 
-def test_resident_signs_up_verifies_email_and_logs_in(live_server, page, request):
+def test_resident_signs_up_verifies_email_and_logs_in(live_server, page, request, settings):
     from allauth.account.models import EmailAddress
+
+    # Links in account emails use SITE_URL, never the request's Host: point it at the live server.
+    settings.SITE_URL = live_server.url
 
     # Sign up: email and password twice, found by their labels.
     page.goto(live_server.url + "/accounts/signup/")
