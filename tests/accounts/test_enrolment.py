@@ -229,3 +229,19 @@ def test_staff_enrolment_link_command_prints_a_link_and_emails_with_send(persona
 
     with pytest.raises(CommandError, match="is not a staff account without two-factor authentication"):
         call_command("staff_enrolment_link", "staff-mfa@example.org", stdout=io.StringIO())
+
+
+def test_load_demo_prints_an_enrolment_link_that_opens_the_demo_national_accounts_set_up(client, db, settings):
+    settings.DEMO_MODE = True
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    text = out.getvalue()
+    password = re.search(r"national@demo\.uprcities\.localhost / (\S+)", text).group(1)
+    path = LINK.search(text).group(1)
+    assert "log in as it, then open this single-use enrolment link in the same browser:" in text
+
+    client.post("/accounts/login/", {"login": "national@demo.uprcities.localhost", "password": password})
+    client.post("/accounts/reauthenticate/", {"password": password})
+
+    assert client.post(path)["Location"] == ACTIVATE
+    assert client.get(ACTIVATE).status_code == 200
