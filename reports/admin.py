@@ -8,7 +8,7 @@ import difflib
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,8 +19,16 @@ from django.utils.translation import ngettext
 from reports import local, national, national_services, rendering
 from reports.document import as_text
 from reports.enums import RenderFormat, RenderStatus, ReportStatus
-from reports.forms import DecisionForm
-from reports.models import JointSubmitter, LocalReport, NationalParagraph, NationalReport, Render, ReportVersion
+from reports.forms import DecisionForm, SentToUNForm
+from reports.models import (
+    JointSubmitter,
+    LocalReport,
+    NationalParagraph,
+    NationalReport,
+    Render,
+    ReportVersion,
+    UNSubmission,
+)
 from reports.views import _file_response
 
 
@@ -97,7 +105,9 @@ class LocalReportAdmin(admin.ModelAdmin):
                 "latest": latest,
                 "document": document,
                 "decision_form": DecisionForm() if report.status == ReportStatus.SUBMITTED else None,
-                "renders": _renders_of(latest) if latest else [],
+                "renders": rendering.check_current(_renders_of(latest), known={(latest, "report"): document})
+                if latest
+                else [],
             }
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
 
@@ -230,11 +240,58 @@ class JointSubmitterInline(admin.TabularInline):
         return national_services.sign_off_label(submitter)
 
 
+def _unresolved_message(paragraph: NationalParagraph) -> str:
+    return _(
+        "Warning: %(paragraph)s holds a quote that no longer resolves: the person's consent no longer allows the "
+        "report to the UN, the testimony was withdrawn, or these words are no longer in its public version. Its "
+        "words are hidden here and it is left out of every render. Leave it out, or compile again."
+    ) % {"paragraph": national.paragraph_label(paragraph)}
+
+
+def _unresolved(paragraph: NationalParagraph) -> bool:
+    return bool(paragraph.pk and national.holds_quote(paragraph) and national.quote_states([paragraph]).unresolved)
+
+
+class UnresolvedQuoteWidget(forms.Widget):
+    """Stands in for the text of a paragraph whose quote no longer resolves: the words are never sent to the page."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        return format_html('<p class="errornote quote-unresolved" role="alert">{}</p>', self.message)
+
+
+class NationalParagraphForm(forms.ModelForm):
+    """A paragraph holding a quote that no longer resolves shows a warning in place of its words (they may no longer
+    be shown, to the national team either) and keeps them unchanged when the page is saved."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "text" in self.fields and _unresolved(self.instance):
+            field = self.fields["text"]
+            field.disabled, field.required = True, False
+            field.widget = UnresolvedQuoteWidget(_unresolved_message(self.instance))
+
+
+def quote_state_html(paragraph: NationalParagraph) -> str:
+    if not national.holds_quote(paragraph):
+        return "—"
+    if _unresolved(paragraph):
+        return format_html("<strong>{}</strong>", _("Does not print: its quote no longer resolves."))
+    resolved = national.quote_states([paragraph]).resolved.get(paragraph.pk)
+    if resolved is None:
+        return _("Prints while its quotes resolve.")
+    return _("Prints under the name the person chooses today: %(name)s") % {"name": resolved.name}
+
+
 class NationalParagraphInline(admin.StackedInline):
     model = NationalParagraph
+    form = NationalParagraphForm
     extra = 0
-    fields = [("position", "theme", "kind", "omitted"), "text", "note", "provenance"]
-    readonly_fields = ["provenance"]
+    fields = [("position", "theme", "kind", "omitted"), "text", "note", "quote_state", "provenance"]
+    readonly_fields = ["quote_state", "provenance"]
     ordering = ["position", "pk"]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4, "cols": 100})}}
 
@@ -244,6 +301,10 @@ class NationalParagraphInline(admin.StackedInline):
     @admin.display(description=_("cities and sources (never printed)"))
     def provenance(self, paragraph: NationalParagraph) -> str:
         return national_services.provenance_html(paragraph)
+
+    @admin.display(description=_("quote"))
+    def quote_state(self, paragraph: NationalParagraph) -> str:
+        return quote_state_html(paragraph)
 
 
 @admin.register(NationalReport)
@@ -314,6 +375,12 @@ class NationalReportAdmin(admin.ModelAdmin):
             path("<int:report_id>/compile/", view(self.compile_view), name="reports_nationalreport_compile"),
             path("<int:report_id>/render/", view(self.render_view), name="reports_nationalreport_render"),
             path("<int:report_id>/sign-off/", view(self.sign_off_view), name="reports_nationalreport_sign_off"),
+            path("<int:report_id>/send/", view(self.send_view), name="reports_nationalreport_send"),
+            path(
+                "<int:report_id>/sent/<int:submission_id>/",
+                view(self.sent_file_view),
+                name="reports_nationalreport_sent_file",
+            ),
             *super().get_urls(),
         ]
 
@@ -326,7 +393,9 @@ class NationalReportAdmin(admin.ModelAdmin):
             extra = {
                 "checks": checks,
                 "checks_pass": national.checks_pass(checks),
-                "renders": _renders_of_object(report),
+                "renders": rendering.check_current(_renders_of_object(report), known={(report, "report"): document}),
+                "submissions": list(report.submissions.select_related("recorded_by")),
+                "sent_form": SentToUNForm(),
                 "accepted_count": len(national.accepted_versions(report)),
                 "merge_url": reverse("admin:reports_nationalparagraph_changelist") + f"?report__id__exact={report.pk}",
             }
@@ -388,6 +457,51 @@ class NationalReportAdmin(admin.ModelAdmin):
         )
         return redirect(self._change_url(report))
 
+    def send_view(self, request, report_id: int):
+        """POST: record the report as sent to the UN (the current Word file is archived)."""
+        report = get_object_or_404(NationalReport, pk=report_id)
+        if request.method != "POST" or not self.has_change_permission(request, report):
+            raise Http404
+        form = SentToUNForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    self.message_user(request, error, messages.ERROR)
+            return redirect(self._change_url(report) + "#sent-to-un")
+        try:
+            submission = national_services.record_sent_to_un(
+                report, by=request.user, sent_on=form.cleaned_data["sent_on"]
+            )
+        except national_services.NotSendable as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                ngettext(
+                    "Recorded as sent to the UN; %(file)s is archived and %(n)s quoted testimony is marked as sent.",
+                    "Recorded as sent to the UN; %(file)s is archived and %(n)s quoted testimonies are marked as sent.",
+                    submission.quoted.count(),
+                )
+                % {"file": submission.filename, "n": submission.quoted.count()},
+            )
+        return redirect(self._change_url(report) + "#sent-to-un")
+
+    def sent_file_view(self, request, report_id: int, submission_id: int):
+        """The archived file as sent: the national team's only (the national report's view permission)."""
+        report = get_object_or_404(NationalReport, pk=report_id)
+        if not self.has_view_permission(request, report):
+            raise Http404
+        submission = get_object_or_404(UNSubmission, pk=submission_id, report=report)
+        response = FileResponse(
+            submission.file.open("rb"),
+            as_attachment=True,
+            filename=submission.filename,
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
 
 def _render_rows_of(obj):
     from django.contrib.contenttypes.models import ContentType
@@ -403,18 +517,25 @@ def _renders_of_object(obj) -> list[Render]:
 class NationalParagraphAdmin(admin.ModelAdmin):
     """The paragraphs as a list, to merge several into one (the report's page edits them one by one)."""
 
+    form = NationalParagraphForm
     list_display = ["position", "short_text", "theme", "kind", "omitted", "report"]
     list_filter = ["report", "kind", "theme", "omitted"]
-    list_select_related = ["theme", "report"]
+    list_select_related = ["theme", "report", "testimony"]
     search_fields = ["text"]
     ordering = ["report", "position", "pk"]
     actions = ["merge"]
-    readonly_fields = ["provenance"]
-    fields = ["report", "position", "theme", "kind", "text", "note", "omitted", "provenance"]
+    readonly_fields = ["quote_state", "provenance"]
+    fields = ["report", "position", "theme", "kind", "text", "note", "omitted", "quote_state", "provenance"]
 
     @admin.display(description=_("text"))
     def short_text(self, paragraph: NationalParagraph) -> str:
+        if _unresolved(paragraph):
+            return format_html('<strong class="quote-unresolved">{}</strong>', _unresolved_message(paragraph))
         return paragraph.text[:140]
+
+    @admin.display(description=_("quote"))
+    def quote_state(self, paragraph: NationalParagraph) -> str:
+        return quote_state_html(paragraph)
 
     @admin.display(description=_("cities and sources (never printed)"))
     def provenance(self, paragraph: NationalParagraph) -> str:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from cities.registry import CITY_PAGE, city_facts
 from reports.enums import Level
+from reports.quotes import resolve_quote
 from testimony.enums import Kind, Use
 from testimony.selectors import collected_breakdown, quotable_for
 from upr.enums import Response
@@ -204,32 +205,21 @@ class _Numbering:
         return self.n
 
 
-def shown_name(testimony) -> str:
-    return testimony.shown_name or _("Anonymous")
-
-
 def resolve_quotes(city, content: dict, uses: tuple[Use, ...]) -> dict[tuple[int, str | None], dict]:
-    """{(testimony id, theme slug): {text, name, kind, when}} for the quotes whose consent allows all `uses` now.
-
-    An excerpt is printed only while it is still part of the testimony's public version (an organizer may have
-    redacted more since); otherwise the quote is left out rather than printing words that were removed.
-    """
+    """{(testimony id, theme slug): {text, name, kind, when}} for the quotes that resolve now (`resolve_quote`:
+    the city's testimony, consent for all `uses`, the excerpt still inside the public version)."""
     ids = {quote["testimony"] for quote in content["quotes"]}
     allowed = {t.pk: t for t in quotable_for(city, *uses).filter(pk__in=ids)} if ids else {}
     resolved = {}
     for quote in content["quotes"]:
-        testimony = allowed.get(quote["testimony"])
-        if testimony is None:
+        found = resolve_quote(allowed.get(quote["testimony"]), quote["excerpt"] or "", uses)
+        if found is None:
             continue
-        public = " ".join(testimony.public_text.split())
-        excerpt = " ".join((quote["excerpt"] or "").split())
-        if excerpt and excerpt not in public:
-            continue
-        resolved[(testimony.pk, quote["theme"])] = {
-            "text": excerpt or public,
-            "name": shown_name(testimony),
-            "kind": testimony.get_kind_display(),
-            "when": date_format(testimony.created_at, "YEAR_MONTH_FORMAT"),
+        resolved[(found.testimony.pk, quote["theme"])] = {
+            "text": found.text,
+            "name": found.name,
+            "kind": found.testimony.get_kind_display(),
+            "when": date_format(found.testimony.created_at, "YEAR_MONTH_FORMAT"),
         }
     return resolved
 

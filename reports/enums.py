@@ -36,6 +36,9 @@ class RenderStatus(models.TextChoices):
     RUNNING = "running", _("Rendering")
     DONE = "done", _("Ready")
     FAILED = "failed", _("Failed")
+    # Made from content that is no longer what would be printed (an edit, a consent narrowed or withdrawn, a
+    # redaction, a new name): never handed out again, its file deleted.
+    SUPERSEDED = "superseded", _("Superseded")
 
 
 class SubmissionType(models.TextChoices):

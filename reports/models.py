@@ -228,7 +228,7 @@ class Render(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (RenderStatus.DONE, RenderStatus.FAILED)
+        return self.status in (RenderStatus.DONE, RenderStatus.FAILED, RenderStatus.SUPERSEDED)
 
 
 class NationalReport(models.Model):
@@ -333,7 +333,6 @@ class NationalParagraph(models.Model):
         related_name="+",
         verbose_name=_("quoted testimony"),
     )
-    attribution = models.CharField(_("quote attribution"), max_length=200, blank=True)
     note = models.CharField(
         _("note"), max_length=300, blank=True, help_text=_('For example "Shared by 3 cities." Printed after the text.')
     )
@@ -353,8 +352,42 @@ class NationalParagraph(models.Model):
         ]
 
     def __str__(self) -> str:
+        # Admin headings, history and messages use this: a quote's words may stop being shown, so never here.
+        if self.kind == ParagraphKind.QUOTE:
+            return _("Quote of testimony #%(id)s") % {"id": self.testimony_id or "—"}
         return self.text[:80]
 
     @property
     def edited(self) -> bool:
         return bool(self.source_key) and self.text != self.generated_text
+
+
+def sent_path(instance: UNSubmission, filename: str) -> str:
+    return f"sent-to-un/{secrets.token_hex(16)}.docx"
+
+
+class UNSubmission(models.Model):
+    """The national report as sent to the UN: the exact Word file, archived for the national team. It is a record
+    of what left, not a render: no later change supersedes it, and a withdrawal does not erase it (what was sent
+    cannot be recalled, and the person was told so, DESIGN.md section 5)."""
+
+    report = models.ForeignKey(
+        NationalReport, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("national report")
+    )
+    sent_on = models.DateField(_("sent to the UN on"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    version = models.CharField(_("content version"), max_length=64)
+    file = models.FileField(_("file sent"), upload_to=sent_path, storage=private_storage)
+    filename = models.CharField(_("file name"), max_length=200)
+    quoted = models.ManyToManyField(Testimony, blank=True, related_name="+", verbose_name=_("testimony quoted"))
+
+    class Meta:
+        ordering = ["-sent_on", "-recorded_at"]
+        verbose_name = _("submission sent to the UN")
+        verbose_name_plural = _("submissions sent to the UN")
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.sent_on}"

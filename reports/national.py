@@ -26,6 +26,7 @@ from cities.models import City
 from reports.document import Block, Document, count_words, paragraphs_of
 from reports.enums import Decision, ParagraphKind, SubmissionType
 from reports.models import NationalParagraph, NationalReport, ReportVersion
+from reports.quotes import ResolvedQuote, resolve_quote
 from testimony.enums import Use
 from testimony.models import Testimony
 from upr.enums import Response
@@ -40,6 +41,7 @@ KIND_ORDER = [
     ParagraphKind.FOLLOW_UP,
 ]
 STEP = 10
+NATIONAL_USES = (Use.NATIONAL_REPORT,)
 
 
 def accepted_versions(report: NationalReport) -> list[ReportVersion]:
@@ -73,7 +75,6 @@ class Draft:
     text: str
     cities: list[int] = field(default_factory=list)
     testimony: int | None = None
-    attribution: str = ""
     note: str = ""
     trail: list[dict] = field(default_factory=list)
 
@@ -137,22 +138,22 @@ def draft_paragraphs(report: NationalReport, versions: list[ReportVersion]) -> l
                         )
                     )
             for quote in content["quotes"]:
-                testimony = testimonies.get(quote["testimony"])
-                if quote["theme"] != slug or testimony is None:
+                if quote["theme"] != slug:
                     continue
-                public = " ".join(testimony.public_text.split())
-                excerpt = " ".join((quote["excerpt"] or "").split())
-                if excerpt and excerpt not in public:
+                # The words are kept as the reference to resolve at each print; the name never is (it is the
+                # person's choice of today, see `quote_states`).
+                resolved = resolve_quote(testimonies.get(quote["testimony"]), quote["excerpt"] or "", NATIONAL_USES)
+                if resolved is None:
                     continue
+                testimony = resolved.testimony
                 by_theme.setdefault(slug, []).append(
                     Draft(
                         key=f"quote:{testimony.pk}:{slug}",
                         theme=themes[slug].pk if slug in themes else None,
                         kind=ParagraphKind.QUOTE,
-                        text=excerpt or public,
+                        text=resolved.text,
                         cities=[city["id"]],
                         testimony=testimony.pk,
-                        attribution=testimony.shown_name,
                         trail=[{**source, "section": slug, "field": "quote", "testimony": [testimony.pk]}],
                     )
                 )
@@ -273,7 +274,6 @@ def compile_report(report: NationalReport) -> dict[str, int]:
                 text=draft.text,
                 generated_text=draft.text,
                 testimony_id=draft.testimony,
-                attribution=draft.attribution,
                 note=draft.note,
                 source_key=draft.key,
                 trail=draft.trail,
@@ -301,7 +301,6 @@ def compile_report(report: NationalReport) -> dict[str, int]:
         paragraph.generated_text = draft.text
         paragraph.trail = draft.trail
         paragraph.testimony_id = draft.testimony
-        paragraph.attribution = draft.attribution
         paragraph.note = draft.note
         if _compiled_values(paragraph) != before:
             changed.append(paragraph)
@@ -323,7 +322,7 @@ def compile_report(report: NationalReport) -> dict[str, int]:
     return counts
 
 
-COMPILED_FIELDS = ["text", "generated_text", "trail", "testimony", "attribution", "note", "source_changed"]
+COMPILED_FIELDS = ["text", "generated_text", "trail", "testimony", "note", "source_changed"]
 
 
 def _compiled_values(paragraph: NationalParagraph) -> tuple:
@@ -332,7 +331,6 @@ def _compiled_values(paragraph: NationalParagraph) -> tuple:
         paragraph.generated_text,
         paragraph.trail,
         paragraph.testimony_id,
-        paragraph.attribution,
         paragraph.note,
         paragraph.source_changed,
     )
@@ -362,15 +360,77 @@ def printable_paragraphs(report: NationalReport) -> list[NationalParagraph]:
     return list(report.paragraphs.filter(omitted=False).select_related("theme", "testimony").prefetch_related("cities"))
 
 
-def quote_allowed(paragraph: NationalParagraph) -> bool:
-    testimony = paragraph.testimony
-    return testimony is not None and testimony.allows(Use.NATIONAL_REPORT)
+def merged_quote_ids(paragraph: NationalParagraph) -> set[int]:
+    """Testimony whose quote was merged into a paragraph that is not itself a quote (merging quotes is refused now;
+    paragraphs merged before that still hold the words)."""
+    if paragraph.kind == ParagraphKind.QUOTE:
+        return set()
+    return {pk for entry in paragraph.trail if entry.get("field") == "quote" for pk in entry.get("testimony") or []}
+
+
+def holds_quote(paragraph: NationalParagraph) -> bool:
+    return paragraph.kind == ParagraphKind.QUOTE or bool(merged_quote_ids(paragraph))
+
+
+@dataclass
+class QuoteStates:
+    """The quotes of some paragraphs as they resolve now."""
+
+    resolved: dict[int, ResolvedQuote] = field(default_factory=dict)  # quote paragraph's pk: what it prints
+    unresolved: list[NationalParagraph] = field(default_factory=list)  # hold a quote that may not print: left out
+    held: int = 0  # paragraphs holding a quote
+
+    def prints(self, paragraph: NationalParagraph) -> bool:
+        return all(paragraph.pk != other.pk for other in self.unresolved)
+
+
+def quote_states(paragraphs: list[NationalParagraph]) -> QuoteStates:
+    """Resolve every quote held by `paragraphs` (their testimony loaded with them) against today's consent, name and
+    public version. A quote paragraph's own text is the excerpt: edited so that it is no longer the person's words
+    word for word, it does not resolve either."""
+    states = QuoteStates()
+    merged = {p.pk: merged_quote_ids(p) for p in paragraphs}
+    wanted = set().union(*merged.values()) if merged else set()
+    others = Testimony.objects.in_bulk(wanted) if wanted else {}
+    for paragraph in paragraphs:
+        if paragraph.kind == ParagraphKind.QUOTE:
+            states.held += 1
+            resolved = resolve_quote(paragraph.testimony, paragraph.text, NATIONAL_USES)
+            if resolved is None:
+                states.unresolved.append(paragraph)
+            else:
+                states.resolved[paragraph.pk] = resolved
+        elif merged[paragraph.pk]:
+            states.held += 1
+            if not all(pk in others and others[pk].allows(Use.NATIONAL_REPORT) for pk in merged[paragraph.pk]):
+                states.unresolved.append(paragraph)
+    return states
+
+
+def paragraph_label(paragraph: NationalParagraph) -> str:
+    """Names a paragraph for the national team without its words when it holds a quote (they may no longer be
+    shown): its order, and the testimony it quotes."""
+    if holds_quote(paragraph):
+        ids = [paragraph.testimony_id] if paragraph.kind == ParagraphKind.QUOTE else sorted(merged_quote_ids(paragraph))
+        return _("the paragraph in order %(position)s (quote of testimony %(ids)s)") % {
+            "position": paragraph.position,
+            "ids": ", ".join(f"#{pk}" for pk in ids if pk) or _("no longer in the portal"),
+        }
+    first = " ".join(paragraph.text.split()[:8])
+    return _("the paragraph in order %(position)s (“%(words)s…”)") % {"position": paragraph.position, "words": first}
+
+
+def quoted_testimony_ids(report: NationalReport) -> list[int]:
+    """The testimony whose words the report prints today."""
+    states = quote_states(printable_paragraphs(report))
+    return sorted({resolved.testimony.pk for resolved in states.resolved.values()})
 
 
 def _build_national(report: NationalReport) -> Document:
     blocks: list[Block] = []
     number = 0
     paragraphs = printable_paragraphs(report)
+    quotes = quote_states(paragraphs)
     current_theme: object = object()
     current_kind = None
     kind_titles = {
@@ -383,8 +443,8 @@ def _build_national(report: NationalReport) -> Document:
     }
     follow_up_started = False
     for paragraph in paragraphs:
-        if paragraph.kind == ParagraphKind.QUOTE and not quote_allowed(paragraph):
-            continue  # consent withdrawn or narrowed since compiling: never printed
+        if not quotes.prints(paragraph):
+            continue  # holds a quote that no longer resolves (consent, withdrawal, redaction): never printed
         if paragraph.kind == ParagraphKind.FOLLOW_UP:
             if not follow_up_started:
                 blocks.append(Block("heading", text=_("Follow-up of the previous review"), level=2, anchor="follow-up"))
@@ -406,12 +466,13 @@ def _build_national(report: NationalReport) -> Document:
         cities = list(paragraph.cities.all())
         citation = _cite(cities)
         if paragraph.kind == ParagraphKind.QUOTE:
+            resolved = quotes.resolved[paragraph.pk]
             blocks.append(
                 Block(
                     "quote",
-                    text=" ".join(paragraph.text.split()),
+                    text=resolved.text,
                     number=number,
-                    attribution=paragraph.attribution or _("Anonymous"),
+                    attribution=resolved.name,
                     footnotes=[
                         _(
                             "Testimony gathered in %(cities)s; quoted with the person's consent to its use "
@@ -583,23 +644,25 @@ def ohchr_checks(report: NationalReport, document: Document | None = None) -> li
         )
     period_ok, figure = _period_check(report)
     checks.append(Check(_("Period covered"), period_ok, figure))
-    quotes = [p for p in printable_paragraphs(report) if p.kind == ParagraphKind.QUOTE]
-    refused = [p for p in quotes if not quote_allowed(p)]
+    quotes = quote_states(printable_paragraphs(report))
+    refused = quotes.unresolved
     checks.append(
         Check(
             _("Every quote's consent allows the report to the UN"),
             not refused,
-            _("%(ok)s of %(n)s quotes") % {"ok": len(quotes) - len(refused), "n": len(quotes)},
+            _("%(ok)s of %(n)s quotes") % {"ok": quotes.held - len(refused), "n": quotes.held},
             ""
             if not refused
             else ngettext(
-                "%(n)s quote lost its consent since compiling; it is left out of every render. Leave it out or "
-                "compile again.",
-                "%(n)s quotes lost their consent since compiling; they are left out of every render. Leave them out "
+                "%(n)s quote no longer resolves (its consent was narrowed or withdrawn, or its words are no longer "
+                "in the public version): %(paragraphs)s. It is left out of every render. Leave it out or compile "
+                "again.",
+                "%(n)s quotes no longer resolve (their consent was narrowed or withdrawn, or their words are no "
+                "longer in the public version): %(paragraphs)s. They are left out of every render. Leave them out "
                 "or compile again.",
                 len(refused),
             )
-            % {"n": len(refused)},
+            % {"n": len(refused), "paragraphs": "; ".join(paragraph_label(p) for p in refused)},
         )
     )
     follow_up = sum(1 for b in document.blocks if b.anchor == "follow-up")

@@ -1,8 +1,11 @@
 """The national team's actions on the national report besides compiling: merging paragraphs, showing where each
-one comes from, and the joint submitters' sign-off."""
+one comes from, the joint submitters' sign-off, and recording the report as sent to the UN."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -10,7 +13,10 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from reports.models import JointSubmitter, NationalParagraph, NationalReport
+from reports import national, rendering
+from reports.enums import ParagraphKind, RenderFormat, RenderStatus
+from reports.models import JointSubmitter, NationalParagraph, NationalReport, UNSubmission
+from testimony.models import Testimony
 from uprcities.mail import send_templated_email
 
 
@@ -21,6 +27,15 @@ def merge_paragraphs(paragraphs: list[NationalParagraph]) -> NationalParagraph:
         raise ValueError(_("Select at least two paragraphs to merge."))
     if len({p.report_id for p in paragraphs}) > 1:
         raise ValueError(_("Only paragraphs of the same report can be merged."))
+    if any(p.kind == ParagraphKind.QUOTE for p in paragraphs):
+        # Merged into other text, a quote's words could no longer follow the person's consent and the public
+        # version at each print.
+        raise ValueError(
+            _(
+                "A quote stays a paragraph of its own: it prints only while the person's consent and the public "
+                "version allow it. Leave the quotes out of the selection."
+            )
+        )
     paragraphs = sorted(paragraphs, key=lambda p: (p.position, p.pk))
     kept, others = paragraphs[0], paragraphs[1:]
     kept.text = " ".join([kept.text.strip(), *(p.text.strip() for p in others)])
@@ -109,3 +124,39 @@ def confirm_sign_off(submitter: JointSubmitter, *, name: str, version: str) -> J
     )
     submitter.refresh_from_db()
     return submitter
+
+
+class NotSendable(Exception):
+    """The report cannot be recorded as sent (the message says why)."""
+
+
+@transaction.atomic
+def record_sent_to_un(report: NationalReport, *, by, sent_on: dt.date) -> UNSubmission:
+    """Record that the national report was sent to the UN on `sent_on`:
+
+    1. the Word render of the report as it prints today (what OHCHR receives) is copied into a UNSubmission with
+       the date and who recorded it; the copy is the archive, so no later change supersedes or deletes it;
+    2. every testimony quoted in it gets `sent_to_un_at` (the first sending is kept), from when its quote to the
+       UN can no longer be recalled, and a withdrawal keeps what was sent.
+
+    Refused (NotSendable) while there is no finished Word file of today's text.
+    """
+    report = NationalReport.objects.select_for_update().get(pk=report.pk)
+    document = national.build_national_report(report)
+    render = rendering.current_render(report, "report", RenderFormat.DOCX, version=document.version())
+    if render is not None:
+        render = rendering.check_current([render], known={(report, "report"): document})[0]
+    if render is None or render.status != RenderStatus.DONE:
+        raise NotSendable(
+            _("Make the Word file of the report as it reads now first: that file is what is archived as sent.")
+        )
+    with render.file.open("rb") as handle:
+        data = handle.read()
+    submission = UNSubmission(report=report, sent_on=sent_on, recorded_by=by, version=render.version)
+    submission.filename = render.filename
+    submission.file.save(render.filename, ContentFile(data), save=False)
+    submission.save()
+    quoted = national.quoted_testimony_ids(report)
+    submission.quoted.set(quoted)
+    Testimony.objects.filter(pk__in=quoted, sent_to_un_at__isnull=True).update(sent_to_un_at=timezone.now())
+    return submission

@@ -7,6 +7,9 @@
   message to be delivered again, and the next worker takes over once the lease has run out. Only the attempt that
   holds the lease may mark the row done, so it finishes exactly once.
 - A failure is recorded on the row (error text, timings) and can be retried.
+- `check_current(renders)` is the one gate before a file is listed or handed out: a render made from content that
+  is no longer what would be printed now (an edit, a consent narrowed or withdrawn, a redaction, a new name) is
+  marked superseded there and its file deleted, so no kind of change can be forgotten by a download path.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import dataclasses
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -55,9 +58,7 @@ def lease_seconds() -> int:
 
 
 def _render_rows(obj, name: str):
-    return Render.objects.filter(
-        content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk, document=name
-    )
+    return render_rows(obj, name)
 
 
 def request_render(obj, name: str, fmt: str, *, user=None, document: Document | None = None) -> Render:
@@ -79,6 +80,15 @@ def request_render(obj, name: str, fmt: str, *, user=None, document: Document | 
     )
     if created:
         _enqueue(render)
+    elif render.status == RenderStatus.SUPERSEDED:
+        # The content is back to what this file was made from (a report edited back, say): make it again rather
+        # than keep refusing the current text; the old file was deleted when it was superseded.
+        requeued = Render.objects.filter(pk=render.pk, status=RenderStatus.SUPERSEDED).update(
+            status=RenderStatus.QUEUED, error="", queued_at=timezone.now(), started_at=None, finished_at=None
+        )
+        if requeued:
+            _enqueue(render)
+        render.refresh_from_db()
     return render
 
 
@@ -97,6 +107,56 @@ def current_render(obj, name: str, fmt: str, *, version: str | None = None) -> R
     """The render of the current content (of `version` when the caller knows it), if one was asked for."""
     version = version or build_document(obj, name).version()
     return _render_rows(obj, name).filter(version=version, format=fmt).first()
+
+
+def render_rows(obj, name: str | None = None):
+    """Every render of `obj` (of its document `name` when given)."""
+    rows = Render.objects.filter(content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk)
+    return rows if name is None else rows.filter(document=name)
+
+
+# What may be superseded: a running render is left to finish (its worker checks the version before it starts, and
+# the next look supersedes it if the content changed after that).
+SUPERSEDABLE = (RenderStatus.QUEUED, RenderStatus.DONE, RenderStatus.FAILED)
+
+
+def check_current(
+    renders: Iterable[Render], *, known: dict[tuple[object, str], Document] | None = None
+) -> list[Render]:
+    """`renders` as they may be listed and handed out now: each one whose content version is not that of its
+    document as it would be printed today is marked superseded (one UPDATE) and its file deleted after commit.
+
+    Every place that lists or serves a render file calls this, so whatever changed the content (an edit, a
+    consent narrowed or withdrawn, a redaction, a new name) stops the file. Each document is built once per call
+    (once per request), whatever the number of rows; `known` gives documents the caller already built, as
+    {(object, document name): Document}.
+    """
+    renders = list(renders)
+    versions: dict[tuple[int, int, str], str | None] = {}
+    for (obj, name), document in (known or {}).items():
+        versions[(ContentType.objects.get_for_model(type(obj)).pk, obj.pk, name)] = document.version()
+    for render in renders:
+        key = (render.content_type_id, render.object_id, render.document)
+        if key not in versions:
+            subject = render.subject
+            # A report that is gone has no current content: none of its files may be handed out.
+            versions[key] = build_document(subject, render.document).version() if subject is not None else None
+    stale = [
+        r
+        for r in renders
+        if r.status in SUPERSEDABLE and r.version != versions[(r.content_type_id, r.object_id, r.document)]
+    ]
+    if stale:
+        files = [(r.file.storage, r.file.name) for r in stale if r.file]
+        Render.objects.filter(pk__in=[r.pk for r in stale], status__in=SUPERSEDABLE).update(
+            status=RenderStatus.SUPERSEDED, file="", lease_until=None
+        )
+        # The old words go with the file (a withdrawn quote must not stay in a file on disk either); after commit,
+        # so a rolled-back request keeps both.
+        transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
+        for render in stale:
+            render.status, render.file = RenderStatus.SUPERSEDED, ""
+    return renders
 
 
 def latest_done(obj, name: str, fmt: str) -> Render | None:

@@ -94,6 +94,13 @@ def _editor_context(report: LocalReport, forms) -> dict:
         version = documents[name].version()
         for fmt in (RenderFormat.PDF, RenderFormat.DOCX):
             renders[(name, fmt)] = rendering.current_render(subject, name, fmt, version=version)
+    # Where no file of today's text exists yet, say when the last one was superseded (and offer a fresh one). The
+    # latest few rows are enough to say it; older ones are superseded whenever someone asks for them.
+    earlier = rendering.render_rows(subject).filter(document__in=DOCUMENTS).order_by("-queued_at", "-pk")[:8]
+    known = {(subject, name): document for name, document in documents.items()}
+    for row in rendering.check_current(earlier, known=known):
+        if renders.get((row.document, row.format)) is None and row.status == RenderStatus.SUPERSEDED:
+            renders[(row.document, row.format)] = row
     versions = list(report.versions.select_related("submitted_by", "decided_by").order_by("-number"))
     returned = next((v for v in versions if v.decision == Decision.RETURNED), None)
     stored_quotes = report.quotes.count()
@@ -226,7 +233,7 @@ def request_render(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def render_status(request: HttpRequest, slug: str, render_id: int) -> HttpResponse:
     city, _membership = get_city_for_organizer(request.user, slug)
-    render_row = render_of_city(city, render_id)
+    render_row = rendering.check_current([render_of_city(city, render_id)])[0]
     return render(
         request,
         "reports/_render_status.html",
@@ -248,9 +255,12 @@ def retry(request: HttpRequest, slug: str, render_id: int) -> HttpResponse:
     return redirect(reverse("reports:edit", kwargs={"slug": city.slug}) + "#files")
 
 
-def _file_response(render_row: Render) -> FileResponse:
+def _file_response(render_row: Render, *, known: dict | None = None) -> FileResponse:
+    """The render's file, when it is done and still the document as it would be printed now: every download of a
+    render (organizers, the admin, the public PDF) goes through here, and so through `check_current`."""
+    render_row = rendering.check_current([render_row], known=known)[0]
     if render_row.status != RenderStatus.DONE:
-        raise Http404("Not rendered yet")
+        raise Http404("Not rendered yet, or superseded by a change")
     content_type = {
         RenderFormat.PDF: "application/pdf",
         RenderFormat.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -297,10 +307,11 @@ def public_report(request: HttpRequest, slug: str) -> HttpResponse:
 def public_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     """The accepted report as PDF: served when ready, otherwise asked for and a page that checks again."""
     city, version = _published(slug)
-    render_row = rendering.request_render(version, "public", RenderFormat.PDF)
+    document = rendering.build_document(version, "public")
+    render_row = rendering.request_render(version, "public", RenderFormat.PDF, document=document)
     render_row.refresh_from_db()
     if render_row.status == RenderStatus.DONE:
-        response = _file_response(render_row)
+        response = _file_response(render_row, known={(version, "public"): document})
         # Its quotes follow today's consent: a shared cache must not keep handing out a copy made before a
         # withdrawal or a narrowed consent.
         response["Cache-Control"] = "private, no-store"

@@ -119,7 +119,8 @@ def test_compile_groups_by_theme_cites_cities_and_merges_shared_recommendations(
 
     quotes = _paragraphs(report, kind=ParagraphKind.QUOTE)
     assert [q.testimony_id for q in quotes] == [world["quoted"].pk]  # not the local-only one
-    assert quotes[0].attribution == "Rosa"
+    # The name is not stored: it is resolved as the person chooses it at each print.
+    assert national.quote_states(quotes).resolved[quotes[0].pk].name == "Rosa"
 
     findings = _paragraphs(report, kind=ParagraphKind.CHALLENGE)
     assert all(len(p.cities.all()) == 1 and p.trail[0]["field"] == "challenges" for p in findings)

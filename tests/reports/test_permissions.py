@@ -3,16 +3,19 @@ draft, its renders or its files; the admin's review pages are the national team'
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 
 from accounts.roles import NATIONAL_TEAM
 from reports import local, rendering
 from reports.enums import RenderStatus
-from reports.models import LocalReport, Render
+from reports.models import LocalReport, NationalReport, Render, UNSubmission
 from tests.conftest import with_totp
 from tests.http import release
-from tests.reports.factories import make_report
+from tests.reports.factories import current_cycle, make_report
 
 ROLES = ["anonymous", "resident", "organizer_a", "organizer_b", "national_team", "superuser"]
 
@@ -38,6 +41,12 @@ def world(personas, user_factory, django_capture_on_commit_callbacks):
     boston = make_report(personas["city_b"], sections=1, recommendations=1)
     local.submit(boston, by=personas["organizer_b"])
     local.accept(boston, by=None)
+    national_report = NationalReport.objects.create(
+        cycle=current_cycle(), title="National", submitter="Alliance", acronym="USHRCA", description="A network."
+    )
+    sent = UNSubmission(report=national_report, sent_on=date(2026, 3, 30), version="x" * 64, filename="sent.docx")
+    sent.file.save("sent.docx", ContentFile(b"the file as sent"), save=False)
+    sent.save()
     personas["staff_mfa"].groups.add(Group.objects.get(name=NATIONAL_TEAM))
     superuser = with_totp(user_factory("root@example.org", staff=True, is_superuser=True))
     users = {
@@ -47,7 +56,16 @@ def world(personas, user_factory, django_capture_on_commit_callbacks):
         "national_team": personas["staff_mfa"],
         "superuser": superuser,
     }
-    return {"city": city, "report": report, "render": draft_render, "failed": failed, "boston": boston, "users": users}
+    return {
+        "city": city,
+        "report": report,
+        "render": draft_render,
+        "failed": failed,
+        "boston": boston,
+        "users": users,
+        "national": national_report,
+        "sent": sent,
+    }
 
 
 def _urls(world) -> dict:
@@ -71,6 +89,16 @@ def _urls(world) -> dict:
         ("GET", f"/admin/reports/localreport/{report}/change/"): [302, 403, 403, 403, 200, 200],
         ("GET", f"/admin/reports/localreport/{report}/diff/?a=1&b=1"): [302, 403, 403, 403, 404, 404],  # no versions
         ("POST", f"/admin/reports/localreport/{report}/decide/"): [302, 403, 403, 403, 302, 302],
+        # Sending to the UN (no date posted: refused with a message) and the archived file as sent.
+        ("POST", f"/admin/reports/nationalreport/{world['national'].pk}/send/"): [302, 403, 403, 403, 302, 302],
+        ("GET", f"/admin/reports/nationalreport/{world['national'].pk}/sent/{world['sent'].pk}/"): [
+            302,
+            403,
+            403,
+            403,
+            200,
+            200,
+        ],
     }
 
 
@@ -88,6 +116,8 @@ URL_KEYS = [
     "admin-change",
     "admin-diff",
     "admin-decide",
+    "admin-send-to-un",
+    "admin-sent-file",
 ]
 
 
