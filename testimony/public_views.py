@@ -17,7 +17,7 @@ from uprcities.cache import public_page
 PAGE_SIZE = 20
 
 
-@public_page
+@public_page(form=PublicTestimonyFilterForm, query=("page",))
 def testimony_list(request: HttpRequest) -> HttpResponse:
     form = PublicTestimonyFilterForm(request.GET or None)
     filters = {k: v for k, v in form.cleaned_data.items() if v} if form.is_valid() else {}

@@ -129,8 +129,8 @@ class TestimonyForm(BootstrapMixin, HoneypotMixin, ConsentFieldsMixin, forms.For
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": uploads.ACCEPT}),
         help_text=_(
-            "Images (JPEG, PNG, WebP) up to 10 MB, audio (MP3, M4A, OGG, WAV) up to 50 MB, videos (MP4, WebM) up "
-            "to 200 MB, PDF up to 20 MB. We remove location and camera data from photos."
+            "Images (JPEG, PNG, WebP) up to 10 MB, audio (MP3, M4A, WAV) up to 50 MB, videos (MP4, MOV) up to "
+            "200 MB, PDF up to 20 MB. We remove hidden details (location, camera, author) from every file."
         ),
     )
     media_caption = forms.CharField(

@@ -1,5 +1,7 @@
-"""Uploaded media: what a file really is (its first bytes, never its name), how large it may be, and images
-re-saved without their metadata (EXIF, GPS; DESIGN.md section 5)."""
+"""Uploaded media: what a file really is (its first bytes, never its name), how large it may be, and every file
+kept without its metadata (DESIGN.md section 5): images re-saved from their pixels (EXIF, GPS), audio, video and
+PDF files cleaned by `testimony.metadata` (location atoms, ID3 tags, PDF author and XMP); a type we cannot clean
+is refused with a plain reason."""
 
 from __future__ import annotations
 
@@ -12,7 +14,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
+from testimony import metadata
+
 MB = 1024 * 1024
+# Checked from the image's header, before any pixel is decoded: a small PNG can declare a picture whose pixels
+# take gigabytes. 40 megapixels is more than any phone camera takes.
+MAX_IMAGE_PIXELS = 40_000_000
 
 
 @dataclass(frozen=True)
@@ -25,7 +32,7 @@ class MediaType:
 LIMITS = {"image": 10 * MB, "audio": 50 * MB, "video": 200 * MB, "pdf": 20 * MB}
 LARGEST = max(LIMITS.values())
 CATEGORY_LABELS = {"image": _("images"), "audio": _("audio"), "video": _("videos"), "pdf": _("PDF documents")}
-ACCEPT = "image/jpeg,image/png,image/webp,audio/mpeg,audio/mp4,audio/ogg,audio/wav,video/mp4,video/webm,application/pdf"
+ACCEPT = "image/jpeg,image/png,image/webp,audio/mpeg,audio/mp4,audio/wav,video/mp4,video/quicktime,application/pdf"
 HEAD_BYTES = 64
 
 JPEG = MediaType("image", "jpg", "JPEG")
@@ -40,6 +47,15 @@ WEBM = MediaType("video", "webm")
 PDF = MediaType("pdf", "pdf")
 
 _AUDIO_MP4_BRANDS = {b"M4A ", b"M4B ", b"F4A "}
+# How each kept type loses its metadata; a type with no stripper here is refused (Ogg and WebM: their tags sit
+# inside checksummed pages and EBML elements we do not rewrite).
+STRIPPERS = {
+    MP3: metadata.strip_mp3,
+    M4A: metadata.strip_iso_media,
+    MP4: metadata.strip_iso_media,
+    WAV: metadata.strip_wav,
+    PDF: metadata.strip_pdf,
+}
 
 
 def sniff(head: bytes) -> MediaType | None:
@@ -88,7 +104,7 @@ def check_upload(upload: UploadedFile) -> MediaType:
         raise ValidationError(
             _(
                 "This file is not one we accept, whatever its name says. Please send an image (JPEG, PNG, WebP), "
-                "audio (MP3, M4A, OGG, WAV), a video (MP4, WebM) or a PDF."
+                "audio (MP3, M4A, WAV), a video (MP4, MOV) or a PDF."
             ),
             code="bad_type",
         )
@@ -100,16 +116,47 @@ def check_upload(upload: UploadedFile) -> MediaType:
             params={"size": _megabytes(upload.size), "kind": CATEGORY_LABELS[media.category], "limit": limit // MB},
         )
     if media.category == "image":
+        _check_image(upload, media)
+    elif media not in STRIPPERS:
+        raise ValidationError(
+            _(
+                "We cannot yet remove hidden details (such as where it was recorded) from Ogg and WebM files, so "
+                "we do not accept them. Please send MP3, M4A or WAV audio, or an MP4 video."
+            ),
+            code="cannot_clean",
+        )
+    else:
+        upload.seek(0)
         try:
-            with Image.open(upload) as image:
-                if image.format != media.pil_format:
-                    raise ValueError(image.format)
-                image.verify()
-        except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-            raise ValidationError(_("This image cannot be read. Please try another file."), code="bad_image") from exc
+            # Cleaned once here; `prepare` stores these bytes.
+            upload.content_without_metadata = STRIPPERS[media](upload.read())
+        except metadata.CannotStrip as exc:
+            raise ValidationError(
+                _("This file seems damaged: we could not read it to remove its hidden details. Please try another."),
+                code="cannot_clean",
+            ) from exc
         finally:
             upload.seek(0)
     return media
+
+
+def _check_image(upload: UploadedFile, media: MediaType) -> None:
+    try:
+        with Image.open(upload) as image:
+            if image.format != media.pil_format:
+                raise ValueError(image.format)
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise ValidationError(
+                    _("This image is %(width)s × %(height)s pixels: images may have at most %(limit)s million."),
+                    code="too_many_pixels",
+                    params={"width": width, "height": height, "limit": MAX_IMAGE_PIXELS // 1_000_000},
+                )
+            image.verify()
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise ValidationError(_("This image cannot be read. Please try another file."), code="bad_image") from exc
+    finally:
+        upload.seek(0)
 
 
 def without_metadata(upload: UploadedFile, media: MediaType) -> ContentFile:
@@ -137,6 +184,4 @@ def prepare(upload: UploadedFile) -> tuple[MediaType, object]:
     media = check_upload(upload)
     if media.category == "image":
         return media, without_metadata(upload, media)
-    upload.seek(0)
-    upload.name = f"upload.{media.extension}"
-    return media, upload
+    return media, ContentFile(upload.content_without_metadata, name=f"upload.{media.extension}")

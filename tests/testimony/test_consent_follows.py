@@ -248,7 +248,7 @@ def test_withdrawal_erases_every_word_and_keeps_a_tombstone(client, personas, re
     ]
     markers = [*ORIGINALS.values(), "Zqpublicwords", "Zqtranscriptpublic", "Ana Pérez", "ana@example.org"]
     private_link = client.get(f"/testimony/mine/{received.private_token}/").text
-    assert "You withdrew this testimony on" in private_link
+    assert "You withdrew this testimony: it is no longer shown or quoted anywhere." in private_link
     client.force_login(personas["organizer_a"])
     organizer_page = client.get(f"/organize/{received.city.slug}/testimony/{received.pk}/").text
     assert "The person withdrew this testimony on" in organizer_page

@@ -100,7 +100,7 @@ def test_each_kind_has_its_limit(head, limit_mb, kind):
 
 
 def test_files_at_the_limit_pass():
-    upload = SimpleUploadedFile("f.mp4", b"\x00\x00\x00\x20ftypisom")
+    upload = SimpleUploadedFile("f.mp4", b"\x00\x00\x00\x10ftypisom\x00\x00\x02\x00")  # a whole ftyp box
     upload.size = 200 * MB
     assert uploads.check_upload(upload) == uploads.MP4
 
@@ -155,7 +155,9 @@ def test_uploaded_photo_is_stored_without_gps(client, personas):
 
 
 def test_audio_upload_makes_an_audio_testimony_with_the_real_extension(client, personas):
-    upload = SimpleUploadedFile("voice.jpg", b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\x00" * 100)
+    # An empty ID3 tag, then MPEG audio frames (uploads are cleaned, so they must be real frames).
+    frames = (b"\xff\xfb\x90\x64" + b"\x00" * 413) * 2
+    upload = SimpleUploadedFile("voice.jpg", b"ID3\x04\x00\x00\x00\x00\x00\x00" + frames)
     assert client.post(URL, {**GOOD, "media_file": upload}).status_code == 302
     t = models.Testimony.objects.get()
     assert (t.kind, t.media_file.name.rsplit(".", 1)[1]) == (Kind.AUDIO, "mp3")
