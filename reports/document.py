@@ -219,7 +219,8 @@ def resolve_quotes(city, content: dict, uses: tuple[Use, ...]) -> dict[tuple[int
             "text": found.text,
             "name": found.name,
             "kind": found.testimony.get_kind_display(),
-            "when": date_format(found.testimony.created_at, "YEAR_MONTH_FORMAT"),
+            # The one "less precise" rule: the year alone when the person asked for it.
+            "when": found.testimony.shown_date(found.testimony.created_at).display("YEAR_MONTH_FORMAT"),
         }
     return resolved
 
