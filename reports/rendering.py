@@ -19,6 +19,8 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
+from urllib import request
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -274,17 +276,49 @@ def render_html(document: Document) -> str:
 
 
 def css_string(text: str) -> str:
-    """`text` as a CSS string literal that is safe inside a <style> element."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ").replace("\n", " ")
+    """`text` as a CSS string literal that is safe inside a <style> element: every character but letters, digits
+    and spaces is written as a CSS escape, so no quote, backslash, line break (a carriage return or form feed ends
+    a CSS string as well as a newline), `<` or `url(` in a city name or title can end the string or the element."""
+    escaped = "".join(ch if ch.isalnum() or ch == " " else f"\\{ord(ch):x} " for ch in text)
     return f'"{escaped}"'
+
+
+def allowed_file_roots() -> list[Path]:
+    """Where a document may load files from: the portal's own static files, nothing else."""
+    roots = [Path(path) for path in settings.STATICFILES_DIRS]
+    if settings.STATIC_ROOT:
+        roots.append(Path(settings.STATIC_ROOT))
+    return [root.resolve() for root in roots]
+
+
+def portal_url_fetcher():
+    """WeasyPrint's fetcher for our documents: `data:` URLs and files under `allowed_file_roots()` only. A
+    document's HTML holds words people typed (titles, city names, testimony); whatever they make look like a
+    link, a stylesheet or an image, the worker never opens a network address or any other file."""
+    from weasyprint.urls import URLFetcher
+
+    class PortalURLFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            scheme = url.split(":", 1)[0].lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file":
+                path = Path(request.url2pathname(url.split("?", 1)[0].removeprefix("file:"))).resolve()
+                if any(path.is_relative_to(root) for root in allowed_file_roots()) and path.is_file():
+                    return super().fetch(path.as_uri(), headers)
+            logger.warning("render refused to fetch %.200s", url)
+            raise ValueError("documents load only the portal's own static files")
+
+    return PortalURLFetcher(allowed_protocols={"file", "data"}, allow_redirects=False, timeout=5)
 
 
 def render_pdf(document: Document) -> tuple[bytes, int]:
     from weasyprint import CSS, HTML
 
     html = render_html(document)
-    laid_out = HTML(string=html, base_url=str(settings.BASE_DIR)).render(
-        stylesheets=[CSS(filename=print_stylesheet())], pdf_variant="pdf/ua-1"
+    fetcher = portal_url_fetcher()
+    laid_out = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher).render(
+        stylesheets=[CSS(filename=print_stylesheet(), url_fetcher=fetcher)], pdf_variant="pdf/ua-1"
     )
     return laid_out.write_pdf(pdf_variant="pdf/ua-1"), len(laid_out.pages)
 
