@@ -21,7 +21,6 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cities.registry import CITY_PAGE, city_facts
