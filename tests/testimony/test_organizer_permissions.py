@@ -38,13 +38,25 @@ def _urls(world):
         ("POST", f"{base}{pk}/public-version/", {"public_body": "Redacted"}, _expect(302, 404, 302, 404, 404)),
         ("POST", f"{base}{pk}/approve/", {}, _expect(302, 404, 302, 404, 404)),
         ("POST", f"{base}{pk}/reject/", {"reason": "Off topic"}, _expect(302, 404, 302, 404, 404)),
+        ("POST", f"{base}{pk}/wider-consent/", {"decision": "accept"}, _expect(302, 404, 302, 404, 404)),
         ("GET", base + "enter/", {}, _expect(302, 404, 200, 404, 404)),
         ("GET", base + "import/", {}, _expect(302, 404, 200, 404, 404)),
         ("GET", base + "export.csv", {}, _expect(302, 404, 200, 404, 404)),
     ]
 
 
-URL_KEYS = ["queue", "bulk", "detail", "public_version", "approve", "reject", "enter", "import", "export"]
+URL_KEYS = [
+    "queue",
+    "bulk",
+    "detail",
+    "public_version",
+    "approve",
+    "reject",
+    "wider_consent",
+    "enter",
+    "import",
+    "export",
+]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -70,6 +82,7 @@ def test_outsiders_change_nothing(client, world):
         client.post(f"/organize/{slug}/testimony/{pk}/approve/")
         client.post(f"/organize/{slug}/testimony/{pk}/reject/", {"reason": "x"})
         client.post(f"/organize/{slug}/testimony/{pk}/public-version/", {"public_body": "x"})
+        client.post(f"/organize/{slug}/testimony/{pk}/wider-consent/", {"decision": "accept"})
     testimony = Story.objects.get(pk=pk)
     assert (testimony.status, testimony.public_body, testimony.moderation_log.count()) == (Status.RECEIVED, "", 0)
 
