@@ -30,6 +30,7 @@ class EventsConfig(AppConfig):
         from uprcities.registry import periodic_jobs
 
         periodic_jobs.register("event_reminders", send_due_event_reminders)
-        from events.retention import anonymise_past_registrations
+        from events.retention import anonymise_past_registrations, delete_past_delegates
 
         periodic_jobs.register("registration_retention", anonymise_past_registrations)
+        periodic_jobs.register("delegate_retention", delete_past_delegates)

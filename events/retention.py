@@ -2,7 +2,9 @@
 
 A set time after the event ends (REGISTRATION_RETENTION_DAYS_AFTER_EVENT) the personal fields are blanked; the
 row stays with its event, status and dates, so attendance figures (registered, confirmed, waitlisted) still add up.
-A person can erase their own registration at once from their private link (`erase_registration`).
+A person can erase their own registration at once from their private link (`erase_registration`). Lobby-day
+delegates (name, email, travel and access needs) are deleted after the same time: a delegate row is nothing but
+the person.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from django.utils import timezone
 
 from events import services
 from events.enums import RegistrationStatus
-from events.models import Registration
+from events.models import Delegate, Registration
 
 ERASED = {"name": "", "email": "", "organisation": "", "city_name": "", "access_needs": [], "access_note": ""}
 
@@ -41,3 +43,12 @@ def erase_registration(registration: Registration) -> None:
         if registration.status != RegistrationStatus.CANCELLED:
             services.cancel(registration)
         _erase(Registration.objects.filter(pk=registration.pk), timezone.now())
+
+
+def delete_past_delegates(now: dt.datetime | None = None) -> int:
+    """Delete lobby-day delegates of events that ended more than REGISTRATION_RETENTION_DAYS_AFTER_EVENT days
+    before `now` (one DELETE; idempotent). Returns how many were deleted."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.REGISTRATION_RETENTION_DAYS_AFTER_EVENT)
+    deleted, _per_model = Delegate.objects.filter(event__ends_at__lt=cutoff).delete()
+    return deleted

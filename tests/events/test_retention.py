@@ -175,3 +175,17 @@ def test_registration_delete_url_by_role(client, personas, role):
     assert client.get(f"/events/registration/{registration.token[:-2]}xx/delete/").status_code == 404
     assert client.post(f"/events/registration/{registration.token[:-2]}xx/delete/").status_code == 404
     assert details(registration)[1] == "a@example.org"
+
+
+def test_lobby_day_delegates_are_deleted_after_the_same_time(personas, settings):
+    from events.models import Delegate
+    from events.retention import delete_past_delegates
+
+    settings.REGISTRATION_RETENTION_DAYS_AFTER_EVENT = 90
+    city = personas["city_a"]
+    old, recent = ended(91, "old-lobby-day"), ended(89, "recent-lobby-day")
+    for event in (old, recent):
+        Delegate.objects.create(event=event, city=city, name="Ana Pérez", email="ana@example.org", travel_note="ASL")
+    assert delete_past_delegates(NOW) == 1
+    assert list(Delegate.objects.values_list("event__slug", flat=True)) == ["recent-lobby-day"]
+    assert delete_past_delegates(NOW) == 0  # idempotent
