@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from cities.models import City
 from cities.selectors import public_city
 from testimony import services
-from testimony.enums import Status
+from testimony.enums import Identification, Status
 from testimony.models import Testimony
 from testimony.selectors import current_consent_text
 from testimony.submit_forms import USE_FIELDS, ConsentChangeForm, TestimonyForm, age_answer
@@ -106,6 +106,29 @@ def _by_token(token: str) -> Testimony:
     )
 
 
+PENDING_WORDS = {
+    "allows_portal": gettext_lazy("Shown on this portal"),
+    "allows_local_report": gettext_lazy("Quoted in the city's local report"),
+    "allows_national_report": gettext_lazy("Quoted in the national report sent to the United Nations"),
+    "allows_advocacy": gettext_lazy("Used in public advocacy"),
+    "less_precise": gettext_lazy("Place and dates made less precise"),
+}
+
+
+def _pending_lines(testimony: Testimony) -> list[str]:
+    """The wider consent the person asked for and organizers have not reviewed yet, in the page's own words."""
+    pending = testimony.pending_consent
+    lines = []
+    if "identification" in pending:
+        how = Identification(pending["identification"]).label
+        name = pending.get("display_name", "")
+        lines.append(_("How you are named: %(how)s") % {"how": how} + (f": “{name}”" if name else ""))
+    for field, words in PENDING_WORDS.items():
+        if field in pending:
+            lines.append(f"{words}: {_('yes') if pending[field] else _('no')}")
+    return lines
+
+
 def _mine_page(request: HttpRequest, testimony: Testimony, form: ConsentChangeForm, status: int = 200):
     return render(
         request,
@@ -117,7 +140,7 @@ def _mine_page(request: HttpRequest, testimony: Testimony, form: ConsentChangeFo
             "age": age_answer(testimony),
             "organizers_only": not (testimony.age_confirmed or testimony.guardian_consent),
             "withdrawn": testimony.status == Status.WITHDRAWN,
-            "pending": [form[name].label for name in form.fields if name in testimony.pending_consent],
+            "pending": _pending_lines(testimony),
             "consent_wording": _consent_wording(testimony.consent_text),
             "current_consent_text": current_consent_text(),
         },

@@ -158,6 +158,8 @@ def test_widening_through_the_private_link_waits_for_organizers(
             follow=True,
         )
     assert "organizers read your testimony again first" in response.text
+    assert "<li>How you are named: My full name: “Zqrealname”</li>" in response.text
+    assert "<li>Shown on this portal: yes</li>" in response.text
     approved.refresh_from_db()
     assert (approved.allows_portal, approved.identification, approved.display_name) == (False, "anonymous", "")
     assert approved.pending_consent == {
