@@ -177,12 +177,13 @@ def test_resident_shares_in_spanish_with_a_photo_then_it_is_moderated_shown_and_
     expect(moderator).to_have_url(f"{live_server.url}/organize/{CITY_SLUG}/testimony/{testimony.pk}/")
     original = moderator.get_by_role("region", name="Original (private)")
     expect(original).to_contain_text(ORIGINAL)
-    public_version = moderator.get_by_role("textbox", name="Public version")
-    expect(public_version).to_have_value("")
+    # Each public field starts as the person wrote it, to edit; nothing is public until it is saved.
+    public_version = moderator.get_by_role("textbox", name="Public version: Text")
+    expect(public_version).to_have_value(ORIGINAL)
     public_version.fill(PUBLIC_VERSION)
     moderator.get_by_role("button", name="Save the public version").click()
     expect(moderator.locator(".messages")).to_contain_text("Public version saved. The original stays private.")
-    expect(moderator.get_by_role("textbox", name="Public version")).to_have_value(PUBLIC_VERSION)
+    expect(moderator.get_by_role("textbox", name="Public version: Text")).to_have_value(PUBLIC_VERSION)
     moderator.get_by_role("button", name="Approve", exact=True).click()
     expect(moderator.locator("main p.text-body-secondary").first).to_contain_text("Approved")
     testimony.refresh_from_db()
@@ -242,10 +243,9 @@ def test_resident_shares_in_spanish_with_a_photo_then_it_is_moderated_shown_and_
     expect(page.locator(".messages")).to_contain_text(
         es("Your testimony is withdrawn. Your contact details are deleted.")
     )
-    withdrawn = es(
-        "You withdrew this testimony: it is no longer shown or quoted anywhere, and your contact details were deleted."
-    )
-    expect(page.locator("main p[role=status]")).to_have_text(withdrawn)
+    withdrawn = es("You withdrew this testimony: it is no longer shown or quoted anywhere.")
+    erased = es("Your words, your name, any file you sent and your contact details were deleted.")
+    expect(page.locator("main p[role=status]")).to_have_text(f"{withdrawn} {erased}")
     testimony.refresh_from_db()
     assert testimony.status == Status.WITHDRAWN and testimony.withdrawn_at is not None
     assert not ContactDetails.objects.filter(testimony=testimony).exists()
@@ -301,6 +301,7 @@ def test_anonymous_testimony_is_shown_without_a_name_in_both_languages(
     assert ContactDetails.objects.get(testimony=testimony).name == name
     # No email given: only the coordinator's notice.
     assert [message.to for message in mail.outbox] == [[coordinator.email]]
+    moderation.save_public_version(testimony, by=coordinator, public_body=testimony.body)
     moderation.approve(testimony, by=coordinator)
 
     for language in ("en", "es"):
