@@ -34,7 +34,7 @@ from uprcities.ratelimit import over_limit
 # --- Public pages -----------------------------------------------------------------------------------------
 
 
-@public_page
+@public_page(form=DirectoryFilterForm)
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None)
     filters = {k: v for k, v in form.cleaned_data.items() if v} if form.is_valid() else {}
@@ -97,7 +97,7 @@ def get_involved(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @csrf_exempt  # see get_involved
-@public_page
+@public_page(query=("state",))
 def join(request: HttpRequest) -> HttpResponse:
     form = CityRequestForm(request.POST or None, initial={"state": request.GET.get("state", "")})
     status = 200

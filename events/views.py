@@ -36,7 +36,7 @@ from uprcities.cache import public_page
 # --- Public pages -----------------------------------------------------------------------------------------
 
 
-@public_page
+@public_page(form=EventFilterForm)
 @require_GET
 def event_list(request: HttpRequest) -> HttpResponse:
     form = EventFilterForm(request.GET or None)
@@ -45,7 +45,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     return render(request, "events/list.html", {"form": form, "events": events})
 
 
-@public_page
+@public_page(form=WebinarFilterForm)
 @require_GET
 def webinars(request: HttpRequest) -> HttpResponse:
     form = WebinarFilterForm(request.GET or None)

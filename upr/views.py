@@ -9,7 +9,7 @@ from uprcities.cache import public_page
 PAGE_SIZE = 25
 
 
-@public_page
+@public_page(form=RecommendationFilterForm, query=("page",))
 def recommendation_list(request: HttpRequest) -> HttpResponse:
     form = RecommendationFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}

@@ -17,6 +17,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
+from collections.abc import Iterable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -24,6 +26,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.forms import Form
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
@@ -96,12 +99,32 @@ def _cacheable_request(request) -> bool:
     )
 
 
-def public_page(view):
+def _canonical_query(request, params: tuple[str, ...]) -> str:
+    """The declared parameters only, sorted by name and value: `?b=2&a=1` and `?a=1&b=2&utm_source=x` agree."""
+    pairs = [(name, value) for name in params for value in sorted(request.GET.getlist(name))]
+    return urlencode(pairs)
+
+
+def public_page(view=None, *, query: Iterable[str] = (), form: type[Form] | None = None):
+    """Cache the view's page for anonymous visitors (see the module's docstring).
+
+    Only the query parameters the view reads make another page: those named in `query` and the fields of its
+    filter `form`. The key holds only those, sorted, so a random query string cannot fill the cache with copies.
+    A request with other parameters is answered from the canonical page's entry if there is one, and otherwise
+    rendered for it and not stored (its page may repeat its own address, in the language switch for example). With
+    `form`, a page is stored only when the form accepts the values, so made-up choices are not stored either.
+    """
+    if view is None:
+        return functools.partial(public_page, query=query, form=form)
+    params = tuple(sorted({*query, *(form.base_fields if form is not None else ())}))
+
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
-        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+        canonical = _canonical_query(request, params)
+        extra = any(name not in params for name in request.GET)
+        digest = hashlib.sha256(f"{request.path}?{canonical}".encode()).hexdigest()[:32]
         # The generation is read before the view runs: a change committed while it renders draws a new one, so
         # the page rendered from the older data is stored under a key nobody reads any more.
         key = f"page:{public_generation(request)}:{get_language()}:{digest}"
@@ -110,7 +133,10 @@ def public_page(view):
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
-            if response.status_code == 200 and not response.cookies:
+            storable = response.status_code == 200 and not response.cookies and not extra
+            if storable and form is not None and canonical:
+                storable = form(request.GET).is_valid()
+            if storable:
                 cache.set(key, response, settings.PUBLIC_PAGE_CACHE_SECONDS)
         patch_cache_control(response, public=True, max_age=0)
         return response
