@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "uprcities.middleware.RequestSizeLimitMiddleware",
+    "uprcities.middleware.BadInputMiddleware",
+    "uprcities.middleware.ServiceUnavailableMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -122,7 +124,15 @@ def _redis_database(url: str, number: int) -> str:
 
 CACHE_URL = env_str("CACHE_URL", _redis_database(REDIS_URL, 1) if REDIS_URL else "")
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES = {
+        "default": {
+            # Redis unreachable is a cache miss, never an error (uprcities/cache_backend.py); the short timeouts keep
+            # a hung Redis from holding every request for the default minutes.
+            "BACKEND": "uprcities.cache_backend.ResilientRedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -134,12 +144,18 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 # A killed worker's unacknowledged task comes back after this many seconds (Redis visibility timeout). Running
 # workers look for such tasks every unacked_restore_interval x unacked_restore_throttle seconds; kombu's defaults
 # (10 x 10) would leave a short timeout waiting up to 100 s, so the sweep follows the timeout (at most every 10 s).
 _visibility_timeout = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": _visibility_timeout,
+    # A request that enqueues while the broker is down goes on without it after a short wait (uprcities.celery.Task)
+    # instead of waiting forever on a dead connection; the read timeout stays above the workers' 1 s BRPOP.
+    "socket_connect_timeout": 0.5,
+    "socket_timeout": 5,
     "unacked_restore_interval": max(1, min(10, _visibility_timeout // 3)),
     "unacked_restore_throttle": 1,
 }
@@ -317,10 +333,16 @@ SECURE_CSP = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"outage": {"()": "uprcities.faults.OutageLogFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # WeasyPrint logs every layout step at INFO (dozens of lines per page rendered); its warnings still show.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        # WeasyPrint logs every layout step at INFO (dozens of lines per page rendered); its warnings still show.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # A database outage answers every request with a 503: a warning each, not an email to ADMINS each.
+        "django.request": {"filters": ["outage"]},
+    },
 }
 
 # Where the project's copies of the real UN data live (loaded by load_demo and the importers).

@@ -9,6 +9,9 @@ from django.views.i18n import set_language
 from accounts import views as account_views
 from uprcities import views
 
+# A database outage met outside a view still answers the short 503 page (uprcities.faults).
+handler500 = "uprcities.views.server_error"
+
 admin.site.site_header = _("UPR Cities: national team")
 admin.site.site_title = _("UPR Cities admin")
 admin.site.index_title = _("National team")

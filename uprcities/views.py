@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -17,9 +18,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from cities.models import City
 from cities.usmap import render_map
@@ -27,9 +31,12 @@ from upr.models import Milestone, ReviewCycle
 from uprcities import optout
 from uprcities.cache import public_generation, public_page
 from uprcities.celery import app as celery_app
+from uprcities.faults import DATABASE_UNAVAILABLE, database_unavailable_response, mark_outage
 from uprcities.registry import home_stats
 
 logger = logging.getLogger(__name__)
+
+REDIS_UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 
 
 HOME_CACHE_SECONDS = 60
@@ -89,28 +96,64 @@ def _check_database() -> str:
     return "ok"
 
 
+class ServiceDown(Exception):
+    """A health check's failure, already worded."""
+
+
+def _check_cache() -> str:
+    # The cache backend answers an outage as a miss (uprcities.cache_backend); only its ping tells.
+    ping = getattr(cache, "ping", None)
+    if ping is None:
+        return "ok (local memory)"
+    try:
+        ping()
+    except REDIS_UNREACHABLE as exc:
+        raise ServiceDown(f"Redis unreachable ({exc.__class__.__name__})") from exc
+    return "ok"
+
+
 def _check_broker() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "ok (eager: tasks run in the web process)"
-    with celery_app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=2)
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:
+        if celery_app.conf.broker_url.startswith(("redis://", "rediss://")):
+            raise ServiceDown(f"Redis unreachable ({exc.__class__.__name__})") from exc
+        raise
     return "ok"
 
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database and the Celery broker answer; 503 naming the part that does not."""
+    """200 when the database, the cache and the Celery broker answer; 503 naming the part that does not."""
     report: dict[str, str] = {}
     healthy = True
-    for part, check in (("database", _check_database), ("broker", _check_broker)):
+    for part, check in (("database", _check_database), ("cache", _check_cache), ("broker", _check_broker)):
         try:
             report[part] = check()
+        except ServiceDown as exc:
+            logger.warning("healthz: %s failed: %s", part, exc.__cause__)
+            report[part] = f"failing: {exc}"
+            healthy = False
         except Exception as exc:
             logger.warning("healthz: %s failed: %s", part, exc)
             report[part] = f"failing: {exc.__class__.__name__}"
             healthy = False
     report["status"] = "ok" if healthy else "failing"
+    if not healthy:
+        # Already logged above as a warning; a monitor polling every few seconds must not mail ADMINS each time.
+        mark_outage(request)
     return JsonResponse(report, status=200 if healthy else 503)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 handler: a database outage met outside a view gets the 503 page, anything else the 500 page."""
+    exc = sys.exc_info()[1]
+    if isinstance(exc, DATABASE_UNAVAILABLE):
+        return database_unavailable_response(request, exc)
+    return defaults.server_error(request)
 
 
 # --- One-click opt-out of optional emails (uprcities.optout) ------------------------------------------------

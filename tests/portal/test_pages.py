@@ -144,6 +144,7 @@ def test_healthz_names_a_failing_database(client, db, monkeypatch):
     assert response.status_code == 503
     assert response.json() == {
         "database": "failing: ConnectionError",
+        "cache": response.json()["cache"],
         "broker": response.json()["broker"],
         "status": "failing",
     }
