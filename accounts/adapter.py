@@ -2,7 +2,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+
+from uprcities.ratelimit import client_address
 
 # A page that sent someone to sign up or log in (an invitation, say) puts its path here; after logging in,
 # even after signing up and confirming the address in between, they land back on it.
@@ -40,6 +43,14 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         context = {key: _link_on_site(value) for key, value in context.items()}
         super().send_mail(template_prefix, email, context)
+
+    def get_client_ip(self, request) -> str:
+        # allauth's rate limits count per address: the same address as ours (uprcities.ratelimit), so the
+        # X-Forwarded-For header is believed only through TRUSTED_PROXY_COUNT proxies.
+        address = client_address(request)
+        if not address:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
 
     def get_login_redirect_url(self, request):
         path = request.session.pop(RETURN_AFTER_LOGIN, None)
