@@ -19,12 +19,13 @@ def test_no_pending_migrations(db):
 def test_docker_compose_defines_the_stack_with_health_checks():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert sorted(services) == ["beat", "db", "redis", "web", "worker"]
+    assert sorted(services) == ["backup", "beat", "db", "redis", "web", "worker"]
     assert all("healthcheck" in services[name] for name in services)
     assert services["worker"]["command"].startswith("celery -A uprcities worker")
     assert services["beat"]["command"].startswith("celery -A uprcities beat")
     assert "gunicorn uprcities.wsgi:application" in services["web"]["command"]
-    for name in ("web", "worker", "beat"):
+    assert services["backup"]["command"].startswith("sh -c 'while true; do python manage.py backup --keep ")
+    for name in ("web", "worker", "beat", "backup"):
         assert services[name]["depends_on"] == {
             "db": {"condition": "service_healthy"},
             "redis": {"condition": "service_healthy"},
