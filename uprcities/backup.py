@@ -324,16 +324,20 @@ def _check_member(member: tarfile.TarInfo) -> None:
 def verify_archive(archive: Path) -> dict:
     """The manifest, once every member is a file a backup writes and its bytes match the manifest's hash."""
     seen: dict[str, dict] = {}
-    manifest = None
+    manifest, manifest_seen = None, False
     try:
         with tarfile.open(archive, mode="r:") as tar:
             for member in tar:
                 _check_member(member)
-                if member.name in seen or (member.name == MANIFEST and manifest is not None):
+                if member.name in seen or (member.name == MANIFEST and manifest_seen):
                     raise BackupError(f"The archive holds {member.name} twice.")
                 file = tar.extractfile(member)
                 if member.name == MANIFEST:
-                    manifest = json.loads(file.read())
+                    manifest_seen = True
+                    try:
+                        manifest = json.loads(file.read())
+                    except ValueError:
+                        manifest = None  # refused below, as any manifest this version cannot read
                     continue
                 digest = hashlib.sha256()
                 while chunk := file.read(CHUNK):
@@ -341,7 +345,15 @@ def verify_archive(archive: Path) -> dict:
                 seen[member.name] = {"sha256": digest.hexdigest(), "size": member.size}
     except (tarfile.TarError, OSError, ValueError) as error:
         raise BackupError(f"{archive} is not a readable backup archive: {error}") from error
-    if manifest is None or manifest.get("format") != FORMAT:
+    readable = (
+        isinstance(manifest, dict)
+        and manifest.get("format") == FORMAT
+        and isinstance(manifest.get("files"), dict)
+        and isinstance(manifest.get("database"), dict)
+        and manifest["database"].get("file") in {PG_DUMP, SQLITE_COPY} & set(manifest["files"])
+        and isinstance(manifest["database"].get("tables"), dict)
+    )
+    if not readable:
         raise BackupError(f"{archive} has no manifest this version of the portal reads.")
     _compare(manifest["files"], seen, "in the archive")
     return manifest

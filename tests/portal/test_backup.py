@@ -343,6 +343,21 @@ def test_restore_refuses_an_archive_missing_a_file_of_its_manifest(tmp_path, sql
     assert not (tmp_path / "restored.sqlite3").exists()
 
 
+@pytest.mark.parametrize(
+    "manifest", [b"not json", b"[]", b'{"format": 2}', b'{"format": 1, "files": {}, "database": {"file": "x"}}']
+)
+def test_restore_refuses_an_archive_without_a_readable_manifest(tmp_path, sqlite_backup, manifest):
+    members = archive_members(sqlite_backup)
+    members["manifest.json"] = manifest
+    write_archive(sqlite_backup, members)
+
+    with pytest.raises(BackupError) as refused:
+        restore_to(tmp_path, sqlite_backup)
+
+    assert str(refused.value) == f"{sqlite_backup} has no manifest this version of the portal reads."
+    assert not (tmp_path / "restored.sqlite3").exists()
+
+
 @pytest.mark.parametrize("name", ["../outside.txt", "/etc/outside.txt", "settings.py", "private/../../outside.txt"])
 def test_restore_refuses_a_path_no_backup_writes(tmp_path, sqlite_backup, name):
     members = archive_members(sqlite_backup)
