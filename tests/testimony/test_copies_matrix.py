@@ -268,15 +268,15 @@ def surfaces(world) -> dict[str, frozenset[str]]:
     return {surface: _markers(text) | {m for m in (SERVED, OFFERED) if m in text} for surface, text in texts.items()}
 
 
-def emails_after(world, change) -> tuple[list[list[str]], frozenset[str]]:
-    """Make `change`, then ask the joint submitters to sign off; the recipients of every email sent meanwhile, and
-    the markers found in any of their subjects and bodies (text and HTML)."""
+def emails_after(world, change) -> tuple[object, list[list[str]], frozenset[str]]:
+    """Make `change` (committed), then ask the joint submitters to sign off: what `change` returned, the
+    recipients of every email sent meanwhile, and the markers found in their subjects and bodies (text and HTML)."""
     mail.outbox.clear()
     with world["capture"](execute=True):
-        change(world)
+        result = change(world)
     with world["capture"](execute=True):
         national_services.request_sign_off(world["national"])
-    return [message.to for message in mail.outbox], _outbox_markers()
+    return result, [message.to for message in mail.outbox], _outbox_markers()
 
 
 def _outbox_markers() -> frozenset[str]:
@@ -364,8 +364,7 @@ def test_every_copy_follows_the_change(build_world, case):
     # submitted and accepted) hold neither.
     assert surfaces(world) | {"emails after the change": _outbox_markers()} == expected(before, before)
 
-    recipients, in_emails = emails_after(world, lambda w: world.__setitem__("consent_change", spec.change(w)))
-    change = world["consent_change"]
+    change, recipients, in_emails = emails_after(world, spec.change)
     in_force = before if spec.waits else after
     assert surfaces(world) | {"emails after the change": in_emails} == expected(in_force, before)
     if spec.fields is not None:
@@ -376,7 +375,7 @@ def test_every_copy_follows_the_change(build_world, case):
     assert recipients == [*widening, ["phrc@example.org"]]
 
     if spec.waits:
-        recipients, in_emails = emails_after(
+        _fields, recipients, in_emails = emails_after(
             world, lambda w: moderation.accept_widening(w["quoted"], by=w["organizer_user"])
         )
         assert surfaces(world) | {"emails after the change": in_emails} == expected(after, before)
