@@ -92,7 +92,7 @@ def test_every_url_with_a_nul_byte_in_the_path_answers_400(client, some_data):
     assert {path: status for path, status in answers.items() if status != 400} == {}
 
 
-def test_every_url_with_ordinary_input_never_answers_500(client, django_user_model, some_data):
+def test_every_url_with_ordinary_or_undecodable_input_never_answers_500(client, django_user_model, some_data):
     paths = _paths("pittsburgh-pa")
     failures = {}
     for who, visitor in _clients(client, django_user_model, some_data).items():
@@ -100,6 +100,7 @@ def test_every_url_with_ordinary_input_never_answers_500(client, django_user_mod
         for path in paths:
             for method, response in (
                 ("GET", visitor.get(path + "?q=x&page=2&state=PA")),
+                ("GET not UTF-8", visitor.get(path + "?q=%ff%fe&page=%c3")),
                 ("POST", visitor.post(path, {"q": "x"})),
             ):
                 if response.status_code not in ACCEPTABLE:
