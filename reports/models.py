@@ -207,6 +207,9 @@ class Render(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     queued_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    # When the task was last handed to the broker: a queued render not handed over for a while (the broker was
+    # down, or a worker lost it) is handed over again by the periodic tick; the claim makes a duplicate harmless.
+    handed_over_at = models.DateTimeField(_("handed to a worker at"), null=True, blank=True, editable=False)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True, editable=False)
@@ -221,7 +224,11 @@ class Render(models.Model):
             ),
             models.CheckConstraint(condition=~Q(status=RenderStatus.DONE) | ~Q(file=""), name="render_done_has_file"),
         ]
-        indexes = [models.Index(fields=["content_type", "object_id", "document", "format", "-queued_at"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "document", "format", "-queued_at"]),
+            # The tick's scan for queued renders to hand over again: queued rows only.
+            models.Index(fields=["handed_over_at"], name="render_queued_idx", condition=Q(status="queued")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.filename or self.document} ({self.format}, {self.status})"

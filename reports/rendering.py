@@ -166,9 +166,33 @@ def latest_done(obj, name: str, fmt: str) -> Render | None:
 
 
 def _enqueue(render: Render) -> None:
+    transaction.on_commit(lambda: _hand_over(render.pk))
+
+
+def _hand_over(render_id: int) -> None:
     from reports.tasks import render_task
 
-    transaction.on_commit(lambda: render_task.delay(render.pk))
+    # The broker-tolerant task base returns None instead of raising when the broker is down: the row then keeps
+    # its old hand-over time and the tick tries again.
+    if render_task.delay(render_id) is not None:
+        Render.objects.filter(pk=render_id).update(handed_over_at=timezone.now())
+
+
+def hand_over_stranded_renders(now: dt.datetime | None = None) -> int:
+    """Periodic job: hand over again every queued render that was never handed to the broker, or not for
+    RENDER_HANDOVER_SECONDS (the broker was down, or the message was lost). The render task's claim makes a
+    message delivered twice render once. Returns how many were handed over."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=getattr(settings, "RENDER_HANDOVER_SECONDS", 300))
+    stranded = list(
+        Render.objects.filter(status=RenderStatus.QUEUED, queued_at__lt=cutoff)
+        .filter(Q(handed_over_at__isnull=True) | Q(handed_over_at__lt=cutoff))
+        .order_by("queued_at")
+        .values_list("pk", flat=True)[:100]
+    )
+    for render_id in stranded:
+        _hand_over(render_id)
+    return len(stranded)
 
 
 # --- doing a render (called by the task) ------------------------------------------------------------------------
