@@ -39,8 +39,8 @@ new date (ReminderLog kind "deadline_moved", offset `moved:<old>:<new>`), from a
 commits. That notice is about a commitment that changed, so it is not optional. It stands in for the reminder due
 at that moment (that step is claimed with it), so the next tick does not send a second email about the same date.
 
-Queries: a tick where nothing is due costs one query; otherwise a fixed number plus one INSERT per CLAIM_BATCH
-emails, whatever the number of cities.
+Queries: a tick where nothing is due costs one query; otherwise a fixed number plus three INSERTs per CLAIM_BATCH
+emails (the claims, and the emails' outbox rows and recipients), whatever the number of cities.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ from reports.enums import ReportStatus
 from reports.models import LocalReport
 from upr.enums import Audience, MilestoneKind
 from upr.models import Milestone
-from uprcities.mail import send_each
+from uprcities.mail import one_outbox_write, send_each
 from uprcities.models import ReminderLog
 from uprcities.optout import opted_out_by_kind, optional_emails
 
@@ -254,7 +254,8 @@ def _send_claimed(outgoing: list[Outgoing], now: dt.datetime) -> int:
     sent = 0
     for start in range(0, len(outgoing), CLAIM_BATCH):
         batch = outgoing[start : start + CLAIM_BATCH]
-        with transaction.atomic():
+        # The claims and the emails' outbox rows commit together, the rows written at once (one_outbox_write).
+        with transaction.atomic(), one_outbox_write():
             claimed = claim_many([item.key for item in batch], now)
             same_email: dict[tuple, tuple[Outgoing, list[tuple[str, str]]]] = {}
             for item in batch:

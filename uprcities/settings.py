@@ -200,6 +200,12 @@ SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 ADMINS = [a for a in env_list("ADMINS", []) if a]
 NATIONAL_TEAM_EMAIL = env_str("NATIONAL_TEAM_EMAIL", "national-team@uprcities.localhost")
 EMAIL_SUBJECT_PREFIX_PORTAL = "[UPR Cities] "
+# No address can be flooded through the public forms: at most this many emails to one address per hour, whatever
+# sent them; the rest are recorded as suppressed (uprcities.mail, which names the few kinds that are exempt).
+MAIL_PER_RECIPIENT_PER_HOUR = env_int("MAIL_PER_RECIPIENT_PER_HOUR", 5)
+# Tries of one email when the mail server answers "try later" or cannot be reached (30 s doubling, at most an
+# hour between tries: about two hours in all); then it is recorded as failed, for the national team to see.
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
 
 # Public forms: how many submissions one address may make per hour (a spam brake, not a security boundary).
 RATE_LIMITS = {
