@@ -1,8 +1,14 @@
 """Registrations for events, their emails, reminders and change notices. Each function says every step it owns.
 
 Seats are counted under a lock on the event row (`select_for_update`), so two people confirming at the same moment
-never both take the last seat. Every reminder and notice is claimed in ReminderLog before it is sent, so each goes
-exactly once, whatever the worker's downtime or how many ticks run at once.
+never both take the last seat. Every reminder and notice is claimed in ReminderLog in the transaction that writes
+its email to the outbox (uprcities.mail), so each goes exactly once, whatever the worker's or the broker's
+downtime or how many ticks run at once: a claim is never left without its email.
+
+The registration form needs no session and is open to anyone, so it must not become a way to mail someone: the
+emails before confirmation greet generically and hold none of the text typed into the form, and an address's
+registration email goes again at most once every RESEND_EVERY however often the form is posted (the outbox's
+per-address limit caps the rest).
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from events.enums import (
     RegistrationStatus,
 )
 from events.models import Event, Registration
-from uprcities.mail import send_templated_email
+from uprcities.mail import send_templated_email, sent_lately
 from uprcities.models import ReminderLog
 
 
@@ -62,6 +68,15 @@ def _ics_attachment(event: Event) -> tuple[str, str, str]:
     if isinstance(content, bytes):
         content = content.decode("utf-8")
     return (f"{event.slug}.ics", content, "text/calendar")
+
+
+# A second registration with the same address re-sends the registration's email, at most this often: the owner of
+# the address who lost it gets it again, and someone posting the form in a loop does not.
+RESEND_EVERY = dt.timedelta(minutes=10)
+
+
+def _mail_about(registration: Registration) -> str:
+    return f"registration:{registration.pk}"
 
 
 def _mail_context(registration: Registration, **extra) -> dict:
@@ -126,7 +141,8 @@ def register(
     1. refuse (RegistrationError) when the event is cancelled, held or over, or outside its registration window
        (a full event still takes registrations: confirming them puts them on the waiting list);
     2. when the address (any case) already has an active registration for the event (also under a race: the
-       database's unique constraint is the final word), resend that registration's email and return it;
+       database's unique constraint is the final word), resend that registration's email (unless one went in the
+       last RESEND_EVERY) and return it;
     3. store a PENDING registration, keeping only known access needs;
     4. email the confirmation link (after commit). Nothing holds a seat until the person confirms.
     """
@@ -167,6 +183,7 @@ def _send_confirmation_request(registration: Registration) -> None:
         [registration.email],
         _mail_context(registration, confirm_url=confirm_url(registration)),
         language=registration.language,
+        about=_mail_about(registration),
     )
 
 
@@ -176,16 +193,23 @@ def _send_waitlisted(registration: Registration) -> None:
         [registration.email],
         _mail_context(registration),
         language=registration.language,
+        about=_mail_about(registration),
     )
 
 
 def _resend(registration: Registration) -> None:
-    """The email that fits where the registration stands (confirm link, or the registered/waitlisted email)."""
-    {
-        RegistrationStatus.PENDING: _send_confirmation_request,
-        RegistrationStatus.CONFIRMED: _send_confirmed,
-        RegistrationStatus.WAITLISTED: _send_waitlisted,
-    }[registration.status](registration)
+    """The email that fits where the registration stands (confirm link, or the registered/waitlisted email),
+    unless one about this registration went in the last RESEND_EVERY (checked under a lock on the registration,
+    so posts at the same moment send one)."""
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
+        if sent_lately(_mail_about(registration), within=RESEND_EVERY):
+            return
+        {
+            RegistrationStatus.PENDING: _send_confirmation_request,
+            RegistrationStatus.CONFIRMED: _send_confirmed,
+            RegistrationStatus.WAITLISTED: _send_waitlisted,
+        }[registration.status](registration)
 
 
 def _locked(event: Event) -> Event:
@@ -200,6 +224,7 @@ def _send_confirmed(registration: Registration) -> None:
         _mail_context(registration),
         language=registration.language,
         attachments=[_ics_attachment(registration.event)],
+        about=_mail_about(registration),
     )
 
 
@@ -325,17 +350,19 @@ def send_due_event_reminders(now: dt.datetime | None = None) -> int:
         for registration in registrations:
             if registration.email.lower() in already:
                 continue
-            if not ReminderLog.claim(
-                kind="event_reminder", subject_key=key, recipient=registration.email, offset=offset
-            ):
-                continue
-            registration.event = event
-            send_templated_email(
-                "event_reminder",
-                [registration.email],
-                _mail_context(registration, hours=hours),
-                language=registration.language,
-            )
+            # The claim and the email's outbox row commit together: a claim never stands for an email not sent.
+            with transaction.atomic():
+                if not ReminderLog.claim(
+                    kind="event_reminder", subject_key=key, recipient=registration.email, offset=offset
+                ):
+                    continue
+                registration.event = event
+                send_templated_email(
+                    "event_reminder",
+                    [registration.email],
+                    _mail_context(registration, hours=hours),
+                    language=registration.language,
+                )
             sent += 1
     return sent
 
@@ -388,17 +415,18 @@ def notify_change(event: Event, changes: dict[str, tuple]) -> int:
     sent = 0
     registrations = Registration.objects.filter(event=event, status__in=ACTIVE_REGISTRATION_STATUSES)
     for registration in registrations:
-        if not ReminderLog.claim(kind="event_change", subject_key=key, recipient=registration.email, offset=offset):
-            continue
-        registration.event = event
-        confirmed = registration.status == RegistrationStatus.CONFIRMED
-        send_templated_email(
-            "event_cancelled" if cancelled else "event_changed",
-            [registration.email],
-            _mail_context(registration, changes=rows),
-            language=registration.language,
-            attachments=[_ics_attachment(event)] if confirmed else None,
-        )
+        with transaction.atomic():  # the claim and the email's outbox row commit together
+            if not ReminderLog.claim(kind="event_change", subject_key=key, recipient=registration.email, offset=offset):
+                continue
+            registration.event = event
+            confirmed = registration.status == RegistrationStatus.CONFIRMED
+            send_templated_email(
+                "event_cancelled" if cancelled else "event_changed",
+                [registration.email],
+                _mail_context(registration, changes=rows),
+                language=registration.language,
+                attachments=[_ics_attachment(event)] if confirmed else None,
+            )
         sent += 1
     return sent
 
@@ -414,14 +442,21 @@ def notify_recording_ready(event: Event) -> int:
         return 0
     sent = 0
     for registration in Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED):
-        if not ReminderLog.claim(
-            kind="recording_ready", subject_key=f"event:{event.pk}", recipient=registration.email, offset="recording"
-        ):
-            continue
-        registration.event = event
-        send_templated_email(
-            "event_recording_ready", [registration.email], _mail_context(registration), language=registration.language
-        )
+        with transaction.atomic():  # the claim and the email's outbox row commit together
+            if not ReminderLog.claim(
+                kind="recording_ready",
+                subject_key=f"event:{event.pk}",
+                recipient=registration.email,
+                offset="recording",
+            ):
+                continue
+            registration.event = event
+            send_templated_email(
+                "event_recording_ready",
+                [registration.email],
+                _mail_context(registration),
+                language=registration.language,
+            )
         sent += 1
     return sent
 
