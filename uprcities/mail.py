@@ -294,17 +294,18 @@ def hand_over(ids: Iterable[int]) -> int:
     the batch: the rest stay queued for the tick, which is what the broker's refusal would do to each of them."""
     from uprcities.tasks import send_email
 
-    taken = 0
+    taken: list[int] = []
     for email_id in ids:
         # With Celery eager this sends the email now; a broker that is down answers None (uprcities.celery.Task).
         if send_email.delay(email_id=email_id) is None:
             break
-        taken += 1
-        # Only a row still queued: a worker (or eager Celery) may already have claimed or sent it.
-        OutgoingEmail.objects.filter(pk=email_id, status=OutgoingEmailStatus.QUEUED).update(
+        taken.append(email_id)
+    if taken:
+        # Only rows still queued: a worker (or eager Celery) may already have claimed or sent them.
+        OutgoingEmail.objects.filter(pk__in=taken, status=OutgoingEmailStatus.QUEUED).update(
             status=OutgoingEmailStatus.HANDED_OVER, due_at=timezone.now()
         )
-    return taken
+    return len(taken)
 
 
 # A row handed over but still not sent this long after it was due, or claimed by a worker this long ago and not
