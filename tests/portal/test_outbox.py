@@ -427,3 +427,21 @@ def test_old_outgoing_email_is_deleted_sent_after_30_days_failed_after_60(db):
         )
     delete_old_outgoing_email(now)
     assert sorted(OutgoingEmail.objects.values_list("subject", flat=True)) == ["failed 31", "now", "queued 61"]
+
+
+# --- A real worker ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.celery_worker
+def test_outbox_row_is_sent_once_by_a_real_worker_even_when_handed_over_twice(celery_worker_on_redis):
+    import time
+
+    invite()  # autocommit: written and handed over at once
+    [email] = OutgoingEmail.objects.all()
+    send_email.delay(email_id=email.pk)  # a duplicate message (the tick and the commit hook both handed it over)
+    deadline = time.monotonic() + 15
+    while OutgoingEmail.objects.get().status != OutgoingEmailStatus.SENT and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.5)  # the duplicate's turn
+    assert rows() == [([ANA], OutgoingEmailStatus.SENT, 1)]
+    assert len(mail.outbox) == 1
