@@ -1,10 +1,12 @@
 from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY, get_authentication_records
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from accounts.landing import login_landings
 from uprcities.ratelimit import client_address
 
 # A page that sent someone to sign up or log in (an invitation, say) puts its path here; after logging in,
@@ -53,10 +55,36 @@ class AccountAdapter(DefaultAccountAdapter):
         return address
 
     def get_login_redirect_url(self, request):
+        """Asked only when the login has no `?next=` (allauth follows an explicit one first): the page that sent
+        them to log in, else their own home (organizers' or the national team's, accounts.landing), else home."""
         path = request.session.pop(RETURN_AFTER_LOGIN, None)
         if path and path.startswith("/") and not path.startswith("//"):
             return path
-        return super().get_login_redirect_url(request)
+        return login_landings.path_for(request.user) or super().get_login_redirect_url(request)
+
+    def login(self, request, user) -> None:
+        super().login(request, user)
+        count_fresh_login_as_recent(request, user)
+
+
+def count_fresh_login_as_recent(request, user) -> None:
+    """Let the password typed to log in count as allauth's "confirm your password" until its timeout.
+
+    allauth asks for the password again before sensitive account pages (setting up two-factor, recovery codes)
+    and counts only a reauthentication for that, not the login itself: a staff member who has just signed in
+    and opens the admin, which sends them to set up two-factor, was asked for the password they typed a second
+    earlier. The login's own password step is recorded as a reauthentication at the time it was typed, so the
+    prompt comes back ACCOUNT_REAUTHENTICATION_TIMEOUT after it, as for any reauthentication. Only a password
+    typed in this session counts, from when it was typed; a session without one records nothing.
+    """
+    records = get_authentication_records(request, user)
+    typed = [record for record in records if record.get("method") == "password" and not record.get("reauthenticated")]
+    if not typed:
+        return
+    # Its own time, not now: an older password (a second login in the same session without one) stays old.
+    recent = {**typed[-1], "reauthenticated": True}
+    # allauth keeps the list in the session under this key (its public allauth.account.authentication names it).
+    request.session[AUTHENTICATION_METHODS_SESSION_KEY] = [*records, recent]
 
 
 def _link_on_site(value):

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,3 +29,13 @@ class CitiesConfig(AppConfig):
         from uprcities.registry import periodic_jobs
 
         periodic_jobs.register("cities_request_retention", delete_expired_requests)
+        from accounts.landing import login_landings
+
+        # An organizer signs in to their own to-do list, not the public home page.
+        login_landings.register("organizer_home", organizer_landing, order=20)
+
+
+def organizer_landing(user) -> str | None:
+    from cities.selectors import memberships_of
+
+    return reverse("cities:organize") if memberships_of(user).exists() else None

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,3 +21,18 @@ class ReportsConfig(AppConfig):
         local.register()
         reminders.register()
         national.register()
+        from reports.rendering import hand_over_stranded_renders
+        from uprcities.registry import periodic_jobs
+
+        periodic_jobs.register("render_handover", hand_over_stranded_renders)
+        from accounts.landing import login_landings
+
+        # The national team signs in to its progress dashboard (before a city team they may also belong to); it
+        # sends staff without two-factor authentication to set it up first.
+        login_landings.register("national_dashboard", national_team_landing, order=10)
+
+
+def national_team_landing(user) -> str | None:
+    from reports.dashboard_views import VIEW_PERMISSION
+
+    return reverse("dashboard:national") if user.is_staff and user.has_perm(VIEW_PERMISSION) else None

@@ -57,8 +57,9 @@ def staff_logs_in_with_totp(page, live_server, staff) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Two-Factor Authentication")
     page.get_by_label("Code").fill(current_totp_code(staff))
     page.get_by_role("button", name="Sign In").click()
-    expect(page).to_have_url(live_server.url + "/")
-    expect(page.get_by_role("link", name="Admin")).to_be_visible()
+    # Staff land on their own home: the national progress dashboard for the national team, else the admin.
+    landing = "/organize/national/" if staff.has_perm("reports.view_localreport") else "/admin/"
+    expect(page).to_have_url(live_server.url + landing)
 
 
 def approve_in_admin(page, live_server, city_request) -> None:
