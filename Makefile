@@ -28,11 +28,20 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 
 venv: $(VENV)/.installed
 
+# Every emailed link and calendar (.ics) address is built from SITE_URL: by default the address served here.
+# A HOST of 0.0.0.0 (every interface) is no address a browser can open: links then name this machine as
+# localhost; set SITE_URL to the name others reach it by (make run HOST=0.0.0.0 SITE_URL=http://laptop.lan:8000).
+SITE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),localhost,$(HOST)):$(PORT)
+
+# The periodic jobs (reminders, digests, retention) run beside runserver, as Celery beat does in production, and
+# stop with it: the trap ends them however runserver ends (Ctrl-C, an error, a kill).
 run: venv
 	$(VPY) manage.py migrate --noinput
-	DEMO_MODE=1 $(VPY) manage.py load_demo
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	DEMO_MODE=1 $(VPY) manage.py runserver $(HOST):$(PORT)
+	DEMO_MODE=1 SITE_URL=$(SITE_URL) $(VPY) manage.py load_demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops it). Links in emails and .ics files: SITE_URL=$(SITE_URL)"
+	@DEMO_MODE=1 SITE_URL=$(SITE_URL) $(VPY) manage.py run_periodic & periodic=$$!; \
+	trap 'kill $$periodic 2>/dev/null; wait $$periodic 2>/dev/null' EXIT; \
+	DEMO_MODE=1 SITE_URL=$(SITE_URL) $(VPY) manage.py runserver $(HOST):$(PORT)
 
 test: venv
 	$(VPY) -m pytest $(PYTEST_ARGS)

@@ -30,9 +30,12 @@ if not SECRET_KEY:
     # Development only: a key that is obviously not a production secret.
     SECRET_KEY = "dev-only-insecure-key-" + "x" * 40  # noqa: S105
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# `make run HOST=192.168.1.20` (its SITE_URL names that address) serves other machines: in development the host
+# the links name is one the portal answers, without having to set ALLOWED_HOSTS as well.
+_DEV_HOSTS = list(dict.fromkeys(["127.0.0.1", "localhost", urlsplit(SITE_URL).hostname or "localhost"]))
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", _DEV_HOSTS if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_ID = 1
 
 INSTALLED_APPS = [

@@ -42,6 +42,8 @@ class Command(BaseCommand):
         counts["upcoming demo events"] = load_upcoming_demo_events()
         counts["planning milestones"] = self._planning_milestones()
         self.stdout.write("Loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+        # Said plainly: a link pointing at another port than the one served is the first thing that breaks.
+        self.stdout.write(f"Links in emails and calendar (.ics) files point at SITE_URL: {settings.SITE_URL}")
         if not settings.DEMO_MODE:
             self.stdout.write("DEMO_MODE is off: no demo logins were created.")
             return
