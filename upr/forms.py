@@ -17,11 +17,19 @@ def theme_filter_field() -> forms.ModelChoiceField:
     )
 
 
+class ReviewChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: ReviewCycle) -> str:
+        # Offered and named as such: a review missing from the list reads as "it made no recommendations".
+        if obj.awaits_import:
+            return _("%(cycle)s: not yet imported") % {"cycle": obj}
+        return str(obj)
+
+
 class RecommendationFilterForm(BootstrapMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    cycle = forms.ModelChoiceField(
+    cycle = ReviewChoiceField(
         label=_("Review"),
-        queryset=ReviewCycle.objects.filter(recommendations__isnull=False).distinct(),
+        queryset=ReviewCycle.objects.with_recommendations().order_by("number"),
         required=False,
         empty_label=_("All reviews"),
     )

@@ -51,6 +51,18 @@ class ReviewCycleQuerySet(models.QuerySet):
         open_cycle = self.filter(outcome_adopted__isnull=True).order_by("-number").first()
         return open_cycle or self.order_by("-number").first()
 
+    def with_imported_count(self) -> ReviewCycleQuerySet:
+        """Each cycle with `imported_recommendations`, how many of its recommendations the portal holds: the UN's
+        own count (recommendations_total) is known for every held review, its text only once a file is imported."""
+        return self.annotate(imported_recommendations=models.Count("recommendations"))
+
+    def with_recommendations(self) -> ReviewCycleQuerySet:
+        """The reviews that made recommendations, imported or not (with_imported_count): those a reader can ask
+        for, and be told which are not in the portal yet rather than find the review missing."""
+        return self.with_imported_count().filter(
+            models.Q(imported_recommendations__gt=0) | models.Q(recommendations_total__gt=0)
+        )
+
 
 class ReviewCycle(models.Model):
     country = models.CharField(_("country under review"), max_length=80, default="United States of America")
@@ -102,6 +114,11 @@ class ReviewCycle(models.Model):
         if self.review_date:
             return gettext("Cycle %(number)s (%(year)s)") % {"number": self.number, "year": self.review_date.year}
         return gettext("Cycle %(number)s") % {"number": self.number}
+
+    @property
+    def awaits_import(self) -> bool:
+        """The review made recommendations but the portal holds none of their text yet (with_imported_count)."""
+        return bool(self.recommendations_total) and not self.imported_recommendations
 
 
 class MilestoneQuerySet(models.QuerySet):

@@ -17,6 +17,7 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(recommendations, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    cycle = filters.get("cycle")
     return render(
         request,
         "upr/recommendation_list.html",
@@ -24,5 +25,7 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "querystring": query.urlencode(),
+            # A review whose recommendations are not imported yet is said to be so, not shown as "no match".
+            "not_imported": cycle if cycle is not None and cycle.awaits_import else None,
         },
     )

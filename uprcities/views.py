@@ -68,9 +68,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @public_page
 def about_upr(request: HttpRequest) -> HttpResponse:
-    cycles = ReviewCycle.objects.prefetch_related(
-        Prefetch("milestones", queryset=Milestone.objects.public().order_by("date"))
-    ).order_by("number")
+    cycles = (
+        ReviewCycle.objects.with_imported_count()
+        .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.public().order_by("date")))
+        .order_by("number")
+    )
     return render(request, "about_upr.html", {"cycles": cycles})
 
 
