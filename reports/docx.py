@@ -6,21 +6,22 @@ OHCHR takes stakeholder submissions as Word files, so this is not a lesser expor
   stay put while someone edits the file (the UPR cites submissions by paragraph).
 - Footnotes are real Word footnotes. python-docx has no footnote API and its default template has no footnotes
   part, so `_Footnotes` adds the part and the references itself.
-- The contents page is a Word TOC field whose saved result is the list of headings (linked to them): the file
-  reads correctly as it is, and "Update field" in Word replaces the list with one that has page numbers. We do
-  not ask Word to update fields on opening, which would greet the reader with a question about "fields that may
-  refer to other files".
+- The contents page is a Word TOC field whose saved result is the list of headings (linked to them), so the file
+  reads correctly as it is, in LibreOffice too, which shows a field's saved result; `w:updateFields` asks Word to
+  refresh the field on opening, which adds the page numbers that only a word processor can know. A document with
+  fewer than three headings has no contents page (`Document.has_contents`), as in the PDF.
 - The footer says "Page X of Y" with PAGE and NUMPAGES fields, in the document's language, like the PDF.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
 
 import docx
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from docx.enum.style import WD_STYLE_TYPE
@@ -73,21 +74,24 @@ _AFTER_AUTO_HYPHENATION = (
     "w:clickAndTypeStyle", "w:defaultTableStyle", "w:evenAndOddHeaders", "w:characterSpacingControl",
     "w:savePreviewPicture", "w:updateFields", "w:footnotePr", "w:endnotePr", "w:compat", "w:rsids",
 )  # fmt: skip
+_AFTER_UPDATE_FIELDS = _AFTER_AUTO_HYPHENATION[_AFTER_AUTO_HYPHENATION.index("w:updateFields") + 1 :]
 _AFTER_FOOTNOTE_PR = ("w:endnotePr", "w:compat", "w:docVars", "w:rsids", "m:mathPr", "w:themeFontLang")
 
 
-def render_docx(document: Document) -> bytes:
-    """The Word file of `document`. The same Document gives the same bytes."""
+def render_docx(document: Document, *, made: dt.date | None = None) -> bytes:
+    """The Word file of `document`, made on `made` (today when not given). The same Document and date give the
+    same bytes."""
+    made = made or timezone.localdate()
     with translation.override(document.language):
         word = docx.Document()
         _set_up(word, document)
         writer = _Writer(word)
         writer.cover(document)
-        if document.kind != "short_summary":  # the PDF of a short summary has no contents page either
+        if document.has_contents():  # the same rule as the PDF's contents page
             writer.contents(document)
         for block in document.blocks:
             writer.block(block)
-        _footer(word, document)
+        _footer(word, document, made)
         buffer = io.BytesIO()
         word.save(buffer)
     return _without_timestamps(buffer.getvalue())
@@ -128,6 +132,10 @@ class _Writer:
         for line in document.cover_lines:
             if line:
                 self.paragraph(line, "Cover Line")
+        if document.status_line:
+            status = self.paragraph(document.status_line, "Cover Status")
+            if document.is_draft and status.runs:
+                status.runs[0].bold = True
         for index, note in enumerate(document.cover_notes):
             paragraph = self.paragraph(note, "Cover Note")
             if index == 0:
@@ -359,7 +367,7 @@ def _reference_properties():
 # --- page, footer, styles, properties ---------------------------------------------------------------------------
 
 
-def _footer(word, document: Document) -> None:
+def _footer(word, document: Document, made: dt.date) -> None:
     section = word.sections[0]
     if document.kind != "short_summary":  # the PDF's cover page has no footer
         section.different_first_page_header_footer = True
@@ -372,6 +380,8 @@ def _footer(word, document: Document) -> None:
     _field(paragraph, "PAGE", "1")
     paragraph.add_run(f" {pgettext('page X of Y', 'of')} ")
     _field(paragraph, "NUMPAGES", "1")
+    # Where the text stands and when the file was made, on every page, as in the PDF (a draft says DRAFT).
+    section.footer.add_paragraph(clean(document.footer_line(made)), style="Footer")
 
 
 def _set_up(word, document: Document) -> None:
@@ -384,6 +394,9 @@ def _set_up(word, document: Document) -> None:
     _styles(word, WORD_LANGUAGE.get(document.language, document.language))
     settings = word.settings.element
     _insert(settings, OxmlElement("w:autoHyphenation"), _AFTER_AUTO_HYPHENATION)  # the PDF hyphenates too
+    if document.has_contents():
+        # Word fills in the contents' page numbers when the file is opened (the saved entries have none).
+        _insert(settings, OxmlElement("w:updateFields", {qn("w:val"): "true"}), _AFTER_UPDATE_FIELDS)
 
     props = word.core_properties
     props.title = clean(document.title)
@@ -517,6 +530,9 @@ def _styles(word, language: str) -> None:
     line_style = _style(word, "Cover Line", style_id="CoverLine")
     _look(line_style, font=SANS, size=12)
     _spacing(line_style, after=Mm(2))
+    status_style = _style(word, "Cover Status", style_id="CoverStatus")
+    _look(status_style, font=SANS, size=11)
+    _spacing(status_style, before=Mm(6), after=Mm(2))
     note_style = _style(word, "Cover Note", style_id="CoverNote")
     _look(note_style, font=SANS, size=10, color=GREY)
     _spacing(note_style, after=Mm(2))

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City, Membership
-from reports.document import Document, build_local_report, build_short_summary, snapshot
+from reports.document import Document, Stamp, build_local_report, build_short_summary, snapshot
 from reports.enums import Decision, ReportStatus
 from reports.models import EDITABLE, LocalReport, ReportVersion
 from upr.models import ReviewCycle
@@ -114,24 +114,28 @@ def accept(report: LocalReport, *, by, comment: str = "") -> ReportVersion:
 # --- documents ------------------------------------------------------------------------------------------------
 
 
+# The live text is a draft whatever the report's status (after a return it is being edited again); a version
+# prints as submitted, returned or accepted, as decided.
+
+
 def draft_document(report: LocalReport) -> Document:
-    return build_local_report(report.city, snapshot(report))
+    return build_local_report(report.city, snapshot(report), stamp=Stamp.draft())
 
 
 def version_document(version: ReportVersion) -> Document:
-    return build_local_report(version.report.city, version.content)
+    return build_local_report(version.report.city, version.content, stamp=Stamp.of_version(version))
 
 
 def public_document(version: ReportVersion) -> Document:
-    return build_local_report(version.report.city, version.content, public=True)
+    return build_local_report(version.report.city, version.content, public=True, stamp=Stamp.of_version(version))
 
 
 def draft_summary(report: LocalReport) -> Document:
-    return build_short_summary(report.city, snapshot(report))
+    return build_short_summary(report.city, snapshot(report), stamp=Stamp.draft())
 
 
 def version_summary(version: ReportVersion) -> Document:
-    return build_short_summary(version.report.city, version.content)
+    return build_short_summary(version.report.city, version.content, stamp=Stamp.of_version(version))
 
 
 def _draft_filename(report: LocalReport) -> str:

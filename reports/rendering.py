@@ -267,6 +267,7 @@ def run(render: Render) -> Render:
 
 
 def render_bytes(document: Document, fmt: str) -> tuple[bytes, int | None]:
+    """The file of `document` in `fmt`, made today (its footer says so), and its page count if known."""
     if fmt == RenderFormat.PDF:
         return render_pdf(document)
     if fmt == RenderFormat.DOCX:
@@ -286,8 +287,8 @@ def print_stylesheet() -> str:
     return path
 
 
-def render_html(document: Document) -> str:
-    """The print HTML of a document (what WeasyPrint lays out)."""
+def render_html(document: Document, *, made: dt.date | None = None) -> str:
+    """The print HTML of a document (what WeasyPrint lays out), for a file made on `made` (today if not given)."""
     with translation.override(document.language):
         return render_to_string(
             "reports/print/document.html",
@@ -295,6 +296,7 @@ def render_html(document: Document) -> str:
                 "doc": document,
                 "blocks": [dataclasses.asdict(b) for b in document.blocks],
                 "footer_css": css_string(document.footer_label),
+                "stamp_css": css_string(document.footer_line(made or timezone.localdate())),
             },
         )
 
@@ -336,10 +338,10 @@ def portal_url_fetcher():
     return PortalURLFetcher(allowed_protocols={"file", "data"}, allow_redirects=False, timeout=5)
 
 
-def render_pdf(document: Document) -> tuple[bytes, int]:
+def render_pdf(document: Document, *, made: dt.date | None = None) -> tuple[bytes, int]:
     from weasyprint import CSS, HTML
 
-    html = render_html(document)
+    html = render_html(document, made=made)
     fetcher = portal_url_fetcher()
     laid_out = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher).render(
         stylesheets=[CSS(filename=print_stylesheet(), url_fetcher=fetcher)], pdf_variant="pdf/ua-1"

@@ -17,7 +17,17 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cities.selectors import get_city_for_organizer, public_city
 from reports import local, national, national_services, rendering
-from reports.document import WORDS_PER_PAGE, build_local_report, build_short_summary, count_words, snapshot
+from reports.document import (
+    LINES_PER_PAGE,
+    PAGE_SPREAD,
+    WORDS_PER_LINE,
+    Stamp,
+    build_local_report,
+    build_short_summary,
+    count_words,
+    snapshot,
+    typed_words,
+)
 from reports.enums import Decision, RenderFormat, RenderStatus
 from reports.forms import QuoteFormSet, RecommendationFormSet, ReportForm, SectionFormSet
 from reports.models import JointSubmitter, LocalReport, Render
@@ -36,11 +46,16 @@ def _forms(report: LocalReport, data=None):
     )
 
 
-def _limits(report: LocalReport, document) -> dict:
+def _limits(report: LocalReport, document, content: dict | None = None) -> dict:
     words = document.word_count()
     summary_words = count_words(report.short_summary)
     low, high = document.page_estimate()
+    typed = typed_words(content) if content is not None else 0
     return {
+        # What the page's script adds the words being typed to, so the count and the pages move as they type.
+        "fixed_words": words - typed,
+        "fixed_lines": round(document.body_lines() - typed / WORDS_PER_LINE, 2),
+        "front_pages": document.front_pages(),
         "words": words,
         "word_limit": report.cycle.local_report_word_limit,
         "over": max(0, words - report.cycle.local_report_word_limit),
@@ -87,13 +102,15 @@ def _editor_context(report: LocalReport, forms) -> dict:
     form, sections, recommendations, quotes = forms
     subject = _subject_for_renders(report)
     content = snapshot(report) if subject is report else subject.content
-    document = build_local_report(report.city, content)
-    documents = {"report": document, "summary": build_short_summary(report.city, content)}
+    stamp = Stamp.draft() if subject is report else Stamp.of_version(subject)
+    document = build_local_report(report.city, content, stamp=stamp)
+    documents = {"report": document, "summary": build_short_summary(report.city, content, stamp=stamp)}
     renders = {}
     for name in sorted(DOCUMENTS):
         version = documents[name].version()
         for fmt in (RenderFormat.PDF, RenderFormat.DOCX):
             renders[(name, fmt)] = rendering.current_render(subject, name, fmt, version=version)
+    draft_files = _draft_files(report, subject, content, renders)
     # Where no file of today's text exists yet, say when the last one was superseded (and offer a fresh one). The
     # latest few rows are enough to say it; older ones are superseded whenever someone asks for them.
     earlier = rendering.render_rows(subject).filter(document__in=DOCUMENTS).order_by("-queued_at", "-pk")[:8]
@@ -111,13 +128,35 @@ def _editor_context(report: LocalReport, forms) -> dict:
         "sections": sections,
         "recommendations": recommendations,
         "quotes": quotes,
-        "limits": _limits(report, document),
+        "limits": _limits(report, document, content),
         "renders": renders,
+        "files": [(name, fmt, render, draft_files.get((name, fmt))) for (name, fmt), render in renders.items()],
         "versions": versions,
         "last_comment": returned if report.editable and returned and returned == versions[0] else None,
         "hidden_quotes": stored_quotes - quotes.get_queryset().count(),
-        "words_per_page": WORDS_PER_PAGE,
+        "layout": {
+            "words_per_line": WORDS_PER_LINE,
+            "lines_per_page": LINES_PER_PAGE,
+            "spread": " ".join(str(f) for f in PAGE_SPREAD),
+        },
     }
+
+
+def _draft_files(report: LocalReport, subject, content: dict, renders: dict) -> dict:
+    """Once submitted, the files made of the draft with the same text, for the places where the submitted version
+    has no file yet: they stay listed (marked DRAFT, as they print), beside the button for the version's own."""
+    if subject is report or all(render is not None for render in renders.values()):
+        return {}
+    versions = {
+        "report": build_local_report(report.city, content, stamp=Stamp.draft()).version(),
+        "summary": build_short_summary(report.city, content, stamp=Stamp.draft()).version(),
+    }
+    rows = rendering.render_rows(report).filter(status=RenderStatus.DONE, document__in=DOCUMENTS)
+    found = {}
+    for row in rows:
+        if row.version == versions.get(row.document) and renders.get((row.document, row.format)) is None:
+            found[(row.document, row.format)] = row
+    return found
 
 
 @login_required

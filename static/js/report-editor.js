@@ -13,15 +13,50 @@
     return text.split(/\s+/).filter(function (token) { return hasWordCharacter.test(token); }).length;
   }
 
+  function typedWords(kind) {
+    var total = 0;
+    form.querySelectorAll('textarea[data-count-words="' + kind + '"]').forEach(function (t) {
+      var deleted = t.closest(".formset-form") && t.closest(".formset-form").querySelector('input[name$="-DELETE"]:checked');
+      if (!deleted) total += countWords(t.value);
+    });
+    return total;
+  }
+
+  function fill(el, values) {
+    if (!el) return;
+    el.textContent = el.dataset.template.replace(/\{(\w+)\}/g, function (all, name) {
+      return name in values ? values[name] : all;
+    });
+  }
+
+  // The printed count and the pages from the words being typed, with what the last save added to them (quotes,
+  // notes, headings, figures): the same sums as reports.document (block_lines, pages_for).
+  var limits = document.querySelector("[data-report-limits]");
+  function updatePrinted(typed) {
+    if (!limits) return;
+    var d = limits.dataset;
+    var words = Number(d.fixedWords) + typed;
+    var over = words - Number(d.wordLimit);
+    var body = (Number(d.fixedLines) + typed / Number(d.wordsPerLine)) / Number(d.linesPerPage);
+    var pages = d.spread.split(" ").map(function (factor) {
+      return Number(d.frontPages) + Math.max(1, Math.ceil(body * Number(factor)));
+    });
+    var printed = limits.querySelector("[data-live-printed]");
+    fill(printed, { words: words });
+    printed.classList.toggle("text-danger", over > 0);
+    fill(limits.querySelector("[data-live-pages]"), { low: pages[0], high: pages[1] });
+    var overNote = limits.querySelector("[data-live-over]");
+    fill(overNote, { n: over });
+    overNote.textContent = "· " + overNote.textContent;
+    overNote.hidden = over <= 0;
+  }
+
   function updateCounts() {
     ["report", "summary"].forEach(function (kind) {
       var out = document.querySelector('output[data-live="' + kind + '"]');
+      var total = typedWords(kind);
+      if (kind === "report") updatePrinted(total);
       if (!out) return;
-      var total = 0;
-      form.querySelectorAll('textarea[data-count-words="' + kind + '"]').forEach(function (t) {
-        var deleted = t.closest(".formset-form") && t.closest(".formset-form").querySelector('input[name$="-DELETE"]:checked');
-        if (!deleted) total += countWords(t.value);
-      });
       out.textContent = total;
       out.classList.toggle("text-danger", total > Number(out.dataset.limit));
     });

@@ -174,16 +174,18 @@ def assert_numbered_in_order(text: str, expected: list[tuple[int, str]]) -> None
 
 
 # The numbered paragraphs of the accepted report, in order.
+# Both testimonies are of challenges: their quotes print under the section's challenges, before its advances.
 NUMBERED = [
     (1, "Rents rose faster than wages"),
     (2, "Residents asked the city"),
     (3, "We held two listening sessions"),
     (4, "Families in Homewood"),
-    (5, "The city opened a tenant help desk"),
-    (6, NAMED_EXCERPT),
-    (7, "The eviction notice came"),
+    (5, NAMED_EXCERPT),
+    (6, "The eviction notice came"),
+    (7, "The city opened a tenant help desk"),
     (8, RECOMMENDATION_FIXED),
 ]
+QUOTED = (5, 6)
 
 
 def test_organizer_writes_submits_fixes_and_publishes_the_local_report(
@@ -354,7 +356,7 @@ def test_organizer_writes_submits_fixes_and_publishes_the_local_report(
     expect(visitor.get_by_role("heading", level=1)).to_have_text("Local report: Pittsburgh, PA")
     article = visitor.locator("article.report-document")
     for number, start in NUMBERED:
-        expect(article).to_contain_text(f"{number}. {'“' if number in (6, 7) else ''}{start}")
+        expect(article).to_contain_text(f"{number}. {'“' if number in QUOTED else ''}{start}")
     expect(article.locator("figure figcaption")).to_have_count(2)
     expect(article.locator("figure figcaption").first).to_contain_text(f"— {FIRST_NAME}.")
     expect(article.locator("figure figcaption").last).to_contain_text("— Anonymous.")

@@ -366,3 +366,66 @@ def test_docx_of_a_local_report_names_anonymous_people_nobody():
         everything = b"".join(package.read(name) for name in package.namelist())
     assert b"Maria" not in everything
     assert b"Lopez" not in everything
+
+
+def _settings_xml(document: Document) -> str:
+    with zipfile.ZipFile(io.BytesIO(render_docx(document))) as package:
+        return package.read("word/settings.xml").decode()
+
+
+def test_docx_contents_lists_the_headings_and_word_updates_its_page_numbers_on_opening():
+    word = read(sample())
+
+    toc = [p for p in word.paragraphs if p.style.name in ("toc 1", "toc 2")]
+    assert [p.text for p in toc] == [
+        "Executive summary",
+        "How we gathered the testimony",
+        "Human rights in Springfield, theme by theme",
+        "Housing",
+        "Recommendations",
+    ]
+    # Each entry links to its heading's bookmark, inside the one TOC field.
+    anchors = [link.get(qn("w:anchor")) for p in toc for link in p._p.iter(qn("w:hyperlink"))]
+    bookmarks = [b.get(qn("w:name")) for b in word.element.body.iter(qn("w:bookmarkStart"))]
+    assert anchors == bookmarks == [f"_TocUPR{n}" for n in range(1, 6)]
+    assert '<w:updateFields w:val="true"/>' in _settings_xml(sample())
+
+
+def test_docx_of_fewer_than_three_headings_has_no_contents_page():
+    document = sample(
+        blocks=[
+            Block("heading", text="Executive summary", level=2, anchor="summary"),
+            Block("paragraph", text="Residents spoke about housing.", number=1),
+            Block("heading", text="Recommendations", level=2, anchor="recommendations"),
+            Block("recommendation", text="Fund the right to counsel.", number=2),
+        ]
+    )
+    word = read(document)
+
+    texts = [p.text for p in word.paragraphs]
+    assert "Contents" not in texts
+    assert texts[6] == "Executive summary"
+    assert word.paragraphs[6].paragraph_format.page_break_before is True  # the body starts after the cover
+    assert not list(word.element.body.iter(qn("w:instrText")))
+    assert "updateFields" not in _settings_xml(document)
+
+
+def test_pdf_of_fewer_than_three_headings_has_no_contents_page():
+    document = sample(
+        blocks=[
+            Block("heading", text="Executive summary", level=2, anchor="summary"),
+            Block("paragraph", text="Residents spoke about housing.", number=1),
+        ]
+    )
+    data, pages = rendering.render_pdf(document)
+    assert pages == 2  # the cover and the body
+    assert "Contents" not in rendering.render_html(document)
+
+
+def test_docx_footer_says_when_the_file_was_made_and_a_draft_says_draft():
+    document = sample(status="draft", status_line="DRAFT: not submitted.", footer_status="DRAFT")
+    word = docx.Document(io.BytesIO(render_docx(document, made=dt.date(2020, 11, 9))))
+
+    footer = [p.text for p in word.sections[0].footer.paragraphs]
+    assert footer[1] == f"DRAFT · made 9 November 2020 · text {document.version()[:8]}"
+    assert "DRAFT: not submitted." in [p.text for p in word.paragraphs[:8]]
