@@ -18,19 +18,19 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone, translation
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cities.models import City
-from reports.document import Block, Document, count_words, paragraphs_of
+from reports.document import Block, Document, count_words, paragraphs_of, un_date
 from reports.enums import Decision, ParagraphKind, SubmissionType
 from reports.models import NationalParagraph, NationalReport, ReportVersion
 from reports.quotes import ResolvedQuote, resolve_quote
 from testimony.enums import Use
 from testimony.models import Testimony
 from upr.enums import Response
-from upr.models import ReviewCycle, Theme
+from upr.models import Recommendation, ReviewCycle, Theme
 
 KIND_ORDER = [
     ParagraphKind.INTRODUCTION,
@@ -166,6 +166,7 @@ def draft_paragraphs(report: NationalReport, versions: list[ReportVersion]) -> l
                 "recommendation": rec["text"],
                 "level": rec["level"],
                 "official": [o["paragraph"] for o in rec["official"]],
+                "official_ids": official_ids,
             }
             if key in merged_recs:
                 draft = merged_recs[key]
@@ -177,7 +178,7 @@ def draft_paragraphs(report: NationalReport, versions: list[ReportVersion]) -> l
                     key=key,
                     theme=themes[slug].pk if slug in themes else None,
                     kind=ParagraphKind.RECOMMENDATION,
-                    text=" ".join(rec["text"].split()),
+                    text=_with_official_citation(" ".join(rec["text"].split()), rec["official"]),
                     cities=[city["id"]],
                     trail=[trail],
                 )
@@ -220,6 +221,21 @@ def draft_paragraphs(report: NationalReport, versions: list[ReportVersion]) -> l
         }
         ordered.append(draft)
     return ordered
+
+
+def _with_official_citation(text: str, officials: list[dict]) -> str:
+    """A recommendation's text citing the official UPR recommendations the city linked it to: the UN reads a
+    submission's follow-up by the paragraph numbers of the earlier review, so the link must survive compiling."""
+    if not officials:
+        return text
+    cited = ", ".join(
+        (_("%(paragraph)s of %(year)s") % o) if o["year"] else o["paragraph"]
+        for o in sorted(officials, key=_paragraph_sort)
+    )
+    follows = ngettext(
+        "This follows up UPR recommendation %(list)s.", "This follows up UPR recommendations %(list)s.", len(officials)
+    ) % {"list": cited}
+    return f"{text} {follows}"
 
 
 def _paragraph_sort(official: dict) -> tuple:
@@ -504,8 +520,8 @@ def _build_national(report: NationalReport) -> Document:
         cover_notes.append(
             _("Period covered: %(start)s to %(end)s.")
             % {
-                "start": date_format(report.period_start, "DATE_FORMAT"),
-                "end": date_format(report.period_end, "DATE_FORMAT"),
+                "start": un_date(report.period_start),
+                "end": un_date(report.period_end),
             }
         )
     if report.contact_email:
@@ -620,31 +636,50 @@ def ohchr_checks(report: NationalReport, document: Document | None = None) -> li
             _("Paragraphs numbered"),
             numbered,
             ngettext("%(n)s numbered paragraph", "%(n)s numbered paragraphs", len(numbers)) % {"n": len(numbers)},
-            "" if numbers else _("The report has no paragraphs yet: compile it from the accepted local reports."),
+            ""
+            if numbered
+            else _("The report has no paragraphs yet: compile it from the accepted local reports.")
+            if not numbers
+            else _("The numbers do not run 1, 2, 3… without a gap: render the report again from this page."),
         )
     )
-    first_page = all([report.submitter.strip(), report.acronym.strip(), report.description.strip()])
+    missing = [
+        label
+        for label, value in (
+            (_("the submitter's name"), report.submitter),
+            (_("its acronym"), report.acronym),
+            (_("a short description"), report.description),
+        )
+        if not value.strip()
+    ]
     checks.append(
         Check(
             _("First page names the submitter, its acronym and a description"),
-            first_page,
-            f"{report.submitter} ({report.acronym})" if first_page else _("missing"),
+            not missing,
+            f"{report.submitter} ({report.acronym})" if not missing else _("missing"),
+            _("Fill in %(fields)s on this page.") % {"fields": ", ".join(missing)} if missing else "",
         )
     )
     submitters = list(report.joint_submitters.all())
     if report.submission_type == SubmissionType.JOINT:
-        complete = bool(submitters) and all(s.name.strip() and s.acronym.strip() for s in submitters)
+        incomplete = [s for s in submitters if not (s.name.strip() and s.acronym.strip())]
         checks.append(
             Check(
                 _("Joint submission lists every organisation with its acronym"),
-                complete,
+                bool(submitters) and not incomplete,
                 ngettext("%(n)s organisation", "%(n)s organisations", len(submitters)) % {"n": len(submitters)},
-                "" if submitters else _("Add the joint submitters, or make it an individual submission."),
+                _("Add the joint submitters, or make it an individual submission.")
+                if not submitters
+                else _("Give every joint submitter its name and acronym (missing for: %(names)s).")
+                % {"names": "; ".join(s.name.strip() or _("an unnamed organisation") for s in incomplete)}
+                if incomplete
+                else "",
             )
         )
-    period_ok, figure = _period_check(report)
-    checks.append(Check(_("Period covered"), period_ok, figure))
-    quotes = quote_states(printable_paragraphs(report))
+    period_ok, figure, todo = _period_check(report)
+    checks.append(Check(_("Period covered"), period_ok, figure, "" if period_ok else todo))
+    paragraphs = printable_paragraphs(report)
+    quotes = quote_states(paragraphs)
     refused = quotes.unresolved
     checks.append(
         Check(
@@ -665,34 +700,63 @@ def ohchr_checks(report: NationalReport, document: Document | None = None) -> li
             % {"n": len(refused), "paragraphs": "; ".join(paragraph_label(p) for p in refused)},
         )
     )
-    follow_up = sum(1 for b in document.blocks if b.anchor == "follow-up")
-    reinforced = report.paragraphs.filter(kind=ParagraphKind.FOLLOW_UP, omitted=False).count()
+    followed = followed_up_recommendations(report, [p for p in paragraphs if quotes.prints(p)])
     checks.append(
         Check(
             _("Follow-up of the previous review's recommendations"),
-            bool(follow_up and reinforced),
+            bool(followed),
             ngettext(
-                "%(n)s earlier recommendation followed up", "%(n)s earlier recommendations followed up", reinforced
+                "%(n)s earlier recommendation followed up", "%(n)s earlier recommendations followed up", len(followed)
             )
-            % {"n": reinforced},
+            % {"n": len(followed)}
+            + (f" ({', '.join(followed)})" if followed else ""),
+            ""
+            if followed
+            else _(
+                "No printed paragraph follows up a recommendation of an earlier review. Cities link their "
+                "recommendations to the official UPR recommendations they follow up in their local reports; "
+                "compile again once such a report is accepted, or bring back a left-out recommendation or "
+                "follow-up paragraph that cites one."
+            ),
         )
     )
     return checks
+
+
+def followed_up_recommendations(report: NationalReport, paragraphs: list[NationalParagraph]) -> list[str]:
+    """Paragraph numbers of the earlier reviews' recommendations that `paragraphs` (those printed) follow up: the
+    ones cities marked as still unfulfilled and every official recommendation a city linked its own to (the
+    compiled recommendation cites them), as OHCHR expects a submission to follow up the previous cycle."""
+    ids: set[int] = set()
+    for paragraph in paragraphs:
+        if paragraph.kind not in (ParagraphKind.RECOMMENDATION, ParagraphKind.FOLLOW_UP):
+            continue
+        if paragraph.kind == ParagraphKind.FOLLOW_UP and paragraph.source_key.startswith("follow_up:"):
+            ids.add(int(paragraph.source_key.split(":", 1)[1]))
+        for entry in paragraph.trail:
+            ids.update(entry.get("official_ids") or [])
+    if not ids:
+        return []
+    earlier = Recommendation.objects.filter(
+        pk__in=ids, cycle__country=report.cycle.country, cycle__number__lt=report.cycle.number
+    ).values_list("paragraph", flat=True)
+    return sorted(set(earlier), key=lambda number: _paragraph_sort({"paragraph": number}))
 
 
 # About four and a half years between reviews; a little slack for rescheduled sessions.
 MAX_PERIOD_DAYS = 1_700
 
 
-def _period_check(report: NationalReport) -> tuple[bool, str]:
-    """The period covered is the time since the last review: it starts at (or after) the previous cycle's review
-    date. Without a known previous review, it may not exceed about four and a half years."""
+def _period_check(report: NationalReport) -> tuple[bool, str, str]:
+    """(passed, figure, what to do). The period covered is the time since the last review: it starts at (or after)
+    the previous cycle's review date. Without a known previous review, it may not exceed about four and a half
+    years."""
     if not (report.period_start and report.period_end):
-        return False, _("not set")
+        return False, _("not set"), _("Fill in the period covered (from and to) on this page.")
     days = (report.period_end - report.period_start).days
     figure = _("%(start)s to %(end)s (%(years)s years)") % {
-        "start": date_format(report.period_start, "DATE_FORMAT"),
-        "end": date_format(report.period_end, "DATE_FORMAT"),
+        "start": un_date(report.period_start),
+        "end": un_date(report.period_end),
         "years": number_format(days / 365.25, 1),
     }
     previous = (
@@ -701,11 +765,15 @@ def _period_check(report: NationalReport) -> tuple[bool, str]:
         .first()
     )
     if days <= 0:
-        return False, figure
+        return False, figure, _("The period must end after it starts: correct the dates on this page.")
     if previous:
-        figure += " · " + _("previous review %(date)s") % {"date": date_format(previous, "DATE_FORMAT")}
-        return report.period_start >= previous - dt.timedelta(days=31), figure
-    return days <= MAX_PERIOD_DAYS, figure
+        figure += " · " + _("previous review %(date)s") % {"date": un_date(previous)}
+        todo = _("Start the period at the previous review (%(date)s) or later: OHCHR asks for the time since it.") % {
+            "date": un_date(previous)
+        }
+        return report.period_start >= previous - dt.timedelta(days=31), figure, todo
+    todo = _("Shorten the period to the time since the last review, about four and a half years at most.")
+    return days <= MAX_PERIOD_DAYS, figure, todo
 
 
 def checks_pass(checks: list[Check]) -> bool:

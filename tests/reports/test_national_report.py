@@ -401,3 +401,138 @@ def test_deleting_a_compiled_paragraph_in_the_admin_keeps_it_left_out(world, sup
     target.refresh_from_db()
     assert target.omitted
     assert target.text not in " ".join(b.text for b in national.build_national_report(report).blocks)
+
+
+FOLLOW_UP = "Follow-up of the previous review's recommendations"
+
+
+def _check(report, name: str):
+    return {str(c.name): c for c in national.ohchr_checks(report)}[name]
+
+
+def test_follow_up_check_counts_official_recommendations_linked_without_the_unfulfilled_flag(world):
+    report = world["report"]
+    ReportRecommendation.objects.filter(reinforces_unfulfilled=True).update(reinforces_unfulfilled=False)
+    for local_report in world["locals"]:
+        version = local_report.versions.get()
+        for rec in version.content["recommendations"]:
+            rec["reinforces_unfulfilled"] = False
+        version.save(update_fields=["content"])
+    national.compile_report(report)
+
+    assert _paragraphs(report, kind=ParagraphKind.FOLLOW_UP) == []
+    merged = next(p for p in _paragraphs(report, kind=ParagraphKind.RECOMMENDATION) if len(p.cities.all()) == 2)
+    assert merged.text == (
+        "Guarantee housing as a right (Boston wording). This follows up UPR recommendation 26.250 of 2020."
+    )
+    checks = {str(c.name): c for c in national.ohchr_checks(report)}
+    follow_up = checks["Follow-up of the previous review's recommendations"]
+    assert (follow_up.passed, follow_up.figure, follow_up.detail) == (
+        True,
+        "1 earlier recommendation followed up (26.250)",
+        "",
+    )
+    printed = " ".join(b.text for b in national.build_national_report(report).blocks)
+    assert "This follows up UPR recommendation 26.250 of 2020. (Boston, MA; Pittsburgh, PA)" not in printed
+    assert "This follows up UPR recommendation 26.250 of 2020." in printed
+
+
+def test_follow_up_check_fails_with_guidance_when_the_linked_paragraphs_are_left_out(world):
+    report = world["report"]
+    national.compile_report(report)
+    linked = [p for p in report.paragraphs.all() if any(t.get("official_ids") for t in p.trail)]
+    NationalParagraph.objects.filter(pk__in=[p.pk for p in linked]).update(omitted=True)
+
+    follow_up = _check(report, FOLLOW_UP)
+    assert (follow_up.passed, follow_up.figure) == (False, "0 earlier recommendations followed up")
+    assert follow_up.detail.startswith("No printed paragraph follows up a recommendation of an earlier review.")
+
+
+def test_follow_up_check_ignores_recommendations_of_the_cycle_under_review(world):
+    report = world["report"]
+    world["official"].cycle = report.cycle
+    world["official"].save()
+    national.compile_report(report)
+
+    follow_up = _check(report, FOLLOW_UP)
+    assert follow_up.passed is False
+
+
+def _failing_everything(world):
+    """The world's report with every OHCHR check failing."""
+    report = world["report"]
+    national.compile_report(report)
+    report.cycle.word_limit_joint = 50
+    report.cycle.save()
+    report.refresh_from_db()
+    report.submitter, report.description = "", ""
+    report.period_start = dt.date(2015, 1, 1)
+    report.save()
+    JointSubmitter.objects.filter(acronym="BHRA").update(acronym="")
+    world["quoted"].allows_national_report = False
+    world["quoted"].save()
+    report.paragraphs.filter(kind__in=[ParagraphKind.FOLLOW_UP, ParagraphKind.RECOMMENDATION]).update(omitted=True)
+    return report
+
+
+def test_every_failing_ohchr_check_says_what_to_do(world):
+    report = _failing_everything(world)
+
+    checks = national.ohchr_checks(report)
+    assert [str(c.name) for c in checks if c.passed] == ["Paragraphs numbered"]
+    assert {str(c.name): c.detail for c in checks if not c.passed} == {
+        "Word count": checks[0].detail,
+        "First page names the submitter, its acronym and a description": (
+            "Fill in the submitter's name, a short description on this page."
+        ),
+        "Joint submission lists every organisation with its acronym": (
+            "Give every joint submitter its name and acronym (missing for: Boston Alliance)."
+        ),
+        "Period covered": (
+            "Start the period at the previous review (9 November 2020) or later: OHCHR asks for the time since it."
+        ),
+        "Every quote's consent allows the report to the UN": checks[5].detail,
+        "Follow-up of the previous review's recommendations": checks[6].detail,
+    }
+    assert all(c.detail.strip() for c in checks if not c.passed)
+
+
+@pytest.mark.parametrize(
+    "start, end, detail",
+    [
+        (None, None, "Fill in the period covered (from and to) on this page."),
+        (
+            dt.date(2025, 4, 1),
+            dt.date(2021, 1, 1),
+            "The period must end after it starts: correct the dates on this page.",
+        ),
+    ],
+)
+def test_period_check_failure_says_what_to_do(world, start, end, detail):
+    report = world["report"]
+    report.period_start, report.period_end = start, end
+    report.save()
+
+    period = {str(c.name): c for c in national.ohchr_checks(report)}["Period covered"]
+    assert (period.passed, period.detail) == (False, detail)
+
+
+def test_period_check_without_a_previous_review_says_how_long_it_may_be(world):
+    report = world["report"]
+    ReviewCycle.objects.filter(number=3).update(number=1)  # no known previous review
+    report.period_start = dt.date(2015, 1, 1)
+    report.save()
+
+    period = {str(c.name): c for c in national.ohchr_checks(report)}["Period covered"]
+    assert (period.passed, period.detail) == (
+        False,
+        "Shorten the period to the time since the last review, about four and a half years at most.",
+    )
+
+
+def test_no_paragraphs_check_says_to_compile(world):
+    numbered = {str(c.name): c for c in national.ohchr_checks(world["report"])}["Paragraphs numbered"]
+    assert (numbered.passed, numbered.detail) == (
+        False,
+        "The report has no paragraphs yet: compile it from the accepted local reports.",
+    )
