@@ -99,5 +99,7 @@ class Migration(migrations.Migration):
             },
         ),
         # The national team reads the outbox in the admin (failed emails, with their errors).
-        migrations.RunPython(grant_national_team_migration("portal", ["outgoingemail"]), migrations.RunPython.noop),
+        migrations.RunPython(
+            grant_national_team_migration("portal", ["outgoingemail", "outgoingrecipient"]), migrations.RunPython.noop
+        ),
     ]
