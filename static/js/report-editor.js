@@ -22,9 +22,9 @@
     return total;
   }
 
-  function fill(el, values) {
+  function fill(el, values, template) {
     if (!el) return;
-    el.textContent = el.dataset.template.replace(/\{(\w+)\}/g, function (all, name) {
+    el.textContent = (template || el.dataset.template).replace(/\{(\w+)\}/g, function (all, name) {
       return name in values ? values[name] : all;
     });
   }
@@ -44,7 +44,8 @@
     var printed = limits.querySelector("[data-live-printed]");
     fill(printed, { words: words });
     printed.classList.toggle("text-danger", over > 0);
-    fill(limits.querySelector("[data-live-pages]"), { low: pages[0], high: pages[1] });
+    var pagesNote = limits.querySelector("[data-live-pages]");
+    fill(pagesNote, { low: pages[0], high: pages[1] }, pages[0] === pages[1] ? pagesNote.dataset.templateOne : null);
     var overNote = limits.querySelector("[data-live-over]");
     fill(overNote, { n: over });
     overNote.textContent = "· " + overNote.textContent;

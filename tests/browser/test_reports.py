@@ -405,3 +405,82 @@ def test_add_a_quote_works_by_keyboard(live_server, page, user_factory, city_fac
     page.keyboard.press("Space")
     expect(page.locator("[data-formset='quotes'] fieldset")).to_have_count(3)
     expect(page.locator("#id_quotes-2-testimony")).to_be_focused()
+
+
+def page_estimate(page) -> str:
+    return flat(page.locator("[data-live-pages]").inner_text())
+
+
+def test_page_estimate_follows_the_words_as_the_organizer_types(live_server, page, user_factory, city_factory, request):
+    data = setup_city(user_factory, city_factory)
+    log_in(page.context, live_server, data["organizer"])
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + EDITOR)
+    page.get_by_label(exact("Executive summary")).fill(EXECUTIVE_SUMMARY)
+    section = group(page, "New section")
+    section.get_by_label(required("Theme")).select_option(label="Housing")
+    section.get_by_label(exact("Challenges")).fill(CHALLENGES)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(messages(page)).to_have_text(["Saved."])
+    saved = page_estimate(page)
+    assert saved == "about 3 pages with cover and contents"
+    printed = flat(page.locator("[data-live-printed]").inner_text())
+
+    # 300 more words in the challenges: the count and the pages move before anything is saved.
+    challenges = group(page, "Section: Housing").get_by_label(exact("Challenges"))
+    challenges.fill(CHALLENGES + "\n\n" + " ".join(["rent"] * 300))
+    expect(page.locator("[data-live-pages]")).to_have_text("about 4 pages with cover and contents")
+    words_now = int(printed.split()[0]) + 300
+    expect(page.locator("[data-live-printed]")).to_have_text(re.compile(rf"^\s*{words_now} of "))
+    assert save_screenshot(page, request, "editor-estimate-1280").stat().st_size > 0
+
+    # Saving gives the server's own figures, the same as those shown while typing.
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(messages(page)).to_have_text(["Saved."])
+    expect(page.locator("[data-live-pages]")).to_have_text("about 4 pages with cover and contents")
+    expect(page.locator("[data-live-printed]")).to_have_text(re.compile(rf"^\s*{words_now} of "))
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert save_screenshot(page, request, "editor-estimate-390").stat().st_size > 0
+
+    # Typing the text away again brings the estimate back down.
+    group(page, "Section: Housing").get_by_label(exact("Challenges")).fill(CHALLENGES)
+    expect(page.locator("[data-live-pages]")).to_have_text(saved)
+
+
+def test_after_submitting_the_drafts_file_stays_listed_marked_draft(
+    live_server, page, user_factory, city_factory, request
+):
+    from reports import local
+    from tests.reports.factories import make_report
+
+    data = setup_city(user_factory, city_factory)
+    make_report(data["city"], sections=1)
+    log_in(page.context, live_server, data["organizer"])
+    page.goto(live_server.url + EDITOR)
+    pdf_panel = page.locator("#render-report-pdf")
+    pdf_panel.get_by_role("button", name="Make the PDF").click()
+    download_link = pdf_panel.get_by_role("link", name=re.compile(r"^Download "))
+    expect(download_link).to_be_visible(timeout=60_000)
+    with page.expect_download() as downloading:
+        download_link.click()
+    draft_text = pdf_text(Path(downloading.value.path()).read_bytes())
+    assert "DRAFT: not submitted to the national team" in draft_text
+    assert draft_text.count("DRAFT · made ") == pypdf.PdfReader(downloading.value.path()).get_num_pages() - 1
+
+    submit_and_expect_locked(page, 1)
+    pdf_panel = page.locator("#render-report-pdf")
+    expect(pdf_panel).to_contain_text(
+        "not made yet for this text. The file made before submitting is the draft, marked DRAFT on every page; "
+        "the submitted version needs its own file:"
+    )
+    expect(pdf_panel.get_by_role("link", name=re.compile(r"^Download the draft \("))).to_be_visible()
+    assert save_screenshot(page, request, "files-after-submitting").stat().st_size > 0
+    pdf_panel.get_by_role("button", name="Make the PDF").click()
+    version_link = page.locator("#render-report-pdf").get_by_role("link", name=re.compile(r"^Download .*-v1\.pdf$"))
+    expect(version_link).to_be_visible(timeout=60_000)
+    with page.expect_download() as downloading:
+        version_link.click()
+    version_text = pdf_text(Path(downloading.value.path()).read_bytes())
+    assert "DRAFT" not in version_text
+    assert "Version 1, submitted to the national team on" in version_text
+    assert local.report_for(data["city"]).versions.count() == 1
