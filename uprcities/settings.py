@@ -299,14 +299,14 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Files that consent governs (testimony media): outside MEDIA_ROOT, served only through views that check it.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+# Where `manage.py backup` writes its archives (the database and both media folders); copy them off the machine.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-# Where `manage.py backup` writes its archives (the database and both media folders); copy them off the machine.
-BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
     },
 }
 
