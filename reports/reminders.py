@@ -431,11 +431,15 @@ def _announce_move(sender, instance: Milestone, created: bool, raw: bool = False
     after = _as_date(instance.date)
     if after == before:
         return
-    transaction.on_commit(
-        lambda: notify_deadline_moved_task.delay(
-            milestone_id=instance.pk, old_date=before.isoformat(), new_date=after.isoformat()
-        )
-    )
+
+    def hand_over() -> None:
+        arguments = {"milestone_id": instance.pk, "old_date": before.isoformat(), "new_date": after.isoformat()}
+        # A broker that is down answers None (uprcities.celery.Task): the notices are then written here, to the
+        # outbox, which keeps them until the broker is back; nothing depends on a message that was never queued.
+        if notify_deadline_moved_task.delay(**arguments) is None:
+            notify_deadline_moved_task.run(**arguments)
+
+    transaction.on_commit(hand_over)
 
 
 def register() -> None:

@@ -366,6 +366,21 @@ def test_two_concurrent_ticks_send_each_email_once():
 # --- A milestone moves -------------------------------------------------------------------------------------------
 
 
+def test_a_move_announced_while_the_broker_is_down_is_still_told(world, django_capture_on_commit_callbacks):
+    from reports.reminders import notify_deadline_moved_task
+
+    set_report(world, "A", ReportStatus.SUBMITTED)
+    set_report(world, "B", ReportStatus.SUBMITTED)
+    milestone = world["milestone"]
+    # What uprcities.celery.Task answers when the broker cannot take the task.
+    broker_down = mock.patch.object(notify_deadline_moved_task, "delay", return_value=None)
+    with broker_down, frozen(at(22, 10)), django_capture_on_commit_callbacks(execute=True):
+        milestone.date = DEADLINE + dt.timedelta(days=10)
+        milestone.save()
+    moved = [m for m in mail.outbox if "Deadline moved" in m.subject]
+    assert sorted(m.to[0] for m in moved) == ["c1@example.org", "c2@example.org"]
+
+
 def test_moving_the_deadline_tells_each_organizer_once_and_re_plans(world, tick, django_capture_on_commit_callbacks):
     set_report(world, "A", ReportStatus.SUBMITTED)
     set_report(world, "B", ReportStatus.SUBMITTED)
