@@ -16,7 +16,7 @@ for candidate in "$$PYTHON" python3.13 python3.12 python3 \
 done; exit 1
 endef
 
-.PHONY: run test venv lint check bench bench-testimony bench-reports bench-reminders bench-national messages clean-venv
+.PHONY: run test venv lint check bench bench-testimony bench-reports bench-reminders bench-national bench-faults messages clean-venv
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@py="$$( $(find_python) )" || { echo "No Python >= 3.12 found. Install Python 3.12 or 3.13 (or set PYTHON=/path/to/python3.12) and run make again." >&2; exit 1; }; \
@@ -56,6 +56,7 @@ check: venv
 bench: venv
 	$(VPY) bench/run.py
 	$(VPY) bench/reports.py
+	$(MAKE) bench-faults
 
 bench-testimony: venv
 	$(VPY) bench/testimony_load.py
@@ -75,3 +76,9 @@ clean-venv:
 
 bench-national: venv
 	$(VPY) bench/national.py
+
+# The fault suite's long run: 1,000 testimonies and registrations from 16 clients against a live server, Redis (its
+# own, on a free port) down for 30 s in the middle; needs PostgreSQL (the worker process shares the database).
+bench-faults: venv
+	DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/uprcities}" FAULT_SUBMISSIONS=1000 \
+	  FAULT_CLIENTS=16 FAULT_OUTAGE_SECONDS=30 $(VPY) -m pytest tests/portal/test_fault_suite.py -k redis -s -q -p no:cacheprovider
