@@ -153,3 +153,19 @@ def test_docker_compose_file_validates():
     )
 
     assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_the_cache_is_bounded_and_can_never_evict_a_queued_task():
+    """The page cache's Redis has a memory limit and evicts least recently used keys; the broker's Redis is another
+    instance that never evicts, so random cache keys can fill neither memory nor drop a task."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    env = services["web"]["environment"]
+    cache_host = env["CACHE_URL"].split("//", 1)[1].split(":", 1)[0]
+    broker_host = env["REDIS_URL"].split("//", 1)[1].split(":", 1)[0]
+    assert cache_host != broker_host
+    cache_command, broker_command = services[cache_host]["command"], services[broker_host]["command"]
+    assert "--maxmemory 256mb" in cache_command and "--maxmemory-policy allkeys-lru" in cache_command
+    assert "--maxmemory-policy noeviction" in broker_command
+    for name in ("web", "worker", "beat"):
+        assert services[name]["environment"]["CACHE_URL"] == env["CACHE_URL"]

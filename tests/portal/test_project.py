@@ -19,7 +19,7 @@ def test_no_pending_migrations(db):
 def test_docker_compose_defines_the_stack_with_health_checks():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert sorted(services) == ["backup", "beat", "db", "redis", "web", "worker"]
+    assert sorted(services) == ["backup", "beat", "cache", "db", "redis", "web", "worker"]
     assert all("healthcheck" in services[name] for name in services)
     assert services["worker"]["command"].startswith("celery -A uprcities worker")
     assert services["beat"]["command"].startswith("celery -A uprcities beat")
@@ -29,6 +29,7 @@ def test_docker_compose_defines_the_stack_with_health_checks():
         assert services[name]["depends_on"] == {
             "db": {"condition": "service_healthy"},
             "redis": {"condition": "service_healthy"},
+            "cache": {"condition": "service_healthy"},
         }
 
 
