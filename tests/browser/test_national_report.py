@@ -27,6 +27,8 @@ QUOTE = "My children slept in their coats."
 # and Seattle's own wording of it, not linked, so compiling keeps it apart: the paragraph the team leaves out.
 SHARED_PITTSBURGH = "Guarantee the right to adequate housing, with rents capped in line with wages."
 SHARED_BOSTON = "Make adequate housing a right in state law and fund it."
+# The compiled recommendation cites the official recommendation that Pittsburgh and Boston linked.
+FOLLOWS_UP = "This follows up UPR recommendation 26.250 of 2020."
 SEATTLE_REPEAT = "Guarantee the right to adequate housing for everyone in Seattle."
 # What the national team adds to Pittsburgh's first housing concern.
 ADDED = "In March 2025 the city council put off its new rental inspection law for two more years."
@@ -252,6 +254,14 @@ def test_national_team_compiles_edits_fixes_a_failing_check_renders_and_download
     expect(page.locator("#ohchr-checks tbody th")).to_have_text(CHECKS)
     expect(check_row(page, "Paragraphs numbered")).to_contain_text("fail")
     expect(check_row(page, "Paragraphs numbered")).to_contain_text("0 numbered paragraphs")
+    # Every failing check says what to do in its last column.
+    failing = page.locator("#ohchr-checks tr.check-fail")
+    expect(failing).to_have_count(2)
+    for row in failing.all():
+        assert row.locator("td").last.inner_text().strip()
+    expect(check_row(page, "Paragraphs numbered").locator("td").last).to_have_text(
+        "The report has no paragraphs yet: compile it from the accepted local reports."
+    )
     expect(page.locator("#compile")).to_contain_text("3 accepted local reports can be compiled.")
     expect(page.locator("#paragraphs-group .inline-related.has_original")).to_have_count(0)
 
@@ -271,7 +281,11 @@ def test_national_team_compiles_edits_fixes_a_failing_check_renders_and_download
     expect(page.locator("#ohchr-checks tr.check-fail")).to_have_count(0)
     expect(check_row(page, "Word count")).to_contain_text(f"{compiled_words:,} of {limit:,} words (joint submission")
     expect(check_row(page, "Paragraphs numbered")).to_contain_text(f"{count} numbered paragraphs")
-    shared = NationalParagraph.objects.get(report=report, text=SHARED_BOSTON)  # Boston's wording (first by name)
+    # Boston's wording (first by name), citing the linked official recommendation.
+    shared = NationalParagraph.objects.get(report=report, text=f"{SHARED_BOSTON} {FOLLOWS_UP}")
+    expect(check_row(page, "Follow-up of the previous review's recommendations")).to_contain_text(
+        "1 earlier recommendation followed up (26.250)"
+    )
     assert shared.note == "Shared by 2 cities."
     expect(paragraph_inline(page, shared).get_by_label(re.compile(r"^Note:?$"))).to_have_value("Shared by 2 cities.")
     expect(paragraph_inline(page, shared)).to_contain_text("Boston, MA, v1")  # the trail, in the admin only
