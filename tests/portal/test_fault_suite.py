@@ -174,7 +174,20 @@ def _reset_broker_connections(app) -> None:
 
 
 @pytest.fixture
-def portal_on_our_services(settings, redis_of_our_own, smtp_sink, live_server, tmp_path):
+def consent_text(transactional_db):
+    """The consent wording the migrations write, written again when an earlier transactional test flushed it."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from testimony.models import ConsentText
+
+    if not ConsentText.objects.exists():
+        import_module("testimony.migrations.0002_consent_text_and_permissions").add_first_consent_text(apps, None)
+
+
+@pytest.fixture
+def portal_on_our_services(settings, consent_text, redis_of_our_own, smtp_sink, live_server, tmp_path):
     """The live server's cache and broker on our Redis, its mail on our SMTP server, and a queue of the test's own
     for a worker subprocess (started by `start_worker`)."""
     from tests.reports.test_render_pipeline import Worker, _worker_environment
