@@ -373,7 +373,9 @@ HOSTILE = "Buy cheap pills at pills.example"
 
 
 @pytest.mark.parametrize(
-    ("name", "context"),
+    # Not "context": that is pytest-playwright's browser-context fixture, and taking its name would pull this
+    # test into the browser tests' group (and reorder the suite around it).
+    ("name", "email_context"),
     [
         ("event_registration_confirm", {"registration": {"name": HOSTILE, "organisation": HOSTILE}}),
         ("get_involved_receipt", {"offer": {"name": HOSTILE, "message": HOSTILE}, "delete_url": "http://x/d"}),
@@ -385,12 +387,12 @@ HOSTILE = "Buy cheap pills at pills.example"
         ),
     ],
 )
-def test_emails_to_unconfirmed_addresses_hold_no_submitted_text(db, name, context):
+def test_emails_to_unconfirmed_addresses_hold_no_submitted_text(db, name, email_context):
     from uprcities.mail import render_email
 
     event = {"title": "Housing", "starts_at": dt.datetime(2027, 3, 1, 18, tzinfo=dt.UTC), "time_zone": "UTC"}
     base = {"city": {"name": "Pittsburgh"}, "event": event, "confirm_url": "/c/", "cancel_url": "/x/", "days": 90}
-    subject, text, html = render_email(name, {**base, **context})
+    subject, text, html = render_email(name, {**base, **email_context})
     assert HOSTILE not in subject + text + html
     assert text.startswith("Thank you for your testimony" if name == "testimony_confirmation" else "Hello,\n")
 
