@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
+from tests.browser.test_testimony import in_language
 
 AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 
@@ -216,7 +217,11 @@ def test_event_pages_with_content_have_no_serious_or_critical_axe_violations(
         ],
         language,
     )
-    expect(page.locator("main form button[type=submit]")).to_have_count(1)
+    # The cancel page: cancel, or delete the registration and its details (the person's own erasure link).
+    buttons = page.locator("main form button[type=submit]")
+    expect(buttons).to_have_count(2)
+    expect(buttons.nth(0)).to_have_text(in_language(language, "Cancel my registration"))
+    expect(buttons.nth(1)).to_have_text(in_language(language, "Delete my registration and my details"))
 
     log_in(page.context, live_server, coordinator)
     organizer_pages = [
