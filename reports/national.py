@@ -676,8 +676,8 @@ def ohchr_checks(report: NationalReport, document: Document | None = None) -> li
                 else "",
             )
         )
-    period_ok, figure, todo = _period_check(report)
-    checks.append(Check(_("Period covered"), period_ok, figure, "" if period_ok else todo))
+    period_ok, figure, advice = _period_check(report)
+    checks.append(Check(_("Period covered"), period_ok, figure, "" if period_ok else advice))
     paragraphs = printable_paragraphs(report)
     quotes = quote_states(paragraphs)
     refused = quotes.unresolved
@@ -768,12 +768,12 @@ def _period_check(report: NationalReport) -> tuple[bool, str, str]:
         return False, figure, _("The period must end after it starts: correct the dates on this page.")
     if previous:
         figure += " · " + _("previous review %(date)s") % {"date": un_date(previous)}
-        todo = _("Start the period at the previous review (%(date)s) or later: OHCHR asks for the time since it.") % {
+        advice = _("Start the period at the previous review (%(date)s) or later: OHCHR asks for the time since it.") % {
             "date": un_date(previous)
         }
-        return report.period_start >= previous - dt.timedelta(days=31), figure, todo
-    todo = _("Shorten the period to the time since the last review, about four and a half years at most.")
-    return days <= MAX_PERIOD_DAYS, figure, todo
+        return report.period_start >= previous - dt.timedelta(days=31), figure, advice
+    advice = _("Shorten the period to the time since the last review, about four and a half years at most.")
+    return days <= MAX_PERIOD_DAYS, figure, advice
 
 
 def checks_pass(checks: list[Check]) -> bool:

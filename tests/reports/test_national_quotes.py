@@ -5,7 +5,6 @@ Word files never show a name or words that no longer resolve."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 import zipfile
@@ -16,10 +15,10 @@ from pypdf import PdfReader
 
 from reports import local, national, national_services, rendering
 from reports.enums import ParagraphKind, RenderStatus, SubmissionType
-from reports.models import JointSubmitter, NationalParagraph, NationalReport
+from reports.models import JointSubmitter, NationalParagraph
 from testimony import moderation, services
 from testimony.enums import Identification
-from tests.reports.factories import current_cycle, make_report
+from tests.reports.factories import make_national_report, make_report
 from tests.testimony.factories import make_testimony
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +31,6 @@ WARNING = "holds a quote that no longer resolves"
 
 @pytest.fixture
 def world(personas):
-    cycle = current_cycle()
     city = personas["city_a"]
     quoted = make_testimony(
         city=city,
@@ -46,16 +44,7 @@ def world(personas):
     report = make_report(city, sections=1, recommendations=1, quotes=[quoted])
     local.submit(report, by=None)
     local.accept(report, by=None)
-    national_report = NationalReport.objects.create(
-        cycle=cycle,
-        title="Human rights in US cities",
-        submitter="US Human Rights Cities Alliance",
-        acronym="USHRCA",
-        description="A network of local coalitions.",
-        submission_type=SubmissionType.JOINT,
-        period_start=dt.date(2020, 11, 9),
-        period_end=dt.date(2025, 4, 1),
-    )
+    national_report = make_national_report(submission_type=SubmissionType.JOINT)
     submitter = JointSubmitter.objects.create(
         report=national_report, name="Pittsburgh Coalition", acronym="PHRC", contact_email="phrc@example.org"
     )

@@ -12,14 +12,14 @@ from django.utils import timezone
 
 from accounts.roles import NATIONAL_TEAM
 from reports import local, national, rendering
-from reports.enums import RenderStatus, SubmissionType
-from reports.models import NationalReport, UNSubmission
+from reports.enums import RenderStatus
+from reports.models import UNSubmission
 from testimony import services
 from testimony.enums import Identification
 from testimony.models import Testimony as Story  # "Test..." names are collected by pytest
 from tests.conftest import with_totp
 from tests.http import release
-from tests.reports.factories import current_cycle, make_report
+from tests.reports.factories import make_national_report, make_report
 from tests.reports.test_national_quotes import _docx_text
 from tests.testimony.factories import make_testimony
 
@@ -46,16 +46,7 @@ def world(personas):
     report = make_report(city, sections=1, recommendations=1, quotes=[quoted, local_only])
     local.submit(report, by=None)
     local.accept(report, by=None)
-    national_report = NationalReport.objects.create(
-        cycle=current_cycle(),
-        title="Human rights in US cities",
-        submitter="US Human Rights Cities Alliance",
-        acronym="USHRCA",
-        description="A network of local coalitions.",
-        submission_type=SubmissionType.INDIVIDUAL,
-        period_start=dt.date(2020, 11, 9),
-        period_end=dt.date(2025, 4, 1),
-    )
+    national_report = make_national_report()
     national.compile_report(national_report)
     personas["staff_mfa"].groups.add(Group.objects.get(name=NATIONAL_TEAM))
     return {"report": national_report, "quoted": quoted, "local_only": local_only, "staff": personas["staff_mfa"]}

@@ -5,8 +5,6 @@ and offer a fresh file."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -16,13 +14,13 @@ from django.urls import reverse
 
 from accounts.roles import NATIONAL_TEAM
 from reports import local, national, rendering
-from reports.enums import RenderStatus, SubmissionType
-from reports.models import LocalReport, NationalReport, Render
+from reports.enums import RenderStatus
+from reports.models import LocalReport, Render
 from testimony import moderation, services
 from testimony.enums import Identification
 from tests.conftest import with_totp
 from tests.http import release
-from tests.reports.factories import current_cycle, make_report
+from tests.reports.factories import make_national_report, make_report
 from tests.testimony.factories import make_testimony
 
 pytestmark = pytest.mark.django_db
@@ -46,16 +44,7 @@ def world(personas, user_factory, django_capture_on_commit_callbacks):
     report = make_report(city, sections=1, recommendations=1, quotes=[quoted])
     version = local.submit(report, by=None)
     local.accept(report, by=None)
-    national_report = NationalReport.objects.create(
-        cycle=current_cycle(),
-        title="Human rights in US cities",
-        submitter="US Human Rights Cities Alliance",
-        acronym="USHRCA",
-        description="A network of local coalitions.",
-        submission_type=SubmissionType.INDIVIDUAL,
-        period_start=dt.date(2020, 11, 9),
-        period_end=dt.date(2025, 4, 1),
-    )
+    national_report = make_national_report()
     national.compile_report(national_report)
     with django_capture_on_commit_callbacks(execute=True):
         renders = {
