@@ -316,3 +316,13 @@ def test_less_precise_reaches_the_renders(personas):
     notes = {block.text: " ".join(block.footnotes) for block in document.blocks if block.kind == "quote"}
     assert "June 2025" in notes["Zqprecisewords."]
     assert "2025" in notes["Zqvaguewords."] and "June" not in notes["Zqvaguewords."]
+
+
+def test_a_widening_decision_that_is_neither_accept_nor_decline_changes_nothing(client, personas, approved):
+    services.change_consent(approved, allows_portal=True)
+    client.force_login(personas["organizer_a"])
+    url = f"/organize/{approved.city.slug}/testimony/{approved.pk}/wider-consent/"
+    response = client.post(url, {"decision": "maybe"}, follow=True)
+    assert "Choose whether to accept or decline the wider consent." in response.text
+    approved.refresh_from_db()
+    assert (approved.allows_portal, approved.pending_consent) == (False, {"allows_portal": True})
