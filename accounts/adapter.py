@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from accounts.landing import login_landings
-from uprcities.ratelimit import client_address
+from portal.ratelimit import client_address
 
 # A page that sent someone to sign up or log in (an invitation, say) puts its path here; after logging in,
 # even after signing up and confirming the address in between, they land back on it.
@@ -47,7 +47,7 @@ class AccountAdapter(DefaultAccountAdapter):
         super().send_mail(template_prefix, email, context)
 
     def get_client_ip(self, request) -> str:
-        # allauth's rate limits count per address: the same address as ours (uprcities.ratelimit), so the
+        # allauth's rate limits count per address: the same address as ours (portal.ratelimit), so the
         # X-Forwarded-For header is believed only through TRUSTED_PROXY_COUNT proxies.
         address = client_address(request)
         if not address:

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from accounts.adapter import on_site
 from accounts.enums import EnrolmentProof
 from accounts.models import EnrolmentGrant
-from uprcities.mail import send_templated_email
+from portal.mail import send_templated_email
 
 ENROLMENT_SALT = "accounts.staff_enrolment"
 SESSION_KEY = "accounts:staff_enrolment_pass"

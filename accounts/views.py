@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from accounts import enrolment
-from uprcities.forms import BootstrapMixin
-from uprcities.ratelimit import over_limit
+from portal.forms import BootstrapMixin
+from portal.ratelimit import over_limit
 
 
 class EnrolmentCodeForm(BootstrapMixin, forms.Form):

@@ -11,8 +11,8 @@ class CitiesConfig(AppConfig):
         from cities.models import City
         from cities.registry import ORGANIZE, city_facts
         from cities.selectors import new_get_involved_counts
-        from uprcities.cache import invalidate_on_change
-        from uprcities.registry import home_stats
+        from portal.cache import invalidate_on_change
+        from portal.registry import home_stats
 
         # The directory, city pages and the home map; teams and requests reach no public page.
         invalidate_on_change(City)
@@ -26,7 +26,7 @@ class CitiesConfig(AppConfig):
             url_name="cities:requests",
         )
         from cities.retention import delete_expired_requests
-        from uprcities.registry import periodic_jobs
+        from portal.registry import periodic_jobs
 
         periodic_jobs.register("cities_request_retention", delete_expired_requests)
         from accounts.landing import login_landings

@@ -8,7 +8,7 @@ from cities import geo
 from cities.enums import ACTIVE_STATUSES, CityStatus, HelpOption, Role
 from cities.models import City
 from upr.forms import theme_filter_field
-from uprcities.forms import BootstrapMixin, HoneypotMixin, no_markup
+from portal.forms import BootstrapMixin, HoneypotMixin, no_markup
 
 
 def state_choices(empty_label) -> list[tuple[str, str]]:

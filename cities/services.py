@@ -16,7 +16,7 @@ from accounts.selectors import has_verified_address
 from cities import geo
 from cities.enums import CityStatus, RequestKind, RequestStatus, Role
 from cities.models import City, CityRequest, GetInvolvedRequest, Invitation, Membership
-from uprcities.mail import send_templated_email
+from portal.mail import send_templated_email
 
 INVITATION_SALT = "cities.invitation"
 

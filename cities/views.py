@@ -28,8 +28,8 @@ from cities.selectors import (
 from cities.usmap import render_map
 from upr.enums import Audience
 from upr.models import Milestone
-from uprcities.cache import public_page
-from uprcities.ratelimit import over_limit
+from portal.cache import public_page
+from portal.ratelimit import over_limit
 
 # --- Public pages -----------------------------------------------------------------------------------------
 
@@ -68,7 +68,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 # Anonymous public forms act on nobody's authority (no session, no account): a forged cross-site post can do no
 # more than a direct one, which the honeypot and the rate limit already meter. Without a CSRF token in the form,
-# the pages that hold these forms can be cached for everyone (uprcities/cache.py).
+# the pages that hold these forms can be cached for everyone (portal/cache.py).
 @csrf_exempt
 @require_POST
 def get_involved(request: HttpRequest, slug: str) -> HttpResponse:

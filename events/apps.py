@@ -10,8 +10,8 @@ class EventsConfig(AppConfig):
         from cities.registry import CITY_PAGE, DIRECTORY, ORGANIZE, city_facts
         from events.models import Event, EventSpeaker, Registration, Speaker
         from events.selectors import events_held_count, held_counts, upcoming_counts
-        from uprcities.cache import invalidate_on_change
-        from uprcities.registry import home_stats
+        from portal.cache import invalidate_on_change
+        from portal.registry import home_stats
 
         # Event and webinar pages, feeds and city pages; registrations too, since pages show the seats left.
         invalidate_on_change(Event, Speaker, EventSpeaker, Registration)
@@ -27,7 +27,7 @@ class EventsConfig(AppConfig):
             url_name="events:organize_list",
         )
         from events.services import send_due_event_reminders
-        from uprcities.registry import periodic_jobs
+        from portal.registry import periodic_jobs
 
         periodic_jobs.register("event_reminders", send_due_event_reminders)
         from events.retention import anonymise_past_registrations, delete_past_delegates

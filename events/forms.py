@@ -16,7 +16,7 @@ from events.models import Delegate, Event
 from events.selectors import IN_PERSON, ONLINE, archive_years
 from upr.forms import theme_filter_field
 from upr.models import Theme
-from uprcities.forms import BootstrapMixin, no_markup
+from portal.forms import BootstrapMixin, no_markup
 
 # --- Public filters ---------------------------------------------------------------------------------------
 

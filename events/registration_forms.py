@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from events.enums import AccessNeed
-from uprcities.forms import BootstrapMixin, HoneypotMixin, no_markup
+from portal.forms import BootstrapMixin, HoneypotMixin, no_markup
 
 
 class RegistrationForm(BootstrapMixin, HoneypotMixin, forms.Form):

@@ -19,7 +19,7 @@ from events import retention, services
 from events.enums import AccessNeed, RegistrationStatus
 from events.models import Event, Registration
 from events.registration_forms import RegistrationForm
-from uprcities.ratelimit import over_limit
+from portal.ratelimit import over_limit
 
 # --- The public form --------------------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 Seats are counted under a lock on the event row (`select_for_update`), so two people confirming at the same moment
 never both take the last seat. Every reminder and notice is claimed in ReminderLog in the transaction that writes
-its email to the outbox (uprcities.mail), so each goes exactly once, whatever the worker's or the broker's
+its email to the outbox (portal.mail), so each goes exactly once, whatever the worker's or the broker's
 downtime or how many ticks run at once: a claim is never left without its email.
 
 The registration form needs no session and is open to anyone, so it must not become a way to mail someone: the
@@ -30,8 +30,8 @@ from events.enums import (
     RegistrationStatus,
 )
 from events.models import Event, Registration
-from uprcities.mail import send_templated_email, sent_lately
-from uprcities.models import ReminderLog
+from portal.mail import send_templated_email, sent_lately
+from portal.models import ReminderLog
 
 
 class RegistrationError(Exception):

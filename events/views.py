@@ -31,7 +31,7 @@ from events.selectors import (
     webinar_archive,
 )
 from upr.models import Theme
-from uprcities.cache import public_page
+from portal.cache import public_page
 
 # --- Public pages -----------------------------------------------------------------------------------------
 

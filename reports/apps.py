@@ -11,7 +11,7 @@ class ReportsConfig(AppConfig):
         from reports import erasure, local, national, reminders
         from reports.models import ReportVersion
         from testimony.signals import testimony_withdrawn
-        from uprcities.cache import invalidate_on_change
+        from portal.cache import invalidate_on_change
 
         # City pages show the accepted version; drafts (LocalReport) reach no cached page, so saving one does not
         # empty the page cache.
@@ -22,7 +22,7 @@ class ReportsConfig(AppConfig):
         reminders.register()
         national.register()
         from reports.rendering import hand_over_stranded_renders
-        from uprcities.registry import periodic_jobs
+        from portal.registry import periodic_jobs
 
         periodic_jobs.register("render_handover", hand_over_stranded_renders)
         from accounts.landing import login_landings

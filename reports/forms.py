@@ -17,7 +17,7 @@ from reports.models import LocalReport, Quote, ReportRecommendation, Section
 from testimony.enums import Use
 from testimony.selectors import quotable_for
 from upr.models import Recommendation, Theme
-from uprcities.forms import BootstrapMixin
+from portal.forms import BootstrapMixin
 
 
 def _rows(n: int) -> forms.Textarea:

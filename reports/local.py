@@ -15,8 +15,8 @@ from reports.document import Document, Stamp, build_local_report, build_short_su
 from reports.enums import Decision, ReportStatus
 from reports.models import EDITABLE, LocalReport, ReportVersion
 from upr.models import ReviewCycle
-from uprcities.cache import bump_public_generation
-from uprcities.mail import send_templated_email
+from portal.cache import bump_public_generation
+from portal.mail import send_templated_email
 
 
 class WorkflowError(Exception):

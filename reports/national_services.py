@@ -17,7 +17,7 @@ from reports import national, rendering
 from reports.enums import ParagraphKind, RenderFormat, RenderStatus
 from reports.models import JointSubmitter, NationalParagraph, NationalReport, UNSubmission
 from testimony.models import Testimony
-from uprcities.mail import send_templated_email
+from portal.mail import send_templated_email
 
 
 @transaction.atomic

@@ -65,15 +65,15 @@ from reports.enums import ReportStatus
 from reports.models import LocalReport
 from upr.enums import Audience, MilestoneKind
 from upr.models import Milestone
-from uprcities.mail import one_outbox_write, send_each
-from uprcities.models import ReminderLog
-from uprcities.optout import opted_out_by_kind, optional_emails
+from portal.mail import one_outbox_write, send_each
+from portal.models import ReminderLog
+from portal.optout import opted_out_by_kind, optional_emails
 
 # ReminderLog kinds.
 REMINDER = "deadline"
 DIGEST = "deadline_digest"
 MOVED = "deadline_moved"
-# Opt-out kinds (uprcities.optout): what a person can stop.
+# Opt-out kinds (portal.optout): what a person can stop.
 OPTOUT_REMINDERS = "deadline_reminders"
 OPTOUT_DIGEST = "deadline_digest"
 
@@ -444,7 +444,7 @@ def _announce_move(sender, instance: Milestone, created: bool, raw: bool = False
 
 def register() -> None:
     """Called from ReportsConfig.ready(): the periodic job, the opt-out kinds and the milestone signals."""
-    from uprcities.registry import periodic_jobs
+    from portal.registry import periodic_jobs
 
     periodic_jobs.register("deadline_reminders", send_due_deadline_reminders)
     optional_emails.register(OPTOUT_REMINDERS, _("deadline reminders for your city's local report"))

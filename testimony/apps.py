@@ -10,8 +10,8 @@ class TestimonyConfig(AppConfig):
         from cities.registry import CITY_PAGE, DIRECTORY, ORGANIZE, city_facts
         from testimony.models import Testimony
         from testimony.selectors import collected_counts, public_counts, waiting_counts
-        from uprcities.cache import invalidate_on_change
-        from uprcities.registry import home_stats
+        from portal.cache import invalidate_on_change
+        from portal.registry import home_stats
 
         # Moderation, consent, withdrawal and public versions all save the row: the pages change at once.
         invalidate_on_change(Testimony)
@@ -32,6 +32,6 @@ class TestimonyConfig(AppConfig):
             url_name="testimony:moderate",
         )
         from testimony.retention import delete_expired_contact_details
-        from uprcities.registry import periodic_jobs
+        from portal.registry import periodic_jobs
 
         periodic_jobs.register("testimony_contact_retention", delete_expired_contact_details)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from testimony.enums import AccessKind, ModerationAction, Status
 from testimony.models import PUBLIC_TEXT_FIELDS, AccessLog, ModerationLog, Testimony
 from testimony.selectors import current_consent_text
-from uprcities.cache import bump_public_generation
+from portal.cache import bump_public_generation
 
 
 class ModerationError(Exception):

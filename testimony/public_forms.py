@@ -8,7 +8,7 @@ from cities.models import City
 from testimony.enums import Nature
 from testimony.models import Testimony
 from upr.forms import theme_filter_field
-from uprcities.forms import BootstrapMixin
+from portal.forms import BootstrapMixin
 
 
 class PublicTestimonyFilterForm(BootstrapMixin, forms.Form):

@@ -12,7 +12,7 @@ from testimony import media
 from testimony.models import AccessLog
 from testimony.public_forms import PublicTestimonyFilterForm
 from testimony.selectors import filter_public_testimony, public_testimony, testimony_visible_to
-from uprcities.cache import public_page
+from portal.cache import public_page
 
 PAGE_SIZE = 20
 

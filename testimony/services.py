@@ -18,7 +18,7 @@ from testimony.models import PUBLIC_TEXT_FIELDS, ContactDetails, ModerationLog, 
 from testimony.selectors import current_consent_text
 from testimony.signals import testimony_withdrawn
 from upr.models import ReviewCycle, Theme
-from uprcities.mail import send_templated_email
+from portal.mail import send_templated_email
 
 USE_FIELDS = ("allows_portal", "allows_local_report", "allows_national_report", "allows_advocacy")
 CONSENT_FIELDS = ("identification", "display_name", *USE_FIELDS, "allows_contact", "less_precise")

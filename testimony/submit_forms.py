@@ -11,7 +11,7 @@ from testimony import uploads
 from testimony.enums import Identification, Nature
 from testimony.models import ConsentText, Testimony
 from upr.models import Theme
-from uprcities.forms import BootstrapMixin, HoneypotMixin, no_markup
+from portal.forms import BootstrapMixin, HoneypotMixin, no_markup
 
 LANGUAGE_CHOICES = [("en", _("English")), ("es", _("Spanish")), ("other", _("Another language"))]
 

@@ -20,7 +20,7 @@ from testimony.enums import Identification, Status
 from testimony.models import Testimony
 from testimony.selectors import current_consent_text
 from testimony.submit_forms import USE_FIELDS, ConsentChangeForm, TestimonyForm, age_answer
-from uprcities.ratelimit import over_limit
+from portal.ratelimit import over_limit
 
 
 def _consent_wording(consent_text) -> str:

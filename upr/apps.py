@@ -8,8 +8,8 @@ class UprConfig(AppConfig):
 
     def ready(self) -> None:
         from upr.models import Milestone, Recommendation, ReviewCycle, Theme
-        from uprcities.cache import invalidate_on_change
-        from uprcities.registry import home_stats
+        from portal.cache import invalidate_on_change
+        from portal.registry import home_stats
 
         # Read by the home page, the UN review page and the recommendation list (imports included).
         invalidate_on_change(Theme, ReviewCycle, Milestone, Recommendation)

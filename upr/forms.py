@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from upr.enums import Response
 from upr.models import ReviewCycle, Theme
-from uprcities.forms import BootstrapMixin
+from portal.forms import BootstrapMixin
 
 
 def theme_filter_field() -> forms.ModelChoiceField:

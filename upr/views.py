@@ -4,7 +4,7 @@ from django.shortcuts import render
 
 from upr.forms import RecommendationFilterForm
 from upr.selectors import filter_recommendations
-from uprcities.cache import public_page
+from portal.cache import public_page
 
 PAGE_SIZE = 25
 

@@ -22,7 +22,7 @@ class Task(CeleryTask):
     Tasks are enqueued after the change they follow has committed (CONVENTIONS 12), so by then the testimony, the
     registration or the render request is stored; turning the response into a 500 would tell the person it was not.
     What was not sent stays recorded in the database, and the periodic tick hands it over again when the broker is
-    back: an email stays queued in the outbox (uprcities.mail), a render stays queued (reports.rendering).
+    back: an email stays queued in the outbox (portal.mail), a render stays queued (reports.rendering).
     """
 
     def apply_async(self, args=None, kwargs=None, *rest, **options):

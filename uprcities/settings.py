@@ -53,13 +53,14 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
-    "uprcities.apps.PortalConfig",
+    "portal.apps.PortalConfig",
     "accounts",
     "upr",
     "cities",
     "testimony",
     "reports",
     "events",
+    "uprcities.apps.SiteConfig",
 ]
 
 MIDDLEWARE = [
@@ -68,9 +69,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "uprcities.middleware.RequestSizeLimitMiddleware",
-    "uprcities.middleware.BadInputMiddleware",
-    "uprcities.middleware.ServiceUnavailableMiddleware",
+    "portal.middleware.RequestSizeLimitMiddleware",
+    "portal.middleware.BadInputMiddleware",
+    "portal.middleware.ServiceUnavailableMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -129,9 +130,9 @@ CACHE_URL = env_str("CACHE_URL", _redis_database(REDIS_URL, 1) if REDIS_URL else
 if CACHE_URL:
     CACHES = {
         "default": {
-            # Redis unreachable is a cache miss, never an error (uprcities/cache_backend.py); the short timeouts keep
+            # Redis unreachable is a cache miss, never an error (portal/cache_backend.py); the short timeouts keep
             # a hung Redis from holding every request for the default minutes.
-            "BACKEND": "uprcities.cache_backend.ResilientRedisCache",
+            "BACKEND": "portal.cache_backend.ResilientRedisCache",
             "LOCATION": CACHE_URL,
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
         }
@@ -167,7 +168,7 @@ RENDER_LEASE_SECONDS = env_int("RENDER_LEASE_SECONDS", 600)
 CELERY_TIMEZONE = "UTC"
 # One tick scans the database for what is due; the database, not the scheduler, knows what was sent.
 CELERY_BEAT_SCHEDULE = {
-    "tick": {"task": "uprcities.tick", "schedule": 15 * 60},
+    "tick": {"task": "portal.tick", "schedule": 15 * 60},
 }
 
 # --- Email ----------------------------------------------------------------------------------------------
@@ -204,7 +205,7 @@ ADMINS = [a for a in env_list("ADMINS", []) if a]
 NATIONAL_TEAM_EMAIL = env_str("NATIONAL_TEAM_EMAIL", "national-team@uprcities.localhost")
 EMAIL_SUBJECT_PREFIX_PORTAL = "[UPR Cities] "
 # No address can be flooded through the public forms: at most this many emails to one address per hour, whatever
-# sent them; the rest are recorded as suppressed (uprcities.mail, which names the few kinds that are exempt).
+# sent them; the rest are recorded as suppressed (portal.mail, which names the few kinds that are exempt).
 MAIL_PER_RECIPIENT_PER_HOUR = env_int("MAIL_PER_RECIPIENT_PER_HOUR", 5)
 # Tries of one email when the mail server answers "try later" or cannot be reached (30 s doubling, at most an
 # hour between tries: about two hours in all); then it is recorded as failed, for the national team to see.
@@ -230,7 +231,7 @@ CITY_REQUEST_RETENTION_DAYS_AFTER_DECISION = env_int("CITY_REQUEST_RETENTION_DAY
 # The largest request accepted (the largest upload, a 200 MB video, plus the form): refused before it is read.
 MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 210 * 1024 * 1024)
 
-# Public pages are rendered at most once per this many seconds for anonymous visitors (uprcities/cache.py).
+# Public pages are rendered at most once per this many seconds for anonymous visitors (portal/cache.py).
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 60)
 
 # Lobby days: where supporters donate to send delegates, and what to write in the "funding designation" line.
@@ -321,7 +322,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", not DEBUG) else None
 # How many proxies of our own stand in front of the web processes: X-Forwarded-For is believed for exactly that many
-# hops (uprcities.ratelimit.client_address, used by our rate limits and allauth's). 0 ignores the header.
+# hops (portal.ratelimit.client_address, used by our rate limits and allauth's). 0 ignores the header.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
@@ -347,7 +348,7 @@ SECURE_CSP = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"outage": {"()": "uprcities.faults.OutageLogFilter"}},
+    "filters": {"outage": {"()": "portal.faults.OutageLogFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {

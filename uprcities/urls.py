@@ -9,7 +9,7 @@ from django.views.i18n import set_language
 from accounts import views as account_views
 from uprcities import views
 
-# A database outage met outside a view still answers the short 503 page (uprcities.faults).
+# A database outage met outside a view still answers the short 503 page (portal.faults).
 handler500 = "uprcities.views.server_error"
 
 admin.site.site_header = _("UPR Cities: national team")
@@ -23,10 +23,9 @@ urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", views.favicon),
     # Choosing a language is not a privileged action, and a CSRF token in every page's language form would make
-    # public pages uncacheable (uprcities/cache.py): the language switch is exempt.
+    # public pages uncacheable (portal/cache.py): the language switch is exempt.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
-    # One-click opt-out of optional emails (RFC 8058); the view is CSRF-exempt itself, the signed token is the key.
-    path("email/stop/<str:token>/", views.email_stop, name="email_stop"),
+    path("", include("portal.urls")),
     # Before allauth's: a staff member's first authenticator needs a second proof besides the password.
     path("accounts/2fa/totp/activate/", account_views.activate_totp, name="mfa_activate_totp"),
     path("", include("accounts.urls")),

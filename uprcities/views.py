@@ -6,12 +6,11 @@ import sys
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,19 +19,16 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from cities.models import City
 from cities.usmap import render_map
+from portal.cache import public_generation, public_page
+from portal.faults import DATABASE_UNAVAILABLE, database_unavailable_response, mark_outage
+from portal.registry import home_stats
 from upr.models import Milestone, ReviewCycle
-from uprcities import optout
-from uprcities.cache import public_generation, public_page
 from uprcities.celery import app as celery_app
-from uprcities.faults import DATABASE_UNAVAILABLE, database_unavailable_response, mark_outage
-from uprcities.registry import home_stats
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +99,7 @@ class ServiceDown(Exception):
 
 
 def _check_cache() -> str:
-    # The cache backend answers an outage as a miss (uprcities.cache_backend); only its ping tells.
+    # The cache backend answers an outage as a miss (portal.cache_backend); only its ping tells.
     ping = getattr(cache, "ping", None)
     if ping is None:
         return "ok (local memory)"
@@ -156,44 +152,3 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if isinstance(exc, DATABASE_UNAVAILABLE):
         return database_unavailable_response(request, exc)
     return defaults.server_error(request)
-
-
-# --- One-click opt-out of optional emails (uprcities.optout) ------------------------------------------------
-
-
-# RFC 8058: a mail client's one-click button POSTs this body, with no cookie and no CSRF token; the signed token in
-# the address is the credential, so the page is exempt from CSRF (a forged POST could only stop someone's reminders,
-# and only with a token taken from their own email).
-@csrf_exempt
-@require_http_methods(["GET", "HEAD", "POST"])
-@never_cache
-def email_stop(request: HttpRequest, token: str) -> HttpResponse:
-    """GET asks (mail scanners fetch links; they must not unsubscribe anyone); POST stops, or with `undo` resumes;
-    the RFC 8058 one-click POST stops and answers a short 200."""
-    try:
-        email, kind = optout.read_token(token)
-    except signing.BadSignature as exc:
-        raise Http404("No such link") from exc
-    optional = optout.optional_emails.get(kind)
-    if optional is None:
-        raise Http404("No such kind of email")
-    if request.method == "POST":
-        if request.POST.get("List-Unsubscribe") == "One-Click":
-            optout.stop(email, kind)
-            return HttpResponse(gettext("You will no longer receive these emails."), content_type="text/plain")
-        undo = "undo" in request.POST
-        if undo:
-            optout.resume(email, kind)
-        else:
-            optout.stop(email, kind)
-        return redirect(f"{request.path}?done={'resumed' if undo else 'stopped'}")
-    context = {
-        "email": email,
-        "what": optional.label,
-        "stopped": optout.is_stopped(email, kind),
-        "done": request.GET.get("done"),
-    }
-    response = render(request, "email_stop.html", context)
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response

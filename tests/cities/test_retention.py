@@ -77,7 +77,7 @@ def test_request_retention_is_two_queries_when_nothing_is_due(personas, django_a
 
 
 def test_request_retention_job_is_registered():
-    from uprcities.registry import periodic_jobs
+    from portal.registry import periodic_jobs
 
     assert dict(periodic_jobs.items())["cities_request_retention"] is delete_expired_requests
 

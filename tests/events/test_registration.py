@@ -12,7 +12,7 @@ from django.utils import timezone
 from events import services
 from events.enums import EventKind, EventStatus, RegistrationStatus
 from events.models import Event, Registration
-from uprcities.models import OutgoingEmail
+from portal.models import OutgoingEmail
 
 JOIN = "https://meet.example.org/j/secret-room-4711"
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from events import services
 from events.models import Registration
 from tests.events.test_registration import form_data, make_event
-from uprcities.models import OutgoingEmail, OutgoingEmailStatus
+from portal.models import OutgoingEmail, OutgoingEmailStatus
 
 VICTIM = "victim@example.org"
 SPAM = "Buy cheap pills at pills.example"

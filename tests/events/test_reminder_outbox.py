@@ -12,8 +12,8 @@ from events.models import Registration
 from events.services import send_due_event_reminders
 from tests.events.test_registration import make_event
 from tests.portal import test_outbox
-from uprcities.models import OutgoingEmail, OutgoingEmailStatus, ReminderLog
-from uprcities.tasks import tick
+from portal.models import OutgoingEmail, OutgoingEmailStatus, ReminderLog
+from portal.tasks import tick
 
 START = dt.datetime(2030, 3, 5, 23, 0, tzinfo=dt.UTC)
 DAY_BEFORE = START - dt.timedelta(hours=23, minutes=50)
@@ -51,7 +51,7 @@ def test_reminder_claim_is_rolled_back_with_an_outbox_write_that_failed(
     event, django_capture_on_commit_callbacks, mailoutbox
 ):
     with (
-        mock.patch("uprcities.mail._store", side_effect=RuntimeError("database went away")),
+        mock.patch("portal.mail._store", side_effect=RuntimeError("database went away")),
         pytest.raises(RuntimeError),
     ):
         send_due_event_reminders(now=DAY_BEFORE)

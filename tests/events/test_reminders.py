@@ -10,7 +10,7 @@ from events.enums import EventStatus, RegistrationStatus
 from events.models import Event, Registration
 from events.services import send_due_event_reminders
 from tests.events.test_registration import JOIN, make_event
-from uprcities.models import ReminderLog
+from portal.models import ReminderLog
 
 START = dt.datetime(2030, 3, 5, 23, 0, tzinfo=dt.UTC)  # 5 p.m. in Chicago
 
@@ -113,8 +113,8 @@ def test_registered_as_a_periodic_job_and_uses_the_clock(
 ):
     from django.utils import timezone
 
-    from uprcities.registry import periodic_jobs
-    from uprcities.tasks import tick as beat_tick
+    from portal.registry import periodic_jobs
+    from portal.tasks import tick as beat_tick
 
     assert dict(periodic_jobs.items())["event_reminders"] is send_due_event_reminders
     monkeypatch.setattr(timezone, "now", lambda: START - dt.timedelta(hours=3))

@@ -101,7 +101,7 @@ def test_registration_retention_is_one_query_when_nothing_is_due(db, django_asse
 
 
 def test_registration_retention_job_is_registered():
-    from uprcities.registry import periodic_jobs
+    from portal.registry import periodic_jobs
 
     assert dict(periodic_jobs.items())["registration_retention"] is anonymise_past_registrations
 

@@ -1,4 +1,4 @@
-"""Backups that restore (uprcities.backup, `manage.py backup` and `manage.py restore`): a populated PostgreSQL
+"""Backups that restore (portal.backup, `manage.py backup` and `manage.py restore`): a populated PostgreSQL
 instance with real private and public files comes back row for row and byte for byte in an empty database and empty
 folders; an archive that differs from its manifest, or holds a path no backup writes, restores nothing; a database
 or folders already in use are refused without --force; old archives are pruned."""
@@ -22,7 +22,7 @@ from django.core.management.base import CommandError
 from django.db import connections
 
 from tests.services import need
-from uprcities.backup import BackupError, Restored, create_backup, libpq_params, prune, restore_backup
+from portal.backup import BackupError, Restored, create_backup, libpq_params, prune, restore_backup
 
 NOW = dt.datetime(2026, 12, 2, 3, 15, 42, tzinfo=dt.UTC)
 

@@ -1,4 +1,4 @@
-"""Bytes the portal cannot read get a 400, never a 500 (and never an email to the admins): uprcities.middleware."""
+"""Bytes the portal cannot read get a 400, never a 500 (and never an email to the admins): portal.middleware."""
 
 from __future__ import annotations
 

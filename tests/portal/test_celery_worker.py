@@ -5,7 +5,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from uprcities.tasks import tick
+from portal.tasks import tick
 
 
 def _wait_for(predicate, timeout: float = 15.0) -> bool:
@@ -35,7 +35,7 @@ def test_tick_runs_in_a_real_worker_and_clears_expired_sessions(celery_worker_on
 
 
 def test_tick_runs_every_registered_job_and_survives_a_failing_one(db, monkeypatch):
-    from uprcities.registry import periodic_jobs
+    from portal.registry import periodic_jobs
 
     def broken():
         raise RuntimeError("boom")
@@ -46,4 +46,4 @@ def test_tick_runs_every_registered_job_and_survives_a_failing_one(db, monkeypat
 
 
 def test_beat_schedule_is_a_single_tick_every_15_minutes(settings):
-    assert settings.CELERY_BEAT_SCHEDULE == {"tick": {"task": "uprcities.tick", "schedule": 900}}
+    assert settings.CELERY_BEAT_SCHEDULE == {"tick": {"task": "portal.tick", "schedule": 900}}

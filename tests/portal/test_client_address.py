@@ -1,4 +1,4 @@
-"""One place decides the client's address (uprcities.ratelimit.client_address), for our rate limits and allauth's."""
+"""One place decides the client's address (portal.ratelimit.client_address), for our rate limits and allauth's."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from allauth.account.adapter import get_adapter
 
 from cities.models import GetInvolvedRequest
-from uprcities.ratelimit import client_address
+from portal.ratelimit import client_address
 
 OFFER = {"name": "Ana", "email": "ana@example.org", "help_with": ["events"]}
 

@@ -195,7 +195,7 @@ def portal_on_our_services(settings, consent_text, redis_of_our_own, smtp_sink, 
 
     settings.CACHES = {
         "default": {
-            "BACKEND": "uprcities.cache_backend.ResilientRedisCache",
+            "BACKEND": "portal.cache_backend.ResilientRedisCache",
             "LOCATION": f"{redis_of_our_own.url}/1",
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
         }
@@ -297,19 +297,19 @@ def wait_for(condition, timeout: float) -> bool:
 def run_tick_later() -> None:
     """The beat tick as it runs after the outage: late enough that rows handed to the Redis that died count as
     lost, once nothing is being sent."""
-    from uprcities.mail import HANDOVER_TIMEOUT, hand_over_pending
+    from portal.mail import HANDOVER_TIMEOUT, hand_over_pending
 
     hand_over_pending(timezone.now() + HANDOVER_TIMEOUT + dt.timedelta(minutes=1))
 
 
 def unfinished_mail() -> int:
-    from uprcities.models import UNFINISHED_EMAIL_STATUSES, OutgoingEmail
+    from portal.models import UNFINISHED_EMAIL_STATUSES, OutgoingEmail
 
     return OutgoingEmail.objects.filter(status__in=UNFINISHED_EMAIL_STATUSES).count()
 
 
 def sending_mail() -> int:
-    from uprcities.models import OutgoingEmail, OutgoingEmailStatus
+    from portal.models import OutgoingEmail, OutgoingEmailStatus
 
     return OutgoingEmail.objects.filter(status=OutgoingEmailStatus.SENDING).count()
 
@@ -400,7 +400,7 @@ def test_redis_stopped_in_the_middle_loses_nothing_and_sends_each_email_once(por
     )
     assert confirmations == dict.fromkeys(accepted, 1)
 
-    from uprcities.models import OutgoingEmail, OutgoingEmailStatus
+    from portal.models import OutgoingEmail, OutgoingEmailStatus
 
     assert set(OutgoingEmail.objects.values_list("status", flat=True)) <= {
         OutgoingEmailStatus.SENT,
@@ -409,8 +409,8 @@ def test_redis_stopped_in_the_middle_loses_nothing_and_sends_each_email_once(por
 
 
 def test_a_worker_killed_while_sending_leaves_its_mail_to_the_next(portal_on_our_services, personas):
-    from uprcities.mail import send_templated_email
-    from uprcities.models import OutgoingEmail
+    from portal.mail import send_templated_email
+    from portal.models import OutgoingEmail
 
     world = portal_on_our_services
     smtp = world["smtp"]

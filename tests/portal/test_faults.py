@@ -25,7 +25,7 @@ from testimony.models import Testimony as Story
 from tests.events import make_event
 from tests.services import need
 from tests.testimony.test_submit import GOOD as TESTIMONY
-from uprcities import cache_backend
+from portal import cache_backend
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -83,7 +83,7 @@ def own_redis(settings):
     settings.CACHES = {
         "default": {
             **django_settings.CACHES["default"],
-            "BACKEND": "uprcities.cache_backend.ResilientRedisCache",
+            "BACKEND": "portal.cache_backend.ResilientRedisCache",
             "LOCATION": server.url(1),
             # Each call tries again: the test sees every operation meet the dead server.
             "RETRY_AFTER": 0,
@@ -131,7 +131,7 @@ def test_public_pages_with_redis_down_are_served_uncached(client, personas, own_
     assert client.get("/cities/").status_code == 200
     assert own_redis.keys() != []  # the page and its generation were cached
     own_redis.stop()
-    with caplog.at_level(logging.WARNING, logger="uprcities.cache_backend"):
+    with caplog.at_level(logging.WARNING, logger="portal.cache_backend"):
         answers = {path: client.get(path).status_code for path in PUBLIC_PAGES}
     assert answers == dict.fromkeys(PUBLIC_PAGES, 200)
     assert "Pittsburgh" in client.get("/cities/").text
@@ -165,7 +165,7 @@ def test_the_cache_with_a_hung_redis_answers_within_its_timeout(settings):
         settings.CACHES = {
             "default": {
                 **django_settings.CACHES["default"],
-                "BACKEND": "uprcities.cache_backend.ResilientRedisCache",
+                "BACKEND": "portal.cache_backend.ResilientRedisCache",
                 "LOCATION": f"redis://127.0.0.1:{silent.getsockname()[1]}/1",
                 "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
             }
@@ -281,7 +281,7 @@ def test_a_registration_with_the_broker_down_is_stored_and_answered(
     assert Registration.objects.filter(event=event, email="ana@example.org").count() == 1
     messages = [r.getMessage() for r in caplog.records if r.name == "uprcities.celery"]
     assert len(messages) == 1
-    assert messages[0].startswith("celery: broker unreachable, task uprcities.send_email not enqueued (arguments [")
+    assert messages[0].startswith("celery: broker unreachable, task portal.send_email not enqueued (arguments [")
     assert messages[0].endswith(
         f"OperationalError: Error 111 connecting to 127.0.0.1:{real_broker.port}. Connection refused."
     )
@@ -290,7 +290,7 @@ def test_a_registration_with_the_broker_down_is_stored_and_answered(
 
 
 def test_a_task_with_the_broker_up_is_enqueued(db, real_broker):
-    from uprcities.tasks import send_email
+    from portal.tasks import send_email
 
     result = send_email.delay(subject="s", body="b", html="h", to=["ana@example.org"])
     assert result is not None
@@ -393,5 +393,5 @@ def test_database_outage_is_logged_as_a_warning_not_an_error(client, db, monkeyp
     monkeypatch.setattr(views, "directory_cities", unreachable)
     with caplog.at_level(logging.INFO):
         client.get("/cities/")
-    levels = {(r.name, r.levelname) for r in caplog.records if r.name in {"django.request", "uprcities.faults"}}
-    assert levels == {("django.request", "WARNING"), ("uprcities.faults", "WARNING")}
+    levels = {(r.name, r.levelname) for r in caplog.records if r.name in {"django.request", "portal.faults"}}
+    assert levels == {("django.request", "WARNING"), ("portal.faults", "WARNING")}

@@ -1,4 +1,4 @@
-"""The outbox (uprcities.mail, uprcities.tasks.send_email): nothing that must be sent is lost between the database
+"""The outbox (portal.mail, portal.tasks.send_email): nothing that must be sent is lost between the database
 and the broker, each email goes once, a permanent refusal stops at once and is recorded, a transient one is
 retried and then recorded, and no address gets more than the hourly limit."""
 
@@ -15,9 +15,9 @@ from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import transaction
 
 from accounts.roles import NATIONAL_TEAM
-from uprcities.mail import hand_over_pending, send_templated_email
-from uprcities.models import OutgoingEmail, OutgoingEmailStatus, OutgoingRecipient
-from uprcities.tasks import is_transient, retry_delay, send_email, tick
+from portal.mail import hand_over_pending, send_templated_email
+from portal.models import OutgoingEmail, OutgoingEmailStatus, OutgoingRecipient
+from portal.tasks import is_transient, retry_delay, send_email, tick
 
 CONTEXT = {"by": None, "city": {"name": "Pittsburgh"}, "invitation": None, "url": "http://x", "days": 7}
 ANA = "ana@example.org"
@@ -388,7 +388,7 @@ HOSTILE = "Buy cheap pills at pills.example"
     ],
 )
 def test_emails_to_unconfirmed_addresses_hold_no_submitted_text(db, name, email_context):
-    from uprcities.mail import render_email
+    from portal.mail import render_email
 
     event = {"title": "Housing", "starts_at": dt.datetime(2027, 3, 1, 18, tzinfo=dt.UTC), "time_zone": "UTC"}
     base = {"city": {"name": "Pittsburgh"}, "event": event, "confirm_url": "/c/", "cancel_url": "/x/", "days": 90}
@@ -401,7 +401,7 @@ def test_emails_to_unconfirmed_addresses_hold_no_submitted_text(db, name, email_
 
 
 def test_one_outbox_write_writes_many_emails_in_three_queries(db, django_assert_num_queries):
-    from uprcities.mail import one_outbox_write
+    from portal.mail import one_outbox_write
 
     with django_assert_num_queries(3), one_outbox_write():
         for n in range(20):
@@ -411,7 +411,7 @@ def test_one_outbox_write_writes_many_emails_in_three_queries(db, django_assert_
 
 
 def test_one_outbox_write_with_an_exception_writes_nothing(db):
-    from uprcities.mail import one_outbox_write
+    from portal.mail import one_outbox_write
 
     with pytest.raises(RuntimeError), one_outbox_write():
         invite()
@@ -420,7 +420,7 @@ def test_one_outbox_write_with_an_exception_writes_nothing(db):
 
 
 def test_old_outgoing_email_is_deleted_sent_after_30_days_failed_after_60(db):
-    from uprcities.mail import delete_old_outgoing_email
+    from portal.mail import delete_old_outgoing_email
 
     now = OutgoingEmail.objects.create(subject="now", text="t", html="h", to=[ANA]).created_at
     for status, days in [("sent", 31), ("suppressed", 31), ("failed", 31), ("failed", 61), ("queued", 61)]:

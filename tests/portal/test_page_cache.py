@@ -28,7 +28,7 @@ from tests.events import make_event
 from tests.reports.factories import make_report
 from tests.testimony.factories import make_testimony
 from upr.models import Milestone, Recommendation, ReviewCycle, Theme
-from uprcities.cache import GENERATION_KEY, public_generation
+from portal.cache import GENERATION_KEY, public_generation
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.test import RequestFactory
 
-from uprcities.cache import GENERATION_KEY, public_page
+from portal.cache import GENERATION_KEY, public_page
 
 
 @pytest.fixture

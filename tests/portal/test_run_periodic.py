@@ -7,13 +7,13 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from uprcities.registry import JobRegistry
+from portal.registry import JobRegistry
 
 
 @pytest.fixture
 def jobs(monkeypatch):
     """Three registered jobs in place of the real ones, the middle one failing; `ran` lists the calls."""
-    from uprcities import tasks
+    from portal import tasks
 
     registry = JobRegistry()
     ran: list[str] = []
@@ -73,7 +73,7 @@ def test_run_periodic_refuses_a_zero_interval(db):
 
 def test_run_periodic_once_runs_the_real_registered_jobs(db):
     """Every job the apps register runs without error on an empty database."""
-    from uprcities.registry import periodic_jobs
+    from portal.registry import periodic_jobs
 
     out, err = io.StringIO(), io.StringIO()
 

@@ -93,7 +93,7 @@ def test_production_environment_switches_services(tmp_path):
         "mail": "django.core.mail.backends.smtp.EmailBackend",
         "media": "/data/media",
         "debug": False,
-        "cache": "uprcities.cache_backend.ResilientRedisCache",
+        "cache": "portal.cache_backend.ResilientRedisCache",
     }
 
 

@@ -35,8 +35,8 @@ from reports.reminders import notify_deadline_moved, send_due_deadline_reminders
 from tests.services import need
 from upr.enums import Audience, MilestoneKind
 from upr.models import Milestone, ReviewCycle
-from uprcities import optout
-from uprcities.models import EmailOptOut, ReminderLog
+from portal import optout
+from portal.models import EmailOptOut, ReminderLog
 
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 DAY0 = dt.date(2030, 4, 1)  # no change of daylight saving time in the 40 days that follow
@@ -553,7 +553,7 @@ def test_a_national_team_member_can_stop_the_digest_only(world, tick):
 def test_send_templated_email_optional_skips_opted_out_and_sends_one_each(
     db, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from uprcities.mail import send_templated_email
+    from portal.mail import send_templated_email
 
     city = make_city("Fairview")
     milestone = Milestone(title="Local reports due", date=DEADLINE)
@@ -586,8 +586,8 @@ def test_the_national_team_records_a_stop_asked_for_by_phone(superuser_client):
 
 
 def test_registered_as_a_periodic_job(world, mailoutbox, django_capture_on_commit_callbacks):
-    from uprcities.registry import periodic_jobs
-    from uprcities.tasks import tick as beat_tick
+    from portal.registry import periodic_jobs
+    from portal.tasks import tick as beat_tick
 
     assert dict(periodic_jobs.items())["deadline_reminders"] is send_due_deadline_reminders
     with frozen(at(5, 3)), django_capture_on_commit_callbacks(execute=True):

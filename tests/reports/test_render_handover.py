@@ -12,7 +12,7 @@ from reports import rendering
 from reports.enums import RenderStatus
 from reports.models import Render
 from tests.reports.factories import make_report
-from uprcities.registry import periodic_jobs
+from portal.registry import periodic_jobs
 
 pytestmark = pytest.mark.django_db
 

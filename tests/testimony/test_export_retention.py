@@ -151,6 +151,6 @@ def test_retention_is_one_query_when_nothing_is_due(personas):
 
 
 def test_retention_job_is_registered():
-    from uprcities.registry import periodic_jobs
+    from portal.registry import periodic_jobs
 
     assert dict(periodic_jobs.items())["testimony_contact_retention"] is delete_expired_contact_details

@@ -1,4 +1,4 @@
-"""Write one dated archive of the database and the public and private media (see uprcities.backup)."""
+"""Write one dated archive of the database and the public and private media (see portal.backup)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from uprcities.backup import BackupError, create_backup
+from portal.backup import BackupError, create_backup
 
 
 def positive(value: str) -> int:

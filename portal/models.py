@@ -43,7 +43,7 @@ class EmailOptOut(models.Model):
     reminders, digests). Transactional mail (sign-up, confirmations, a returned report) ignores these rows."""
 
     email = models.EmailField(_("email"))  # stored lower-case: addresses are compared case-insensitively
-    kind = models.CharField(_("kind of email"), max_length=40)  # a key of uprcities.optout.optional_emails
+    kind = models.CharField(_("kind of email"), max_length=40)  # a key of portal.optout.optional_emails
     created_at = models.DateTimeField(_("stopped at"), auto_now_add=True)
 
     class Meta:
@@ -51,7 +51,7 @@ class EmailOptOut(models.Model):
         verbose_name_plural = _("email opt-outs")
         ordering = ["-created_at"]
         constraints = [
-            # Kind first: senders ask for every address that stopped one kind (uprcities.optout.opted_out).
+            # Kind first: senders ask for every address that stopped one kind (portal.optout.opted_out).
             models.UniqueConstraint(
                 fields=["kind", "email"],
                 name="emailoptout_once",
@@ -72,14 +72,14 @@ class OutgoingEmailStatus(models.TextChoices):
     SUPPRESSED = "suppressed", _("not sent: too many emails to this address")
 
 
-# The states a worker may claim a row from (uprcities.tasks.send_email).
+# The states a worker may claim a row from (portal.tasks.send_email).
 CLAIMABLE_EMAIL_STATUSES = [OutgoingEmailStatus.QUEUED, OutgoingEmailStatus.HANDED_OVER]
 # The states the tick looks at again: nothing was sent yet, and a worker may never get (or have got) the row.
 UNFINISHED_EMAIL_STATUSES = [*CLAIMABLE_EMAIL_STATUSES, OutgoingEmailStatus.SENDING]
 
 
 class OutgoingEmail(models.Model):
-    """One email the portal decided to send (the transactional outbox, uprcities.mail).
+    """One email the portal decided to send (the transactional outbox, portal.mail).
 
     Written in the transaction of the change it follows, so a rolled-back change sends nothing and a committed one
     is never lost between the database and the broker: after commit the row's id is handed to a worker, and what
@@ -115,13 +115,13 @@ class OutgoingEmail(models.Model):
         verbose_name_plural = _("outgoing emails")
         ordering = ["-created_at", "-pk"]
         indexes = [
-            # The tick's scan for rows a worker never sent (uprcities.mail.hand_over_pending): a few at most.
+            # The tick's scan for rows a worker never sent (portal.mail.hand_over_pending): a few at most.
             models.Index(
                 fields=["status", "created_at"],
                 name="outgoingemail_unfinished",
                 condition=models.Q(status__in=UNFINISHED_EMAIL_STATUSES),
             ),
-            # "Did this registration get an email lately?" (uprcities.mail.sent_lately).
+            # "Did this registration get an email lately?" (portal.mail.sent_lately).
             models.Index(fields=["about", "created_at"], name="outgoingemail_about", condition=~models.Q(about="")),
         ]
         constraints = [
@@ -149,7 +149,7 @@ class OutgoingRecipient(models.Model):
         verbose_name = _("outgoing email recipient")
         verbose_name_plural = _("outgoing email recipients")
         indexes = [
-            # How many emails went to these addresses in the last hour (uprcities.mail._write_outbox).
+            # How many emails went to these addresses in the last hour (portal.mail._write_outbox).
             models.Index(fields=["address", "created_at"], name="outgoingrecipient_window"),
         ]
 

@@ -18,9 +18,9 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from uprcities.models import EmailOptOut
+from portal.models import EmailOptOut
 
-SALT = "uprcities.optout"
+SALT = "portal.optout"
 
 
 @dataclass(frozen=True)

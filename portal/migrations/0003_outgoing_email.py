@@ -4,8 +4,6 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.db import migrations, models
 
-from accounts.roles import grant_national_team_migration
-
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -97,9 +95,5 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "outgoing email recipients",
                 "indexes": [models.Index(fields=["address", "created_at"], name="outgoingrecipient_window")],
             },
-        ),
-        # The national team reads the outbox in the admin (failed emails, with their errors).
-        migrations.RunPython(
-            grant_national_team_migration("portal", ["outgoingemail", "outgoingrecipient"]), migrations.RunPython.noop
         ),
     ]

@@ -4,12 +4,12 @@
 Nothing that must be sent is lost between the database and the broker (a transactional outbox): the rendered
 email is written as an OutgoingEmail row in the caller's transaction, so a rolled-back change sends nothing, and a
 reminder's ReminderLog claim and its email commit or roll back together. After commit the row's id is handed to a
-worker (uprcities.tasks.send_email), which claims the row and sends it only if it claimed it. What the broker did
+worker (portal.tasks.send_email), which claims the row and sends it only if it claimed it. What the broker did
 not take (down at commit), and what a worker took but never finished (killed), the tick hands over again
 (hand_over_pending); the claim makes a second copy of the task a no-op. With Celery eager (the embedded default,
 the tests) the email is sent as the transaction commits.
 
-Optional emails (reminders, digests: `optional=<kind>`, see uprcities.optout) go one per recipient, each with its
+Optional emails (reminders, digests: `optional=<kind>`, see portal.optout) go one per recipient, each with its
 own stop link in the footer and the RFC 8058 one-click headers, and never to an address that stopped that kind.
 
 No address can be flooded: at most settings.MAIL_PER_RECIPIENT_PER_HOUR emails go to one address in an hour,
@@ -35,7 +35,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import escape
 
-from uprcities.models import OutgoingEmail, OutgoingEmailStatus, OutgoingRecipient
+from portal.models import OutgoingEmail, OutgoingEmailStatus, OutgoingRecipient
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ def send_templated_email(
     """Render now (the data is as the caller sees it), write it to the outbox in the caller's transaction, send
     after commit in a worker, with any attachments.
 
-    With `optional=<kind>` (a kind registered in uprcities.optout.optional_emails), addresses that stopped that
+    With `optional=<kind>` (a kind registered in portal.optout.optional_emails), addresses that stopped that
     kind are skipped (one query) and every other recipient gets a message of their own with a stop link.
     `about` names what the email is about ("registration:12"), for sent_lately.
     """
@@ -101,7 +101,7 @@ def send_templated_email(
     if not recipients:
         return
     if optional is not None:
-        from uprcities.optout import opted_out
+        from portal.optout import opted_out
 
         stopped = opted_out(optional, recipients)
         kept = [(address, language) for address in recipients if address.lower() not in stopped]
@@ -128,10 +128,10 @@ def send_each(
 ) -> int:
     """The same email as one message per (address, language), so nobody sees the others' addresses, rendered once
     per language. With `optional=<kind>` each message carries its own stop link (footer) and the RFC 8058
-    one-click headers; the caller has checked the opt-outs (uprcities.optout.opted_out, in bulk). All of them are
+    one-click headers; the caller has checked the opt-outs (portal.optout.opted_out, in bulk). All of them are
     written to the outbox at once (two queries and two inserts however many). Returns how many messages were
     written (each sent after commit, unless over its address's limit)."""
-    from uprcities.optout import optional_emails, stop_url_maker
+    from portal.optout import optional_emails, stop_url_maker
 
     if optional is not None:
         registered = optional_emails.get(optional)
@@ -292,7 +292,7 @@ def sent_lately(about: str, *, within: dt.timedelta) -> bool:
 def hand_over(ids: Iterable[int]) -> int:
     """Give each row's id to a worker; returns how many the broker took. The first refusal (broker down) stops
     the batch: the rest stay queued for the tick, which is what the broker's refusal would do to each of them."""
-    from uprcities.tasks import send_email
+    from portal.tasks import send_email
 
     taken: list[int] = []
     for email_id in ids:

@@ -2,15 +2,11 @@
 
 from django.db import migrations, models
 
-from accounts.roles import grant_national_team_migration
-
 
 class Migration(migrations.Migration):
     initial = True
 
-    dependencies = [
-        ("accounts", "0002_national_team_group"),
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
@@ -35,5 +31,4 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(grant_national_team_migration("portal", ["reminderlog"]), migrations.RunPython.noop),
     ]

@@ -2,8 +2,6 @@
 
 from django.db import migrations, models
 
-from accounts.roles import grant_national_team_migration
-
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -32,5 +30,4 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(grant_national_team_migration("portal", ["emailoptout"]), migrations.RunPython.noop),
     ]

@@ -3,7 +3,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from uprcities.models import EmailOptOut, OutgoingEmail, OutgoingEmailStatus, ReminderLog
+from portal.models import EmailOptOut, OutgoingEmail, OutgoingEmailStatus, ReminderLog
 
 
 @admin.register(ReminderLog)
@@ -31,7 +31,7 @@ class EmailOptOutAdmin(admin.ModelAdmin):
         if db_field.name == "kind":
             from django import forms
 
-            from uprcities.optout import optional_emails
+            from portal.optout import optional_emails
 
             return forms.ChoiceField(
                 label=db_field.verbose_name, choices=[(o.kind, o.label) for o in optional_emails], required=True
@@ -86,7 +86,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     def send_again(self, request, queryset) -> None:
         # Once the cause is fixed (a corrected address, a mail server back in order); only failed rows, whose
         # bodies are kept, and each still goes once (the worker's claim).
-        from uprcities.mail import hand_over
+        from portal.mail import hand_over
 
         failed = list(queryset.filter(status=OutgoingEmailStatus.FAILED).values_list("pk", flat=True))
         OutgoingEmail.objects.filter(pk__in=failed, status=OutgoingEmailStatus.FAILED).update(

@@ -7,7 +7,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.views.defaults import bad_request
 
-from uprcities import faults
+from portal import faults
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ class BadInputMiddleware:
 
 
 class ServiceUnavailableMiddleware:
-    """A view that cannot reach the database answers the short 503 page (uprcities.faults), not a 500.
+    """A view that cannot reach the database answers the short 503 page (portal.faults), not a 500.
 
     A database outage met outside a view (a middleware reading the session) reaches the 500 handler,
     uprcities.views.server_error, which answers the same page."""

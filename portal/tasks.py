@@ -8,13 +8,13 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import F
 from django.utils import timezone
 
-from uprcities.models import CLAIMABLE_EMAIL_STATUSES, OutgoingEmail, OutgoingEmailStatus
-from uprcities.registry import periodic_jobs
+from portal.models import CLAIMABLE_EMAIL_STATUSES, OutgoingEmail, OutgoingEmailStatus
+from portal.registry import periodic_jobs
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="uprcities.tick", acks_late=True)
+@shared_task(name="portal.tick", acks_late=True)
 def tick() -> dict[str, str]:
     """The single beat tick (every 15 minutes): run each registered job; one failing job does not stop the rest.
 
@@ -69,7 +69,7 @@ def retry_delay(attempts: int) -> int:
     return min(30 * 2 ** max(attempts - 1, 0), 3600)
 
 
-@shared_task(name="uprcities.send_email", acks_late=True)
+@shared_task(name="portal.send_email", acks_late=True)
 def send_email(
     *,
     email_id: int | None = None,
@@ -81,7 +81,7 @@ def send_email(
     attachments: list[list[str]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> int:
-    """Send one outbox row (uprcities.mail), once. Steps:
+    """Send one outbox row (portal.mail), once. Steps:
 
     1. claim the row (queued or handed over -> sending, one more attempt) in one UPDATE; a row that is gone, sent,
        failed, or claimed by another worker is left alone (a second copy of the task sends nothing);

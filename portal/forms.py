@@ -32,7 +32,7 @@ class HoneypotMixin(forms.Form):
 
 # Django renders each <option> through its own template include; a select of 50 states then costs more than the
 # rest of the page. This template writes the options in one loop (same markup, no optgroups needed here).
-FAST_SELECT_TEMPLATE = "uprcities/widgets/fast_select.html"
+FAST_SELECT_TEMPLATE = "portal/widgets/fast_select.html"
 
 
 class BootstrapMixin:

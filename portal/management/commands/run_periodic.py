@@ -12,7 +12,7 @@ import threading
 
 from django.core.management.base import BaseCommand, CommandError
 
-from uprcities.tasks import tick
+from portal.tasks import tick
 
 DEFAULT_EVERY = 15 * 60
 

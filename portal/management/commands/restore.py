@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
-from uprcities.backup import BackupError, restore_backup
+from portal.backup import BackupError, restore_backup
 
 
 class Command(BaseCommand):

@@ -41,7 +41,7 @@ def client_address(request) -> str:
 def over_limit(request, scope: str) -> bool:
     """Count one submission for this address; True when it is over the scope's limit for the window.
 
-    With the cache unreachable this fails open (uprcities.cache_backend answers as an empty cache, and the backend
+    With the cache unreachable this fails open (portal.cache_backend answers as an empty cache, and the backend
     logs the outage): the limits are a spam brake, not a security boundary, and refusing every testimony and
     registration while Redis is down would lose far more than a spammer could add; moderation still reads each one.
     """
