@@ -14,9 +14,9 @@ from cities.models import City
 from events.enums import EventKind
 from events.models import Delegate, Event
 from events.selectors import IN_PERSON, ONLINE, archive_years
+from portal.forms import BootstrapMixin, no_markup
 from upr.forms import theme_filter_field
 from upr.models import Theme
-from portal.forms import BootstrapMixin, no_markup
 
 # --- Public filters ---------------------------------------------------------------------------------------
 

@@ -38,6 +38,12 @@ def upcoming_counts(cities) -> dict[int, int]:
     return dict(rows)
 
 
+def events_hosted_by(city) -> QuerySet[Event]:
+    """Every event the city hosted or will host, cancelled ones included, latest first: what testimony can have
+    been collected at."""
+    return Event.objects.filter(host_city=city).order_by("-starts_at", "pk")
+
+
 def city_events(city) -> tuple[list[Event], list[Event]]:
     """(upcoming, past) public events hosted by the city; cancelled events are not listed."""
     now = timezone.now()

@@ -30,8 +30,8 @@ from events.selectors import (
     upcoming_events,
     webinar_archive,
 )
-from upr.models import Theme
 from portal.cache import public_page
+from upr.models import Theme
 
 # --- Public pages -----------------------------------------------------------------------------------------
 

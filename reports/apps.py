@@ -8,10 +8,10 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
+        from portal.cache import invalidate_on_change
         from reports import erasure, local, national, reminders
         from reports.models import ReportVersion
         from testimony.signals import testimony_withdrawn
-        from portal.cache import invalidate_on_change
 
         # City pages show the accepted version; drafts (LocalReport) reach no cached page, so saving one does not
         # empty the page cache.
@@ -21,8 +21,8 @@ class ReportsConfig(AppConfig):
         local.register()
         reminders.register()
         national.register()
-        from reports.rendering import hand_over_stranded_renders
         from portal.registry import periodic_jobs
+        from reports.rendering import hand_over_stranded_renders
 
         periodic_jobs.register("render_handover", hand_over_stranded_renders)
         from accounts.landing import login_landings

@@ -24,8 +24,8 @@ from django.utils.translation import ngettext
 
 from cities.enums import ACTIVE_STATUSES
 from cities.models import City
-from cities.registry import CITY_PAGE, city_facts
 from cities.selectors import priority_counts_by_theme
+from events.selectors import held_counts
 from reports.enums import ReportStatus
 from reports.models import LocalReport, Section
 from testimony.export import safe_cell
@@ -38,8 +38,6 @@ NOT_STARTED = "not_started"
 STATUS_ORDER = [NOT_STARTED, ReportStatus.DRAFT, ReportStatus.RETURNED, ReportStatus.SUBMITTED, ReportStatus.ACCEPTED]
 # A city still owes its report while it has none, or the report is a draft, or it came back with comments.
 OWES_REPORT = frozenset({NOT_STARTED, ReportStatus.DRAFT, ReportStatus.RETURNED})
-# The registry key under which the events app contributes "events held" to city pages.
-EVENTS_HELD = "events_held"
 
 
 def status_labels() -> dict[str, str]:
@@ -151,12 +149,6 @@ def dashboard_cities(cycle: ReviewCycle | None) -> list[City]:
     return list(City.objects.filter(taking_part).distinct().only("name", "state", "slug").order_by("name", "state"))
 
 
-def _fact_values(key: str, place: str, cities: Sequence[City]) -> dict[int, Any]:
-    """One fact another app registered for `place`, for every city (empty when that app is not installed)."""
-    fact = next((f for f in city_facts.for_place(place) if f.key == key), None)
-    return fact.compute(cities) if fact and cities else {}
-
-
 def _theme_totals(cycle: ReviewCycle | None, cities: Sequence[City]) -> list[ThemeTotal]:
     testimony = collected_by_theme(cities) if cities else {}
     priorities = priority_counts_by_theme(cities) if cities else {}
@@ -185,7 +177,7 @@ def national_progress(today: dt.date | None = None) -> Progress:
     deadline = local_input_deadline(cycle, today)
     cities = dashboard_cities(cycle)
     testimony = collected_counts(cities) if cities else {}
-    events = _fact_values(EVENTS_HELD, CITY_PAGE, cities)
+    events = held_counts(cities) if cities else {}
     statuses: dict[int, str] = {}
     if cycle is not None and cities:
         reports = LocalReport.objects.filter(cycle=cycle, city__in=cities).order_by()  # no join for the ordering

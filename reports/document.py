@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from cities.registry import CITY_PAGE, city_facts
+from events.selectors import held_counts
 from reports.enums import Decision, Level, ReportStatus
 from reports.quotes import resolve_quote
 from testimony.enums import Kind, Nature, Use
@@ -76,12 +76,8 @@ def paragraphs_of(text: str) -> list[str]:
 
 def figures(city, cycle) -> dict:
     """Methodology figures, computed from the portal's data, never typed."""
-    events_held = 0
-    for fact, value in city_facts.compute(CITY_PAGE, [city])[city.pk]:
-        if fact.key == "events_held":
-            events_held = value
     breakdown = collected_breakdown(city)
-    return {"events_held": events_held, **breakdown}
+    return {"events_held": held_counts([city]).get(city.pk, 0), **breakdown}
 
 
 def snapshot(report) -> dict:

@@ -13,11 +13,11 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import BootstrapMixin
 from reports.models import LocalReport, Quote, ReportRecommendation, Section
 from testimony.enums import Use
 from testimony.selectors import quotable_for
 from upr.models import Recommendation, Theme
-from portal.forms import BootstrapMixin
 
 
 def _rows(n: int) -> forms.Textarea:

@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City, Membership
+from portal.cache import bump_public_generation
+from portal.mail import send_templated_email
 from reports.document import Document, Stamp, build_local_report, build_short_summary, snapshot
 from reports.enums import Decision, ReportStatus
 from reports.models import EDITABLE, LocalReport, ReportVersion
 from upr.models import ReviewCycle
-from portal.cache import bump_public_generation
-from portal.mail import send_templated_email
 
 
 class WorkflowError(Exception):

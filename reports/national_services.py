@@ -13,11 +13,11 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from portal.mail import send_templated_email
 from reports import national, rendering
 from reports.enums import ParagraphKind, RenderFormat, RenderStatus
 from reports.models import JointSubmitter, NationalParagraph, NationalReport, UNSubmission
 from testimony.models import Testimony
-from portal.mail import send_templated_email
 
 
 @transaction.atomic

@@ -61,13 +61,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import NATIONAL_TEAM
 from cities.enums import ACTIVE_STATUSES
 from cities.models import City, Membership
+from portal.mail import one_outbox_write, send_each
+from portal.models import ReminderLog
+from portal.optout import opted_out_by_kind, optional_emails
 from reports.enums import ReportStatus
 from reports.models import LocalReport
 from upr.enums import Audience, MilestoneKind
 from upr.models import Milestone
-from portal.mail import one_outbox_write, send_each
-from portal.models import ReminderLog
-from portal.optout import opted_out_by_kind, optional_emails
 
 # ReminderLog kinds.
 REMINDER = "deadline"

@@ -8,10 +8,10 @@ class TestimonyConfig(AppConfig):
 
     def ready(self) -> None:
         from cities.registry import CITY_PAGE, DIRECTORY, ORGANIZE, city_facts
-        from testimony.models import Testimony
-        from testimony.selectors import collected_counts, public_counts, waiting_counts
         from portal.cache import invalidate_on_change
         from portal.registry import home_stats
+        from testimony.models import Testimony
+        from testimony.selectors import collected_counts, public_counts, waiting_counts
 
         # Moderation, consent, withdrawal and public versions all save the row: the pages change at once.
         invalidate_on_change(Testimony)
@@ -31,7 +31,7 @@ class TestimonyConfig(AppConfig):
             order=10,
             url_name="testimony:moderate",
         )
-        from testimony.retention import delete_expired_contact_details
         from portal.registry import periodic_jobs
+        from testimony.retention import delete_expired_contact_details
 
         periodic_jobs.register("testimony_contact_retention", delete_expired_contact_details)

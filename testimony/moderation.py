@@ -11,10 +11,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.cache import bump_public_generation
 from testimony.enums import AccessKind, ModerationAction, Status
 from testimony.models import PUBLIC_TEXT_FIELDS, AccessLog, ModerationLog, Testimony
 from testimony.selectors import current_consent_text
-from portal.cache import bump_public_generation
 
 
 class ModerationError(Exception):

@@ -8,16 +8,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City
+from events.selectors import events_hosted_by
 from testimony.entry import IMPORT_FIELDS, MAX_IMPORT_BYTES, NATURE_ALL_CHALLENGE, NATURE_ALL_POSITIVE
 from testimony.enums import Identification, Kind, Status
 from testimony.models import PUBLIC_TEXT_FIELDS, Testimony
 from upr.models import Theme
-
-
-def city_events(city: City):
-    """The city's events, without importing the events app (DESIGN.md section 2)."""
-    event_model = Testimony._meta.get_field("collected_at").related_model
-    return event_model.objects.filter(host_city=city).order_by("-starts_at", "pk")
 
 
 class BootstrapMixin:
@@ -162,7 +157,7 @@ class PaperEntryForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args, city: City, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["collected_at"].queryset = city_events(city)
+        self.fields["collected_at"].queryset = events_hosted_by(city)
         self.fields["collected_at"].required = False
         self.style_fields()
 
@@ -223,7 +218,7 @@ class ColumnMappingForm(BootstrapMixin, forms.Form):
             label=_("Kind of every row"), choices=Kind.choices, initial=Kind.SURVEY, required=True
         )
         self.fields["collected_at"] = forms.ModelChoiceField(
-            label=_("Collected at event"), queryset=city_events(city), required=False
+            label=_("Collected at event"), queryset=events_hosted_by(city), required=False
         )
         self.style_fields()
 

@@ -5,10 +5,10 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City
+from portal.forms import BootstrapMixin
 from testimony.enums import Nature
 from testimony.models import Testimony
 from upr.forms import theme_filter_field
-from portal.forms import BootstrapMixin
 
 
 class PublicTestimonyFilterForm(BootstrapMixin, forms.Form):

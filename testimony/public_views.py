@@ -8,11 +8,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
+from portal.cache import public_page
 from testimony import media
 from testimony.models import AccessLog
 from testimony.public_forms import PublicTestimonyFilterForm
 from testimony.selectors import filter_public_testimony, public_testimony, testimony_visible_to
-from portal.cache import public_page
 
 PAGE_SIZE = 20
 

@@ -12,13 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from cities.models import City, Membership
+from portal.mail import send_templated_email
 from testimony import uploads
 from testimony.enums import ConsentMethod, Identification, Kind, ModerationAction, Nature, Status
 from testimony.models import PUBLIC_TEXT_FIELDS, ContactDetails, ModerationLog, Testimony
 from testimony.selectors import current_consent_text
 from testimony.signals import testimony_withdrawn
 from upr.models import ReviewCycle, Theme
-from portal.mail import send_templated_email
 
 USE_FIELDS = ("allows_portal", "allows_local_report", "allows_national_report", "allows_advocacy")
 CONSENT_FIELDS = ("identification", "display_name", *USE_FIELDS, "allows_contact", "less_precise")

@@ -7,11 +7,11 @@ from django.core.validators import RegexValidator, URLValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import BootstrapMixin, HoneypotMixin, no_markup
 from testimony import uploads
 from testimony.enums import Identification, Nature
 from testimony.models import ConsentText, Testimony
 from upr.models import Theme
-from portal.forms import BootstrapMixin, HoneypotMixin, no_markup
 
 LANGUAGE_CHOICES = [("en", _("English")), ("es", _("Spanish")), ("other", _("Another language"))]
 

@@ -15,12 +15,12 @@ from django.views.decorators.http import require_POST
 
 from cities.models import City
 from cities.selectors import public_city
+from portal.ratelimit import over_limit
 from testimony import services
 from testimony.enums import Identification, Status
 from testimony.models import Testimony
 from testimony.selectors import current_consent_text
 from testimony.submit_forms import USE_FIELDS, ConsentChangeForm, TestimonyForm, age_answer
-from portal.ratelimit import over_limit
 
 
 def _consent_wording(consent_text) -> str:
