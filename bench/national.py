@@ -55,9 +55,14 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from cities.enums import CityStatus  # noqa: E402
 from cities.models import City  # noqa: E402
-from reports import local, national, rendering  # noqa: E402
-from reports.enums import Level, ParagraphKind, RenderStatus, SubmissionType  # noqa: E402
-from reports.models import JointSubmitter, NationalReport, ReportRecommendation, ReportVersion  # noqa: E402
+from national.checks import ohchr_checks  # noqa: E402
+from national.compile import compile_report  # noqa: E402
+from national.document import build_national_report  # noqa: E402
+from national.enums import ParagraphKind, SubmissionType  # noqa: E402
+from national.models import JointSubmitter, NationalReport  # noqa: E402
+from reports import local, rendering  # noqa: E402
+from reports.enums import Level, RenderStatus  # noqa: E402
+from reports.models import ReportRecommendation, ReportVersion  # noqa: E402
 from testimony.enums import Identification  # noqa: E402
 from tests.reports.factories import current_cycle, make_report, themes, words  # noqa: E402
 from tests.testimony.factories import make_testimony  # noqa: E402
@@ -244,7 +249,7 @@ def main() -> None:
 
     times: dict[str, Timed] = {}
     with Timed() as times["compile (first)"]:
-        first = national.compile_report(report)
+        first = compile_report(report)
     paragraphs = report.paragraphs.count()
 
     # The team edits 10 paragraphs and leaves out 5, then compiles again: the edits are kept.
@@ -256,17 +261,17 @@ def main() -> None:
         paragraph.omitted = True
         paragraph.save(update_fields=["omitted"])
     with Timed() as times["compile (again, after edits)"]:
-        again = national.compile_report(report)
+        again = compile_report(report)
     assert again["added"] == again["removed"] == 0 and again["kept"] == 10, again
 
     # Reading steps: the median of REPEAT runs (the admin page does both on every view).
     runs = {"build_national_report": [], "ohchr_checks": []}
     for _ in range(REPEAT):
         with Timed() as timed:
-            document = national.build_national_report(report)
+            document = build_national_report(report)
         runs["build_national_report"].append(timed)
         with Timed() as timed:
-            checks = national.ohchr_checks(report)
+            checks = ohchr_checks(report)
         runs["ohchr_checks"].append(timed)
     for label, timed in runs.items():
         times[f"{label} (median of {REPEAT})"] = sorted(timed, key=lambda t: t.seconds)[REPEAT // 2]
@@ -315,9 +320,9 @@ def main() -> None:
     if args.profile:  # last: it compiles the report anew
         print()
         report.paragraphs.all().delete()
-        print(profile("compile_report, first compile", lambda: national.compile_report(report)))
-        print(profile("compile_report, again", lambda: national.compile_report(report)))
-        print(profile("build_national_report", lambda: national.build_national_report(report)))
+        print(profile("compile_report, first compile", lambda: compile_report(report)))
+        print(profile("compile_report, again", lambda: compile_report(report)))
+        print(profile("build_national_report", lambda: build_national_report(report)))
 
     result = {
         "database": engine,

@@ -44,11 +44,11 @@ from accounts.models import User  # noqa: E402
 from accounts.roles import NATIONAL_TEAM  # noqa: E402
 from cities.enums import CityStatus  # noqa: E402
 from cities.models import City, Membership  # noqa: E402
+from portal.models import ReminderLog  # noqa: E402
+from portal.tasks import send_email  # noqa: E402
 from reports.reminders import send_due_deadline_reminders  # noqa: E402
 from upr.enums import Audience, MilestoneKind  # noqa: E402
 from upr.models import Milestone, ReviewCycle  # noqa: E402
-from portal.models import ReminderLog  # noqa: E402
-from portal.tasks import send_email  # noqa: E402
 
 CITIES = int(os.environ.get("BENCH_CITIES", "1000"))
 ORGANIZERS = int(os.environ.get("BENCH_ORGANIZERS", "5"))

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from cities import geo
 from cities.enums import ACTIVE_STATUSES, CityStatus, HelpOption, Role
 from cities.models import City
-from upr.forms import theme_filter_field
 from portal.forms import BootstrapMixin, HoneypotMixin, no_markup
+from upr.forms import theme_filter_field
 
 
 def state_choices(empty_label) -> list[tuple[str, str]]:

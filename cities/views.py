@@ -26,10 +26,10 @@ from cities.selectors import (
     team_of,
 )
 from cities.usmap import render_map
-from upr.enums import Audience
-from upr.models import Milestone
 from portal.cache import public_page
 from portal.ratelimit import over_limit
+from upr.enums import Audience
+from upr.models import Milestone
 
 # --- Public pages -----------------------------------------------------------------------------------------
 

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,7 +8,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from portal.cache import invalidate_on_change
-        from reports import erasure, local, national, reminders
+        from reports import erasure, local, reminders
         from reports.models import ReportVersion
         from testimony.signals import testimony_withdrawn
 
@@ -20,19 +19,7 @@ class ReportsConfig(AppConfig):
         testimony_withdrawn.connect(erasure.on_testimony_withdrawn, dispatch_uid="reports.erase_withdrawn_words")
         local.register()
         reminders.register()
-        national.register()
         from portal.registry import periodic_jobs
         from reports.rendering import hand_over_stranded_renders
 
         periodic_jobs.register("render_handover", hand_over_stranded_renders)
-        from accounts.landing import login_landings
-
-        # The national team signs in to its progress dashboard (before a city team they may also belong to); it
-        # sends staff without two-factor authentication to set it up first.
-        login_landings.register("national_dashboard", national_team_landing, order=10)
-
-
-def national_team_landing(user) -> str | None:
-    from reports.dashboard_views import VIEW_PERMISSION
-
-    return reverse("dashboard:national") if user.is_staff and user.has_perm(VIEW_PERMISSION) else None

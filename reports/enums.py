@@ -39,19 +39,3 @@ class RenderStatus(models.TextChoices):
     # Made from content that is no longer what would be printed (an edit, a consent narrowed or withdrawn, a
     # redaction, a new name): never handed out again, its file deleted.
     SUPERSEDED = "superseded", _("Superseded")
-
-
-class SubmissionType(models.TextChoices):
-    INDIVIDUAL = "individual", _("Individual submission")
-    JOINT = "joint", _("Joint submission")
-
-
-class ParagraphKind(models.TextChoices):
-    """What a national report paragraph is; compiled paragraphs are grouped by theme and kind."""
-
-    INTRODUCTION = "introduction", _("Introduction")
-    CHALLENGE = "challenge", _("Challenge")
-    ADVANCE = "advance", _("Positive development")
-    QUOTE = "quote", _("Testimony")
-    RECOMMENDATION = "recommendation", _("Recommendation")
-    FOLLOW_UP = "follow_up", _("Follow-up of an earlier recommendation")

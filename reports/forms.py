@@ -10,7 +10,6 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import BootstrapMixin
@@ -287,19 +286,3 @@ class DecisionForm(forms.Form):
         if data.get("decision") == "return" and not (data.get("comment") or "").strip():
             self.add_error("comment", _("Say what the city should change: the comments are required to return it."))
         return data
-
-
-class SentToUNForm(forms.Form):
-    """When the national report left for the UN (admin)."""
-
-    sent_on = forms.DateField(
-        label=_("Sent to the UN on"),
-        initial=lambda: timezone.localdate(),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-
-    def clean_sent_on(self):
-        sent_on = self.cleaned_data["sent_on"]
-        if sent_on > timezone.localdate():
-            raise ValidationError(_("The date it was sent cannot be in the future."))
-        return sent_on

@@ -28,6 +28,7 @@ from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Q
+from django.http import FileResponse, Http404
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -57,10 +58,6 @@ def lease_seconds() -> int:
 
 
 # --- asking for renders ----------------------------------------------------------------------------------------
-
-
-def _render_rows(obj, name: str):
-    return render_rows(obj, name)
 
 
 def request_render(obj, name: str, fmt: str, *, user=None, document: Document | None = None) -> Render:
@@ -108,13 +105,7 @@ def retry_render(render: Render) -> Render:
 def current_render(obj, name: str, fmt: str, *, version: str | None = None) -> Render | None:
     """The render of the current content (of `version` when the caller knows it), if one was asked for."""
     version = version or build_document(obj, name).version()
-    return _render_rows(obj, name).filter(version=version, format=fmt).first()
-
-
-def render_rows(obj, name: str | None = None):
-    """Every render of `obj` (of its document `name` when given)."""
-    rows = Render.objects.filter(content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk)
-    return rows if name is None else rows.filter(document=name)
+    return Render.objects.for_object(obj, name).filter(version=version, format=fmt).first()
 
 
 # What may be superseded: a running render is left to finish (its worker checks the version before it starts, and
@@ -161,8 +152,36 @@ def check_current(
     return renders
 
 
-def latest_done(obj, name: str, fmt: str) -> Render | None:
-    return _render_rows(obj, name).filter(format=fmt, status=RenderStatus.DONE).order_by("-finished_at").first()
+CONTENT_TYPES = {
+    RenderFormat.PDF: "application/pdf",
+    RenderFormat.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def file_response(render: Render, *, known: dict[tuple[object, str], Document] | None = None) -> FileResponse:
+    """The render's file, when it is done and still the document as it would be printed now: every download of a
+    render (organizers, the admin, the public PDF) goes through here, and so through `check_current`."""
+    render = check_current([render], known=known)[0]
+    if render.status != RenderStatus.DONE:
+        raise Http404("Not rendered yet, or superseded by a change")
+    response = FileResponse(
+        render.file.open("rb"), as_attachment=True, filename=render.filename, content_type=CONTENT_TYPES[render.format]
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def delete_renders(model: type, object_ids: set[int]) -> int:
+    """Delete every render of these objects, rows and files (the files after commit): for words that must be gone
+    from every file at once (a withdrawal), where superseding on the next look would be too late."""
+    if not object_ids:
+        return 0
+    renders = Render.objects.for_objects(model, object_ids)
+    names = list(renders.exclude(file="").values_list("file", flat=True))
+    deleted, _per_model = renders.delete()
+    storage = Render._meta.get_field("file").storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+    return deleted
 
 
 def _enqueue(render: Render) -> None:
@@ -174,7 +193,7 @@ def _hand_over(render_id: int) -> None:
 
     # The broker-tolerant task base returns None instead of raising when the broker is down: the row then keeps
     # its old hand-over time and the tick tries again.
-    if render_task.delay(render_id) is not None:
+    if render_task.delay(render_id=render_id) is not None:
         Render.objects.filter(pk=render_id).update(handed_over_at=timezone.now())
 
 

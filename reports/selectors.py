@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from reports.enums import ReportStatus
+from reports.enums import Decision, ReportStatus
 from reports.models import LocalReport, Render, ReportVersion
 from upr.models import ReviewCycle
 
@@ -19,6 +19,19 @@ def report_status_labels(cities) -> dict[int, str]:
     rows = LocalReport.objects.filter(city__in=cities, cycle=cycle).values_list("city", "status") if cycle else []
     found = {city: str(labels[status]) for city, status in rows}
     return {city.pk: found.get(city.pk, _("not started")) for city in cities}
+
+
+def accepted_versions(cycle: ReviewCycle) -> list[ReportVersion]:
+    """The latest accepted version of each city's local report for `cycle`, by city name."""
+    latest: dict[int, ReportVersion] = {}
+    versions = (
+        ReportVersion.objects.filter(report__cycle=cycle, decision=Decision.ACCEPTED)
+        .select_related("report__city")
+        .order_by("report__city__name", "number")
+    )
+    for version in versions:
+        latest[version.report_id] = version
+    return list(latest.values())
 
 
 def render_of_city(city, render_id: int) -> Render:

@@ -10,7 +10,7 @@ from reports import rendering
     reject_on_worker_lost=True,
     max_retries=None,  # only ever retried while another worker holds the lease
 )
-def render_task(self, render_id: int) -> str:
+def render_task(self, *, render_id: int) -> str:
     """Render one Render row (by id). Idempotent: a done, failed or missing row is left alone."""
     try:
         render = rendering.claim(render_id)

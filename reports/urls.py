@@ -12,5 +12,4 @@ urlpatterns = [
     path("organize/<slug:slug>/report/renders/<int:render_id>/download/", views.download, name="download"),
     path("cities/<slug:slug>/report/", views.public_report, name="public"),
     path("cities/<slug:slug>/report/pdf/", views.public_pdf, name="public_pdf"),
-    path("sign-off/<str:token>/", views.sign_off, name="sign_off"),
 ]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cities.selectors import get_city_for_organizer, public_city
-from reports import local, national, national_services, rendering
+from reports import local, rendering
 from reports.document import (
     LINES_PER_PAGE,
     PAGE_SPREAD,
@@ -30,7 +30,7 @@ from reports.document import (
 )
 from reports.enums import Decision, RenderFormat, RenderStatus
 from reports.forms import QuoteFormSet, RecommendationFormSet, ReportForm, SectionFormSet
-from reports.models import JointSubmitter, LocalReport, Render
+from reports.models import LocalReport, Render
 from reports.selectors import render_of_city
 
 DOCUMENTS = {"report", "summary"}
@@ -113,7 +113,7 @@ def _editor_context(report: LocalReport, forms) -> dict:
     draft_files = _draft_files(report, subject, content, renders)
     # Where no file of today's text exists yet, say when the last one was superseded (and offer a fresh one). The
     # latest few rows are enough to say it; older ones are superseded whenever someone asks for them.
-    earlier = rendering.render_rows(subject).filter(document__in=DOCUMENTS).order_by("-queued_at", "-pk")[:8]
+    earlier = Render.objects.for_object(subject).filter(document__in=DOCUMENTS).order_by("-queued_at", "-pk")[:8]
     known = {(subject, name): document for name, document in documents.items()}
     for row in rendering.check_current(earlier, known=known):
         if renders.get((row.document, row.format)) is None and row.status == RenderStatus.SUPERSEDED:
@@ -151,7 +151,7 @@ def _draft_files(report: LocalReport, subject, content: dict, renders: dict) -> 
         "report": build_local_report(report.city, content, stamp=Stamp.draft()).version(),
         "summary": build_short_summary(report.city, content, stamp=Stamp.draft()).version(),
     }
-    rows = rendering.render_rows(report).filter(status=RenderStatus.DONE, document__in=DOCUMENTS)
+    rows = Render.objects.for_object(report).filter(status=RenderStatus.DONE, document__in=DOCUMENTS)
     found = {}
     for row in rows:
         if row.version == versions.get(row.document) and renders.get((row.document, row.format)) is None:
@@ -294,28 +294,11 @@ def retry(request: HttpRequest, slug: str, render_id: int) -> HttpResponse:
     return redirect(reverse("reports:edit", kwargs={"slug": city.slug}) + "#files")
 
 
-def _file_response(render_row: Render, *, known: dict | None = None) -> FileResponse:
-    """The render's file, when it is done and still the document as it would be printed now: every download of a
-    render (organizers, the admin, the public PDF) goes through here, and so through `check_current`."""
-    render_row = rendering.check_current([render_row], known=known)[0]
-    if render_row.status != RenderStatus.DONE:
-        raise Http404("Not rendered yet, or superseded by a change")
-    content_type = {
-        RenderFormat.PDF: "application/pdf",
-        RenderFormat.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    }[render_row.format]
-    response = FileResponse(
-        render_row.file.open("rb"), as_attachment=True, filename=render_row.filename, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @login_required
 @require_GET
 def download(request: HttpRequest, slug: str, render_id: int) -> FileResponse:
     city, _membership = get_city_for_organizer(request.user, slug)
-    response = _file_response(render_of_city(city, render_id))
+    response = rendering.file_response(render_of_city(city, render_id))
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -350,7 +333,7 @@ def public_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     render_row = rendering.request_render(version, "public", RenderFormat.PDF, document=document)
     render_row.refresh_from_db()
     if render_row.status == RenderStatus.DONE:
-        response = _file_response(render_row, known={(version, "public"): document})
+        response = rendering.file_response(render_row, known={(version, "public"): document})
         # Its quotes follow today's consent: a shared cache must not keep handing out a copy made before a
         # withdrawal or a narrowed consent.
         response["Cache-Control"] = "private, no-store"
@@ -361,40 +344,3 @@ def public_pdf(request: HttpRequest, slug: str) -> HttpResponse:
         {"city": city, "version": version, "render": render_row},
         status=202 if render_row.status != RenderStatus.FAILED else 503,
     )
-
-
-# --- joint submitters' sign-off (a private emailed link) --------------------------------------------------------
-
-
-def sign_off(request: HttpRequest, token: str) -> HttpResponse:
-    submitter = JointSubmitter.objects.select_related("report__cycle").filter(token=token).first()
-    if submitter is None:
-        raise Http404("No such sign-off link")
-    report = submitter.report
-    document = national.build_national_report(report)
-    errors = []
-    if request.method == "POST":
-        name = " ".join(request.POST.get("confirmed_name", "").split())
-        if not name:
-            errors.append(_("Write your organisation's name as it should appear on the submission."))
-        elif len(name) > 200:
-            errors.append(_("The name is too long (200 characters at most)."))
-        else:
-            national_services.confirm_sign_off(submitter, name=name, version=document.version())
-            messages.success(request, _("Thank you: your organisation's name is confirmed on the submission."))
-            return redirect("reports:sign_off", token=token)
-    response = render(
-        request,
-        "reports/sign_off.html",
-        {
-            "submitter": submitter,
-            "report": report,
-            "document": document,
-            "errors": errors,
-            "name": request.POST.get("confirmed_name", submitter.confirmed_name or submitter.name),
-        },
-        status=400 if errors else 200,
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex"
-    return response

@@ -7,9 +7,9 @@ class UprConfig(AppConfig):
     verbose_name = _("UN review")
 
     def ready(self) -> None:
-        from upr.models import Milestone, Recommendation, ReviewCycle, Theme
         from portal.cache import invalidate_on_change
         from portal.registry import home_stats
+        from upr.models import Milestone, Recommendation, ReviewCycle, Theme
 
         # Read by the home page, the UN review page and the recommendation list (imports included).
         invalidate_on_change(Theme, ReviewCycle, Milestone, Recommendation)

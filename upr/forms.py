@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import BootstrapMixin
 from upr.enums import Response
 from upr.models import ReviewCycle, Theme
-from portal.forms import BootstrapMixin
 
 
 def theme_filter_field() -> forms.ModelChoiceField:

@@ -2,9 +2,9 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from portal.cache import public_page
 from upr.forms import RecommendationFilterForm
 from upr.selectors import filter_recommendations
-from portal.cache import public_page
 
 PAGE_SIZE = 25
 

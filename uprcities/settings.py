@@ -57,9 +57,10 @@ INSTALLED_APPS = [
     "accounts",
     "upr",
     "cities",
+    "events",
     "testimony",
     "reports",
-    "events",
+    "national",
     "uprcities.apps.SiteConfig",
 ]
 

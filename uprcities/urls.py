@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
@@ -30,12 +30,17 @@ urlpatterns = [
     path("accounts/2fa/totp/activate/", account_views.activate_totp, name="mfa_activate_totp"),
     path("", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    # The national report's admin pages moved with its models from the reports app: old bookmarks still open them.
+    re_path(
+        r"^admin/reports/(?P<model>nationalreport|nationalparagraph|jointsubmitter|unsubmission)/(?P<rest>.*)$",
+        views.moved_admin_page,
+    ),
     # Before admin.site.urls: the admin's own password-only login would skip two-factor authentication.
     path("admin/login/", views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("", include("upr.urls")),
     # Before cities: /organize/national/ is the national team's dashboard, never a city's organizer page.
-    path("", include("reports.dashboard_urls")),
+    path("", include("national.urls")),
     path("", include("cities.urls")),
     path("", include("testimony.urls")),
     path("", include("events.urls")),

@@ -83,6 +83,11 @@ def admin_login(request: HttpRequest) -> HttpResponse:
     return redirect_to_login(next_url, reverse("account_login"))
 
 
+def moved_admin_page(request: HttpRequest, model: str, rest: str) -> HttpResponse:
+    query = f"?{request.META['QUERY_STRING']}" if request.META.get("QUERY_STRING") else ""
+    return HttpResponsePermanentRedirect(f"/admin/national/{model}/{rest}{query}")
+
+
 def favicon(request: HttpRequest) -> HttpResponse:
     return HttpResponsePermanentRedirect(staticfiles_storage.url("img/favicon.svg"))
 

@@ -9,161 +9,398 @@ import testimony.storage
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cities', '0003_join_requests_invitations_get_involved'),
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('testimony', '0003_public_title'),
-        ('upr', '0003_local_report_limits'),
+        ("cities", "0003_join_requests_invitations_get_involved"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("testimony", "0003_public_title"),
+        ("upr", "0003_local_report_limits"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LocalReport',
+            name="LocalReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted, waiting for the national team'), ('returned', 'Returned with comments'), ('accepted', 'Accepted')], default='draft', max_length=16, verbose_name='status')),
-                ('language', models.CharField(choices=[('en', 'English'), ('es', 'Spanish')], default='en', max_length=8, verbose_name='language of the report')),
-                ('executive_summary', models.TextField(blank=True, verbose_name='executive summary')),
-                ('methodology', models.TextField(blank=True, help_text='In your words; the figures (events held, testimony collected) are added from the portal.', verbose_name='how the testimony was gathered')),
-                ('short_summary', models.TextField(blank=True, help_text='A stand-alone summary for officials and for the national lobbying brief.', verbose_name='short summary (one to two pages)')),
-                ('revision', models.PositiveIntegerField(default=0, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last saved')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
-                ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='accepted at')),
-                ('city', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='local_reports', to='cities.city', verbose_name='city')),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='local_reports', to='upr.reviewcycle', verbose_name='review cycle')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted, waiting for the national team"),
+                            ("returned", "Returned with comments"),
+                            ("accepted", "Accepted"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("en", "English"), ("es", "Spanish")],
+                        default="en",
+                        max_length=8,
+                        verbose_name="language of the report",
+                    ),
+                ),
+                ("executive_summary", models.TextField(blank=True, verbose_name="executive summary")),
+                (
+                    "methodology",
+                    models.TextField(
+                        blank=True,
+                        help_text="In your words; the figures (events held, testimony collected) are added from the portal.",
+                        verbose_name="how the testimony was gathered",
+                    ),
+                ),
+                (
+                    "short_summary",
+                    models.TextField(
+                        blank=True,
+                        help_text="A stand-alone summary for officials and for the national lobbying brief.",
+                        verbose_name="short summary (one to two pages)",
+                    ),
+                ),
+                ("revision", models.PositiveIntegerField(default=0, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last saved")),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="submitted at")),
+                ("accepted_at", models.DateTimeField(blank=True, null=True, verbose_name="accepted at")),
+                (
+                    "city",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="local_reports",
+                        to="cities.city",
+                        verbose_name="city",
+                    ),
+                ),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="local_reports",
+                        to="upr.reviewcycle",
+                        verbose_name="review cycle",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'local report',
-                'verbose_name_plural': 'local reports',
-                'ordering': ['cycle', 'city__name'],
+                "verbose_name": "local report",
+                "verbose_name_plural": "local reports",
+                "ordering": ["cycle", "city__name"],
             },
         ),
         migrations.CreateModel(
-            name='Quote',
+            name="Quote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('excerpt', models.TextField(blank=True, help_text='Leave empty to quote the whole public version; an excerpt must be copied from it word for word.', verbose_name='excerpt')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quotes', to='reports.localreport')),
-                ('testimony', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='testimony.testimony', verbose_name='testimony')),
-                ('theme', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='upr.theme', verbose_name='in the section on')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "excerpt",
+                    models.TextField(
+                        blank=True,
+                        help_text="Leave empty to quote the whole public version; an excerpt must be copied from it word for word.",
+                        verbose_name="excerpt",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="quotes", to="reports.localreport"
+                    ),
+                ),
+                (
+                    "testimony",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="testimony.testimony",
+                        verbose_name="testimony",
+                    ),
+                ),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="upr.theme",
+                        verbose_name="in the section on",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'quote',
-                'ordering': ['position', 'pk'],
+                "verbose_name": "quote",
+                "ordering": ["position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Render',
+            name="Render",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('document', models.CharField(default='report', max_length=20, verbose_name='document')),
-                ('version', models.CharField(max_length=64, verbose_name='content version')),
-                ('format', models.CharField(choices=[('pdf', 'PDF'), ('docx', 'Word (DOCX)')], max_length=8, verbose_name='format')),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Rendering'), ('done', 'Ready'), ('failed', 'Failed')], default='queued', max_length=10, verbose_name='status')),
-                ('file', models.FileField(blank=True, storage=testimony.storage.private_storage, upload_to=reports.models.render_path, verbose_name='file')),
-                ('filename', models.CharField(blank=True, max_length=200, verbose_name='file name')),
-                ('pages', models.PositiveIntegerField(blank=True, null=True, verbose_name='pages')),
-                ('error', models.TextField(blank=True, verbose_name='error')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('queued_at', models.DateTimeField(auto_now_add=True, verbose_name='queued at')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('lease_until', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('render_seconds', models.FloatField(blank=True, null=True, verbose_name='rendering time (s)')),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contenttypes.contenttype')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("object_id", models.PositiveBigIntegerField()),
+                ("document", models.CharField(default="report", max_length=20, verbose_name="document")),
+                ("version", models.CharField(max_length=64, verbose_name="content version")),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[("pdf", "PDF"), ("docx", "Word (DOCX)")], max_length=8, verbose_name="format"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Rendering"),
+                            ("done", "Ready"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True,
+                        storage=testimony.storage.private_storage,
+                        upload_to=reports.models.render_path,
+                        verbose_name="file",
+                    ),
+                ),
+                ("filename", models.CharField(blank=True, max_length=200, verbose_name="file name")),
+                ("pages", models.PositiveIntegerField(blank=True, null=True, verbose_name="pages")),
+                ("error", models.TextField(blank=True, verbose_name="error")),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                ("queued_at", models.DateTimeField(auto_now_add=True, verbose_name="queued at")),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="started at")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="finished at")),
+                ("lease_until", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("render_seconds", models.FloatField(blank=True, null=True, verbose_name="rendering time (s)")),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="contenttypes.contenttype"
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'render',
-                'ordering': ['-queued_at'],
+                "verbose_name": "render",
+                "ordering": ["-queued_at"],
             },
         ),
         migrations.CreateModel(
-            name='ReportRecommendation',
+            name="ReportRecommendation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='recommendation')),
-                ('level', models.CharField(choices=[('local', 'Local (city or county)'), ('state', 'State'), ('federal', 'Federal')], default='local', max_length=10, verbose_name='who should act')),
-                ('reinforces_unfulfilled', models.BooleanField(default=False, verbose_name='reinforces an earlier recommendation that remains unfulfilled')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('official', models.ManyToManyField(blank=True, related_name='local_recommendations', to='upr.recommendation', verbose_name='official recommendations')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recommendations', to='reports.localreport')),
-                ('theme', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='upr.theme', verbose_name='theme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.TextField(verbose_name="recommendation")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("local", "Local (city or county)"), ("state", "State"), ("federal", "Federal")],
+                        default="local",
+                        max_length=10,
+                        verbose_name="who should act",
+                    ),
+                ),
+                (
+                    "reinforces_unfulfilled",
+                    models.BooleanField(
+                        default=False, verbose_name="reinforces an earlier recommendation that remains unfulfilled"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "official",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="local_recommendations",
+                        to="upr.recommendation",
+                        verbose_name="official recommendations",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recommendations",
+                        to="reports.localreport",
+                    ),
+                ),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="upr.theme",
+                        verbose_name="theme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'recommendation',
-                'ordering': ['position', 'pk'],
+                "verbose_name": "recommendation",
+                "ordering": ["position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReportVersion',
+            name="ReportVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='version')),
-                ('content', models.JSONField(verbose_name='content')),
-                ('submitted_at', models.DateTimeField(auto_now_add=True, verbose_name='submitted at')),
-                ('decision', models.CharField(choices=[('pending', 'Waiting for review'), ('returned', 'Returned with comments'), ('accepted', 'Accepted')], default='pending', max_length=10, verbose_name='decision')),
-                ('comment', models.TextField(blank=True, verbose_name='comments for the city')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='reports.localreport')),
-                ('submitted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveSmallIntegerField(verbose_name="version")),
+                ("content", models.JSONField(verbose_name="content")),
+                ("submitted_at", models.DateTimeField(auto_now_add=True, verbose_name="submitted at")),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for review"),
+                            ("returned", "Returned with comments"),
+                            ("accepted", "Accepted"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="decision",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="comments for the city")),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided at")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="versions", to="reports.localreport"
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'submitted version',
-                'ordering': ['report', 'number'],
+                "verbose_name": "submitted version",
+                "ordering": ["report", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Section',
+            name="Section",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('challenges', models.TextField(blank=True, verbose_name='challenges')),
-                ('advances', models.TextField(blank=True, verbose_name='positive advances')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='reports.localreport')),
-                ('theme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='upr.theme', verbose_name='theme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("challenges", models.TextField(blank=True, verbose_name="challenges")),
+                ("advances", models.TextField(blank=True, verbose_name="positive advances")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="sections", to="reports.localreport"
+                    ),
+                ),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="upr.theme",
+                        verbose_name="theme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'section',
-                'ordering': ['position', 'pk'],
+                "verbose_name": "section",
+                "ordering": ["position", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='localreport',
-            constraint=models.UniqueConstraint(fields=('city', 'cycle'), name='localreport_one_per_city_cycle', violation_error_message='This city already has a report for this cycle.'),
+            model_name="localreport",
+            constraint=models.UniqueConstraint(
+                fields=("city", "cycle"),
+                name="localreport_one_per_city_cycle",
+                violation_error_message="This city already has a report for this cycle.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quote',
-            constraint=models.UniqueConstraint(fields=('report', 'testimony', 'theme'), name='quote_once_per_section', violation_error_message='This testimony is already quoted in that section.'),
+            model_name="quote",
+            constraint=models.UniqueConstraint(
+                fields=("report", "testimony", "theme"),
+                name="quote_once_per_section",
+                violation_error_message="This testimony is already quoted in that section.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='render',
-            index=models.Index(fields=['content_type', 'object_id', 'document', 'format', '-queued_at'], name='reports_ren_content_83c3f5_idx'),
+            model_name="render",
+            index=models.Index(
+                fields=["content_type", "object_id", "document", "format", "-queued_at"],
+                name="reports_ren_content_83c3f5_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='render',
-            constraint=models.UniqueConstraint(fields=('content_type', 'object_id', 'document', 'version', 'format'), name='render_once_per_version'),
+            model_name="render",
+            constraint=models.UniqueConstraint(
+                fields=("content_type", "object_id", "document", "version", "format"), name="render_once_per_version"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='render',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'done'), _negated=True), models.Q(('file', ''), _negated=True), _connector='OR'), name='render_done_has_file'),
+            model_name="render",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "done"), _negated=True), models.Q(("file", ""), _negated=True), _connector="OR"
+                ),
+                name="render_done_has_file",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reportversion',
-            constraint=models.UniqueConstraint(fields=('report', 'number'), name='reportversion_number_unique'),
+            model_name="reportversion",
+            constraint=models.UniqueConstraint(fields=("report", "number"), name="reportversion_number_unique"),
         ),
         migrations.AddConstraint(
-            model_name='section',
-            constraint=models.UniqueConstraint(fields=('report', 'theme'), name='section_one_per_theme', violation_error_message='The report already has a section on this theme.'),
+            model_name="section",
+            constraint=models.UniqueConstraint(
+                fields=("report", "theme"),
+                name="section_one_per_theme",
+                violation_error_message="The report already has a section on this theme.",
+            ),
         ),
     ]

@@ -15,6 +15,8 @@ import docx
 import pypdf
 from playwright.sync_api import expect
 
+from national.compile import compile_report
+from national.document import build_national_report
 from tests.browser.conftest import save_screenshot
 from tests.browser.test_cities import PASSWORD, staff_logs_in_with_totp
 from tests.conftest import with_totp
@@ -59,9 +61,10 @@ def setup_world(user_factory, city_factory) -> dict:
     from django.contrib.auth.models import Group, Permission
 
     from accounts.roles import NATIONAL_TEAM
+    from national.enums import SubmissionType
+    from national.models import JointSubmitter, NationalReport
     from reports import local
-    from reports.enums import SubmissionType
-    from reports.models import JointSubmitter, NationalReport, ReportRecommendation
+    from reports.models import ReportRecommendation
     from testimony.enums import Identification
     from testimony.models import ConsentText
     from tests.reports.factories import current_cycle, make_report, themes
@@ -153,11 +156,11 @@ def compiled_word_count(report) -> int:
     browser compiles a report that has no paragraphs yet)."""
     from django.db import transaction
 
-    from reports import national
+
 
     with transaction.atomic():
-        national.compile_report(report)
-        words = national.build_national_report(report).word_count()
+        compile_report(report)
+        words = build_national_report(report).word_count()
         transaction.set_rollback(True)
     assert not report.paragraphs.exists()
     return words
@@ -230,10 +233,12 @@ def pdf_pages(data: bytes) -> list[str]:
 def test_national_team_compiles_edits_fixes_a_failing_check_renders_and_downloads(
     live_server, page, user_factory, city_factory, request
 ):
-    from reports import national
+
+    from national.enums import ParagraphKind
+    from national.models import NationalParagraph
     from reports.document import count_words
-    from reports.enums import ParagraphKind, RenderStatus
-    from reports.models import NationalParagraph, Render
+    from reports.enums import RenderStatus
+    from reports.models import Render
 
     data = setup_world(user_factory, city_factory)
     report, cycle = data["report"], data["cycle"]
@@ -248,7 +253,7 @@ def test_national_team_compiles_edits_fixes_a_failing_check_renders_and_download
     # 1. The national team signs in (email, password, authenticator code) and opens the report in the admin:
     #    nothing compiled yet, so the numbering check fails.
     staff_logs_in_with_totp(page, live_server, data["staff"])
-    change_url = f"{live_server.url}/admin/reports/nationalreport/{report.pk}/change/"
+    change_url = f"{live_server.url}/admin/national/nationalreport/{report.pk}/change/"
     page.goto(change_url)
     expect(page.get_by_role("heading", name="OHCHR checks")).to_be_visible()
     expect(page.locator("#ohchr-checks tbody th")).to_have_text(CHECKS)
@@ -354,7 +359,7 @@ def test_national_team_compiles_edits_fixes_a_failing_check_renders_and_download
     assert [(r.format, r.status) for r in renders] == [("docx", RenderStatus.DONE), ("pdf", RenderStatus.DONE)]
     expect(page.locator("#renders tbody tr")).to_have_count(2)
     assert save_screenshot(page, request, "files").stat().st_size > 0
-    document = national.build_national_report(report)
+    document = build_national_report(report)
     assert document.word_count() == final_words
 
     # The Word file: every kept paragraph numbered, 1 to the end in order; the team's sentence in Pittsburgh's

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
+from national.compile import compile_report
 from tests.browser.conftest import save_screenshot
 from tests.browser.test_cities import staff_logs_in_with_totp
 from tests.browser.test_national_report import QUOTE, admin_messages, check_row, flat, paragraph_inline, pdf_pages
@@ -29,7 +30,7 @@ SUPERSEDED = (
 def setup_world(user_factory, city_factory) -> dict:
     """The national report world (tests/browser/test_national_report.py), with a second person quoted in
     Pittsburgh's accepted local report, the national report compiled, and its PDF and Word files made."""
-    from reports import local, national, rendering
+    from reports import local, rendering
     from reports.enums import ReportStatus
     from reports.models import LocalReport, Quote
     from testimony.enums import Identification
@@ -54,7 +55,7 @@ def setup_world(user_factory, city_factory) -> dict:
     local.submit(pittsburgh, by=None)
     local.accept(pittsburgh, by=None)
     report = world["report"]
-    national.compile_report(report)
+    compile_report(report)
     # Celery is eager and the live server's database commits at once: the files are made here.
     earlier = [rendering.request_render(report, "report", fmt) for fmt in ("pdf", "docx")]
     return {**world, "second": second, "earlier": earlier, "submitter": report.joint_submitters.first()}
@@ -82,7 +83,8 @@ def files_table(page):
 def test_anonymous_and_withdrawn_quotes_leave_the_national_report_pages_and_files(
     live_server, page, new_context, user_factory, city_factory, request
 ):
-    from reports.enums import ParagraphKind, RenderStatus
+    from national.enums import ParagraphKind
+    from reports.enums import RenderStatus
     from reports.models import Render
     from testimony.enums import Identification, Status
 
@@ -111,7 +113,7 @@ def test_anonymous_and_withdrawn_quotes_leave_the_national_report_pages_and_file
     # 2. The national team signs in and opens the report: the name is gone, the quote stays ("Anonymous"); the
     #    files made before are superseded, without a link, and a fresh one is offered.
     staff_logs_in_with_totp(page, live_server, world["staff"])
-    change_url = f"{live_server.url}/admin/reports/nationalreport/{report.pk}/change/"
+    change_url = f"{live_server.url}/admin/national/nationalreport/{report.pk}/change/"
     page.goto(change_url)
     expect(files_table(page)).to_have_count(2)
     expect(files_table(page).locator("td:nth-child(2)")).to_have_text([SUPERSEDED, SUPERSEDED])

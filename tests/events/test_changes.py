@@ -12,9 +12,9 @@ from django.db.models import F
 from events import services
 from events.enums import EventStatus
 from events.models import Event, Registration
-from tests.events.test_registration import JOIN, make_event
 from portal.mail import send_templated_email
 from portal.models import ReminderLog
+from tests.events.test_registration import JOIN, make_event
 
 START = dt.datetime(2030, 3, 5, 23, 0, tzinfo=dt.UTC)  # 5 p.m. in Chicago
 NEW_START = START + dt.timedelta(days=1, hours=1)  # 6 p.m. the next day

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from events import services
 from events.models import Registration
-from tests.events.test_registration import form_data, make_event
 from portal.models import OutgoingEmail, OutgoingEmailStatus
+from tests.events.test_registration import form_data, make_event
 
 VICTIM = "victim@example.org"
 SPAM = "Buy cheap pills at pills.example"

@@ -10,10 +10,10 @@ import pytest
 
 from events.models import Registration
 from events.services import send_due_event_reminders
-from tests.events.test_registration import make_event
-from tests.portal import test_outbox
 from portal.models import OutgoingEmail, OutgoingEmailStatus, ReminderLog
 from portal.tasks import tick
+from tests.events.test_registration import make_event
+from tests.portal import test_outbox
 
 START = dt.datetime(2030, 3, 5, 23, 0, tzinfo=dt.UTC)
 DAY_BEFORE = START - dt.timedelta(hours=23, minutes=50)

@@ -9,8 +9,8 @@ import pytest
 from events.enums import EventStatus, RegistrationStatus
 from events.models import Event, Registration
 from events.services import send_due_event_reminders
-from tests.events.test_registration import JOIN, make_event
 from portal.models import ReminderLog
+from tests.events.test_registration import JOIN, make_event
 
 START = dt.datetime(2030, 3, 5, 23, 0, tzinfo=dt.UTC)  # 5 p.m. in Chicago
 

@@ -21,8 +21,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connections
 
-from tests.services import need
 from portal.backup import BackupError, Restored, create_backup, libpq_params, prune, restore_backup
+from tests.services import need
 
 NOW = dt.datetime(2026, 12, 2, 3, 15, 42, tzinfo=dt.UTC)
 

@@ -21,11 +21,11 @@ from django.conf import settings as django_settings
 from django.db import OperationalError
 
 from events.models import Registration
+from portal import cache_backend
 from testimony.models import Testimony as Story
 from tests.events import make_event
 from tests.services import need
 from tests.testimony.test_submit import GOOD as TESTIMONY
-from portal import cache_backend
 
 ROOT = Path(__file__).resolve().parents[2]
 

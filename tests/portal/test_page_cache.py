@@ -16,6 +16,7 @@ from cities.enums import Role
 from cities.models import City, GetInvolvedRequest, Membership
 from events import services as events
 from events.models import Registration, Speaker
+from portal.cache import GENERATION_KEY, public_generation
 from reports import local, rendering
 from reports.enums import Decision, RenderFormat, RenderStatus, ReportStatus
 from reports.models import ReportVersion
@@ -28,7 +29,6 @@ from tests.events import make_event
 from tests.reports.factories import make_report
 from tests.testimony.factories import make_testimony
 from upr.models import Milestone, Recommendation, ReviewCycle, Theme
-from portal.cache import GENERATION_KEY, public_generation
 
 
 @pytest.fixture

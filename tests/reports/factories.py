@@ -13,8 +13,8 @@ import datetime as dt
 from collections.abc import Iterable
 
 from cities.models import City
-from reports.enums import Level, SubmissionType
-from reports.models import LocalReport, NationalReport, Quote, ReportRecommendation, Section
+from reports.enums import Level
+from reports.models import LocalReport, Quote, ReportRecommendation, Section
 from testimony.models import Testimony
 from tests.testimony.factories import make_testimony
 from upr.models import ReviewCycle, Theme
@@ -132,16 +132,3 @@ def make_report(
             position=index,
         )
     return report
-
-
-def make_national_report(*, submission_type: str = SubmissionType.INDIVIDUAL, **fields) -> NationalReport:
-    """A national report of the current cycle with a submitter, acronym, description and period covered set
-    (the first-page checks pass); `fields` override any of them."""
-    fields.setdefault("cycle", current_cycle())
-    fields.setdefault("title", "Human rights in US cities")
-    fields.setdefault("submitter", "US Human Rights Cities Alliance")
-    fields.setdefault("acronym", "USHRCA")
-    fields.setdefault("description", "A network of local coalitions.")
-    fields.setdefault("period_start", dt.date(2020, 11, 9))
-    fields.setdefault("period_end", dt.date(2025, 4, 1))
-    return NationalReport.objects.create(submission_type=submission_type, **fields)

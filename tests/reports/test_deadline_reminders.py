@@ -28,6 +28,8 @@ from django.urls import reverse
 from accounts.roles import NATIONAL_TEAM
 from cities.enums import CityStatus
 from cities.models import City, Membership
+from portal import optout
+from portal.models import EmailOptOut, ReminderLog
 from reports import local, reminders
 from reports.enums import ReportStatus
 from reports.models import LocalReport
@@ -35,8 +37,6 @@ from reports.reminders import notify_deadline_moved, send_due_deadline_reminders
 from tests.services import need
 from upr.enums import Audience, MilestoneKind
 from upr.models import Milestone, ReviewCycle
-from portal import optout
-from portal.models import EmailOptOut, ReminderLog
 
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 DAY0 = dt.date(2030, 4, 1)  # no change of daylight saving time in the 40 days that follow

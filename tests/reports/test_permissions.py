@@ -10,9 +10,10 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 
 from accounts.roles import NATIONAL_TEAM
+from national.models import NationalReport, UNSubmission
 from reports import local, rendering
 from reports.enums import RenderStatus
-from reports.models import LocalReport, NationalReport, Render, UNSubmission
+from reports.models import LocalReport, Render
 from tests.conftest import with_totp
 from tests.http import release
 from tests.reports.factories import current_cycle, make_report
@@ -90,8 +91,8 @@ def _urls(world) -> dict:
         ("GET", f"/admin/reports/localreport/{report}/diff/?a=1&b=1"): [302, 403, 403, 403, 404, 404],  # no versions
         ("POST", f"/admin/reports/localreport/{report}/decide/"): [302, 403, 403, 403, 302, 302],
         # Sending to the UN (no date posted: refused with a message) and the archived file as sent.
-        ("POST", f"/admin/reports/nationalreport/{world['national'].pk}/send/"): [302, 403, 403, 403, 302, 302],
-        ("GET", f"/admin/reports/nationalreport/{world['national'].pk}/sent/{world['sent'].pk}/"): [
+        ("POST", f"/admin/national/nationalreport/{world['national'].pk}/send/"): [302, 403, 403, 403, 302, 302],
+        ("GET", f"/admin/national/nationalreport/{world['national'].pk}/sent/{world['sent'].pk}/"): [
             302,
             403,
             403,

@@ -8,11 +8,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from portal.registry import periodic_jobs
 from reports import rendering
 from reports.enums import RenderStatus
 from reports.models import Render
 from tests.reports.factories import make_report
-from portal.registry import periodic_jobs
 
 pytestmark = pytest.mark.django_db
 

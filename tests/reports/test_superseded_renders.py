@@ -13,14 +13,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import NATIONAL_TEAM
-from reports import local, national, rendering
+from national.compile import compile_report
+from reports import local, rendering
 from reports.enums import RenderStatus
 from reports.models import LocalReport, Render
 from testimony import moderation, services
 from testimony.enums import Identification
 from tests.conftest import with_totp
 from tests.http import release
-from tests.reports.factories import make_national_report, make_report
+from tests.national.factories import make_national_report
+from tests.reports.factories import make_report
 from tests.testimony.factories import make_testimony
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +47,7 @@ def world(personas, user_factory, django_capture_on_commit_callbacks):
     version = local.submit(report, by=None)
     local.accept(report, by=None)
     national_report = make_national_report()
-    national.compile_report(national_report)
+    compile_report(national_report)
     with django_capture_on_commit_callbacks(execute=True):
         renders = {
             "version pdf": rendering.request_render(version, "report", "pdf"),
@@ -98,7 +100,7 @@ ADMIN_URL = [302, 403, 403, 403, 404, 404]  # outside the admin: refused; the na
 def _download_urls(world) -> dict[str, tuple[str, list[int]]]:
     slug, renders = world["city"].slug, world["renders"]
     local_admin = reverse("admin:reports_localreport_render", args=[world["report"].pk])
-    national_admin = reverse("admin:reports_nationalreport_render", args=[world["national"].pk])
+    national_admin = reverse("admin:national_nationalreport_render", args=[world["national"].pk])
     urls = {}
     for key in ("version pdf", "version docx", "public pdf"):
         pk = renders[key].pk
@@ -153,7 +155,7 @@ def test_listings_after_change_say_superseded_and_offer_a_fresh_file(world, chan
     renders = world["renders"]
 
     local_page = superuser_client.get(reverse("admin:reports_localreport_change", args=[world["report"].pk]))
-    national_page = superuser_client.get(reverse("admin:reports_nationalreport_change", args=[world["national"].pk]))
+    national_page = superuser_client.get(reverse("admin:national_nationalreport_change", args=[world["national"].pk]))
     client.force_login(world["users"]["organizer_a"])
     editor = client.get(reverse("reports:edit", args=[world["city"].slug])).content.decode()
     status = client.get(reverse("reports:render_status", args=[world["city"].slug, renders["version pdf"].pk]))

@@ -33,9 +33,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
-from reports import local, national, national_services, rendering
-from reports.enums import RenderStatus, SubmissionType
-from reports.models import JointSubmitter, NationalReport, Quote
+from national.checks import ohchr_checks
+from national.compile import compile_report
+from national.enums import SubmissionType
+from national.models import JointSubmitter, NationalReport
+from national.services import request_sign_off
+from reports import local, rendering
+from reports.enums import RenderStatus
+from reports.models import Quote
 from testimony import moderation, services
 from testimony.enums import Identification
 from tests.http import release
@@ -180,7 +185,7 @@ def build_world(personas, django_capture_on_commit_callbacks, settings):
         submitter = JointSubmitter.objects.create(
             report=national_report, name="Pittsburgh Coalition", acronym="PHRC", contact_email="phrc@example.org"
         )
-        national.compile_report(national_report)
+        compile_report(national_report)
         anonymous, organizer, staff = Client(), Client(), Client()
         organizer.force_login(personas["organizer_a"])
         staff_user = personas["staff_mfa"]
@@ -246,11 +251,11 @@ def surfaces(world) -> dict[str, frozenset[str]]:
 
     old_local = _download(world["organizer"], reverse("reports:download", args=[city.slug, earlier["local"].pk]))
     texts["local report earlier pdf"] = "" if old_local is None else _pdf_text(old_local) + SERVED
-    admin_url = reverse("admin:reports_nationalreport_change", args=[report.pk])
+    admin_url = reverse("admin:national_nationalreport_change", args=[report.pk])
     admin_page = world["staff"].get(admin_url)
     assert admin_page.status_code == 200
     texts["national admin page"] = admin_page.content.decode()
-    files_url = reverse("admin:reports_nationalreport_render", args=[report.pk])
+    files_url = reverse("admin:national_nationalreport_render", args=[report.pk])
     old_pdf = _download(world["staff"], f"{files_url}?render={earlier['pdf'].pk}")
     old_docx = _download(world["staff"], f"{files_url}?render={earlier['docx'].pk}")
     offered = [f"?render={earlier[key].pk}" in texts["national admin page"] for key in ("pdf", "docx")]
@@ -260,10 +265,10 @@ def surfaces(world) -> dict[str, frozenset[str]]:
     else:
         texts["national earlier files"] = _pdf_text(old_pdf) + _docx_text(old_docx) + SERVED
         texts["national earlier files"] += OFFERED if all(offered) else ""
-    sign_off = anonymous.get(reverse("reports:sign_off", args=[world["submitter"].token]))
+    sign_off = anonymous.get(reverse("national:sign_off", args=[world["submitter"].token]))
     texts["sign-off page"] = sign_off.content.decode()
 
-    consent = {str(c.name): c for c in national.ohchr_checks(report)}[CONSENT_CHECK]
+    consent = {str(c.name): c for c in ohchr_checks(report)}[CONSENT_CHECK]
     texts["ohchr consent check"] = {
         (True, "1 of 1 quotes"): WORDS,
         (False, "0 of 1 quotes"): "",
@@ -279,7 +284,7 @@ def emails_after(world, change) -> tuple[object, list[list[str]], frozenset[str]
     with world["capture"](execute=True):
         result = change(world)
     with world["capture"](execute=True):
-        national_services.request_sign_off(world["national"])
+        request_sign_off(world["national"])
     return result, [message.to for message in mail.outbox], _outbox_markers()
 
 

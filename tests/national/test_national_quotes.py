@@ -13,12 +13,18 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from reports import local, national, national_services, rendering
-from reports.enums import ParagraphKind, RenderStatus, SubmissionType
-from reports.models import JointSubmitter, NationalParagraph
+from national.checks import ohchr_checks
+from national.compile import compile_report
+from national.document import build_national_report
+from national.enums import ParagraphKind, SubmissionType
+from national.models import JointSubmitter, NationalParagraph
+from national.services import merge_paragraphs
+from reports import local, rendering
+from reports.enums import RenderStatus
 from testimony import moderation, services
 from testimony.enums import Identification
-from tests.reports.factories import make_national_report, make_report
+from tests.national.factories import make_national_report
+from tests.reports.factories import make_report
 from tests.testimony.factories import make_testimony
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +54,7 @@ def world(personas):
     submitter = JointSubmitter.objects.create(
         report=national_report, name="Pittsburgh Coalition", acronym="PHRC", contact_email="phrc@example.org"
     )
-    national.compile_report(national_report)
+    compile_report(national_report)
     paragraph = national_report.paragraphs.get(kind=ParagraphKind.QUOTE)
     return {"report": national_report, "quoted": quoted, "paragraph": paragraph, "submitter": submitter}
 
@@ -117,9 +123,9 @@ def test_quote_resolved_before_any_change_prints_name_and_words(world, client, d
     pdf_text, word_text = _files(world["report"], django_capture_on_commit_callbacks)
     for text in (pdf_text, word_text):
         assert WORDS in text and NAME in text
-    sign_off = client.get(reverse("reports:sign_off", args=[world["submitter"].token])).content.decode()
+    sign_off = client.get(reverse("national:sign_off", args=[world["submitter"].token])).content.decode()
     assert WORDS in sign_off and NAME in sign_off
-    checks = {str(c.name): c for c in national.ohchr_checks(world["report"])}
+    checks = {str(c.name): c for c in ohchr_checks(world["report"])}
     assert checks[CONSENT_CHECK].passed and checks[CONSENT_CHECK].figure == "1 of 1 quotes"
 
 
@@ -132,12 +138,12 @@ def test_quote_after_change_never_shows_the_old_name_or_words(
     apply(quoted, superuser_client.user)
 
     pdf_text, word_text = _files(report, django_capture_on_commit_callbacks)
-    admin_page = superuser_client.get(reverse("admin:reports_nationalreport_change", args=[report.pk]))
+    admin_page = superuser_client.get(reverse("admin:national_nationalreport_change", args=[report.pk]))
     paragraph_list = superuser_client.get(
-        reverse("admin:reports_nationalparagraph_changelist") + f"?report__id__exact={report.pk}"
+        reverse("admin:national_nationalparagraph_changelist") + f"?report__id__exact={report.pk}"
     )
-    paragraph_page = superuser_client.get(reverse("admin:reports_nationalparagraph_change", args=[paragraph.pk]))
-    sign_off = client.get(reverse("reports:sign_off", args=[world["submitter"].token]))
+    paragraph_page = superuser_client.get(reverse("admin:national_nationalparagraph_change", args=[paragraph.pk]))
+    sign_off = client.get(reverse("national:sign_off", args=[world["submitter"].token]))
     pages = {
         "admin": admin_page.content.decode(),
         "paragraph list": paragraph_list.content.decode(),
@@ -148,7 +154,7 @@ def test_quote_after_change_never_shows_the_old_name_or_words(
     printed = {"pdf": pdf_text, "docx": word_text, **pages}
 
     assert [where for where, text in printed.items() if NAME in text] == []
-    checks = {str(c.name): c for c in national.ohchr_checks(report)}
+    checks = {str(c.name): c for c in ohchr_checks(report)}
     consent = checks[CONSENT_CHECK]
     if words_print:
         # Still quoted, under the name the person chose today.
@@ -171,9 +177,9 @@ def test_edited_quote_no_longer_word_for_word_is_flagged_and_not_printed(world, 
     paragraph.text = "My children slept in their coats, and so did I."
     paragraph.save()
 
-    document = national.build_national_report(world["report"])
-    consent = {str(c.name): c for c in national.ohchr_checks(world["report"], document)}[CONSENT_CHECK]
-    page = superuser_client.get(reverse("admin:reports_nationalreport_change", args=[world["report"].pk]))
+    document = build_national_report(world["report"])
+    consent = {str(c.name): c for c in ohchr_checks(world["report"], document)}[CONSENT_CHECK]
+    page = superuser_client.get(reverse("admin:national_nationalreport_change", args=[world["report"].pk]))
 
     assert [b for b in document.blocks if b.kind == "quote"] == []
     assert not consent.passed
@@ -184,10 +190,10 @@ def test_edited_quote_no_longer_word_for_word_is_flagged_and_not_printed(world, 
 
 def test_saving_the_admin_page_keeps_an_unresolved_quote_unchanged(world, superuser_client):
     """The warning stands in for the words; saving the page does not blank or change them."""
-    from tests.reports.test_national_report import _form_data
+    from tests.national.test_national_report import _form_data
 
     services.change_consent(world["quoted"], allows_national_report=False)
-    url = reverse("admin:reports_nationalreport_change", args=[world["report"].pk])
+    url = reverse("admin:national_nationalreport_change", args=[world["report"].pk])
     page = superuser_client.get(url)
     data = _form_data(page.context["adminform"].form)
     for inline in page.context["inline_admin_formsets"]:
@@ -205,7 +211,7 @@ def test_saving_the_admin_page_keeps_an_unresolved_quote_unchanged(world, superu
 def test_merging_a_quote_into_another_paragraph_is_refused(world):
     finding = world["report"].paragraphs.filter(kind=ParagraphKind.CHALLENGE).first()
     with pytest.raises(ValueError, match="A quote stays a paragraph of its own"):
-        national_services.merge_paragraphs([finding, world["paragraph"]])
+        merge_paragraphs([finding, world["paragraph"]])
     assert not NationalParagraph.objects.get(pk=world["paragraph"].pk).omitted
 
 
@@ -219,12 +225,12 @@ def test_paragraph_merged_with_a_quote_earlier_is_left_out_when_its_consent_goes
 
     services.change_consent(world["quoted"], allows_national_report=False)
 
-    document = national.build_national_report(world["report"])
-    consent = {str(c.name): c for c in national.ohchr_checks(world["report"], document)}[CONSENT_CHECK]
+    document = build_national_report(world["report"])
+    consent = {str(c.name): c for c in ohchr_checks(world["report"], document)}[CONSENT_CHECK]
     assert "slept in their coats" not in " ".join(b.text for b in document.blocks)
     assert not consent.passed and consent.figure == "0 of 1 quotes"
     assert f"the paragraph in order {finding.position} (quote of testimony #{world['quoted'].pk})" in consent.detail
-    page = superuser_client.get(reverse("admin:reports_nationalreport_change", args=[world["report"].pk]))
+    page = superuser_client.get(reverse("admin:national_nationalreport_change", args=[world["report"].pk]))
     html = page.content.decode()
     assert WARNING in html and "slept in their coats" not in html
 

@@ -29,7 +29,8 @@ from cities.enums import CityStatus
 from cities.models import City
 from events.enums import EventKind, EventStatus
 from events.models import Event
-from reports import dashboard, local
+from national import dashboard
+from reports import local
 from reports.enums import ReportStatus
 from testimony.enums import Status
 from tests.conftest import with_totp

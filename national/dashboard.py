@@ -4,8 +4,8 @@ Per city: testimony collected, events held, the local report's status and the da
 due; totals by theme; two bar charts drawn here as inline SVG (no JavaScript), and the rows of a CSV export.
 
 Every figure comes from the app that owns it, for all cities at once, so the page costs the same number of queries
-for 3 cities or 600: testimony from `testimony.selectors`, events through the cities registry (reports never
-imports events, DESIGN.md section 2), priorities from `cities.selectors`, reports from this app's own tables.
+for 3 cities or 600: testimony from `testimony.selectors`, events from `events.selectors`, priorities from
+`cities.selectors`, local reports from `reports`.
 """
 
 from __future__ import annotations

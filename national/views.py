@@ -1,4 +1,5 @@
-"""The national team's progress dashboard and its CSV export (reports/dashboard.py holds the figures).
+"""The national team's progress dashboard and its CSV export (national/dashboard.py holds the figures), and the
+joint submitters' sign-off page (a private emailed link).
 
 Who may open it: the national team's rule for its private pages (accounts.access: staff with two-factor
 authentication; anonymous visitors go to the login page, signed-in people who are not staff get a 403), and the
@@ -9,9 +10,10 @@ from __future__ import annotations
 
 import csv
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -19,7 +21,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.access import national_team_required
-from reports import dashboard
+from national import dashboard, services
+from national.document import build_national_report
+from national.models import JointSubmitter
 
 VIEW_PERMISSION = "reports.view_localreport"
 
@@ -67,11 +71,11 @@ def national(request: HttpRequest) -> HttpResponse:
         "rows": dashboard.sort_rows(progress.cities, sort, descending),
         "columns": _columns(sort, descending),
         "sort": sort_param,
-        "csv_url": reverse("dashboard:national_csv") + "?" + urlencode({"sort": sort_param}),
+        "csv_url": reverse("national:dashboard_csv") + "?" + urlencode({"sort": sort_param}),
         "status_chart": dashboard.status_chart(progress),
         "theme_chart": dashboard.theme_chart(progress),
     }
-    return render(request, "reports/national.html", context)
+    return render(request, "national/dashboard.html", context)
 
 
 @require_GET
@@ -88,4 +92,41 @@ def national_csv(request: HttpRequest) -> HttpResponse:
     response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerows(dashboard.csv_rows(progress, dashboard.sort_rows(progress.cities, sort, descending)))
+    return response
+
+
+# --- joint submitters' sign-off (a private emailed link) --------------------------------------------------------
+
+
+def sign_off(request: HttpRequest, token: str) -> HttpResponse:
+    submitter = JointSubmitter.objects.select_related("report__cycle").filter(token=token).first()
+    if submitter is None:
+        raise Http404("No such sign-off link")
+    report = submitter.report
+    document = build_national_report(report)
+    errors = []
+    if request.method == "POST":
+        name = " ".join(request.POST.get("confirmed_name", "").split())
+        if not name:
+            errors.append(_("Write your organisation's name as it should appear on the submission."))
+        elif len(name) > 200:
+            errors.append(_("The name is too long (200 characters at most)."))
+        else:
+            services.confirm_sign_off(submitter, name=name, version=document.version())
+            messages.success(request, _("Thank you: your organisation's name is confirmed on the submission."))
+            return redirect("national:sign_off", token=token)
+    response = render(
+        request,
+        "national/sign_off.html",
+        {
+            "submitter": submitter,
+            "report": report,
+            "document": document,
+            "errors": errors,
+            "name": request.POST.get("confirmed_name", submitter.confirmed_name or submitter.name),
+        },
+        status=400 if errors else 200,
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
     return response

@@ -13,10 +13,19 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from reports import local, national, national_services, rendering
+from national.admin import sign_off_label
+from national.brief import build_brief
+from national.checks import ohchr_checks
+from national.compile import compile_report
+from national.document import build_national_report
+from national.enums import ParagraphKind, SubmissionType
+from national.models import JointSubmitter, NationalParagraph, NationalReport
+from national.quotes import quote_states
+from national.services import merge_paragraphs, request_sign_off
+from reports import local, rendering
 from reports.document import count_words
-from reports.enums import ParagraphKind, RenderStatus, ReportStatus, SubmissionType
-from reports.models import JointSubmitter, LocalReport, NationalParagraph, NationalReport, ReportRecommendation
+from reports.enums import RenderStatus, ReportStatus
+from reports.models import LocalReport, Render, ReportRecommendation
 from testimony.enums import Identification, Status
 from tests.reports.factories import current_cycle, make_report, themes
 from tests.testimony.factories import make_testimony
@@ -101,7 +110,7 @@ def _paragraphs(report, **filters):
 
 def test_compile_groups_by_theme_cites_cities_and_merges_shared_recommendations(world):
     report = world["report"]
-    counts = national.compile_report(report)
+    counts = compile_report(report)
     assert counts["added"] > 0
 
     recs = _paragraphs(report, kind=ParagraphKind.RECOMMENDATION)
@@ -120,7 +129,7 @@ def test_compile_groups_by_theme_cites_cities_and_merges_shared_recommendations(
     quotes = _paragraphs(report, kind=ParagraphKind.QUOTE)
     assert [q.testimony_id for q in quotes] == [world["quoted"].pk]  # not the local-only one
     # The name is not stored: it is resolved as the person chooses it at each print.
-    assert national.quote_states(quotes).resolved[quotes[0].pk].name == "Rosa"
+    assert quote_states(quotes).resolved[quotes[0].pk].name == "Rosa"
 
     findings = _paragraphs(report, kind=ParagraphKind.CHALLENGE)
     assert all(len(p.cities.all()) == 1 and p.trail[0]["field"] == "challenges" for p in findings)
@@ -133,7 +142,7 @@ def test_compile_groups_by_theme_cites_cities_and_merges_shared_recommendations(
 
 def test_recompiling_keeps_the_teams_edits(world, personas):
     report = world["report"]
-    national.compile_report(report)
+    compile_report(report)
     first, second, third = _paragraphs(report, kind=ParagraphKind.CHALLENGE)[:3]
     first.text = "The national team's own wording."
     first.save()
@@ -143,7 +152,7 @@ def test_recompiling_keeps_the_teams_edits(world, personas):
     third.save()
     before = report.paragraphs.count()
 
-    counts = national.compile_report(report)
+    counts = compile_report(report)
 
     first.refresh_from_db()
     second.refresh_from_db()
@@ -172,7 +181,7 @@ def test_recompiling_keeps_the_teams_edits(world, personas):
     section.save()
     local.submit(pittsburgh, by=None)
     local.accept(pittsburgh, by=None)
-    national.compile_report(report)
+    compile_report(report)
     first.refresh_from_db()
     assert first.text == "The national team's own wording."
     if source_of_first["city"] == pittsburgh.city_id and source_of_first["section"] == section.theme.slug:
@@ -200,9 +209,9 @@ def _docx_body_and_notes(data: bytes) -> tuple[list[str], list[str]]:
 
 def test_rendered_files_carry_the_numbering_citations_and_the_counted_words(world, django_capture_on_commit_callbacks):
     report = world["report"]
-    national.compile_report(report)
-    document = national.build_national_report(report)
-    checks = {str(c.name): c for c in national.ohchr_checks(report, document)}
+    compile_report(report)
+    document = build_national_report(report)
+    checks = {str(c.name): c for c in ohchr_checks(report, document)}
 
     with django_capture_on_commit_callbacks(execute=True):
         pdf = rendering.request_render(report, "report", "pdf")
@@ -237,7 +246,7 @@ def test_rendered_files_carry_the_numbering_citations_and_the_counted_words(worl
 
 def test_ohchr_checks_fail_with_their_figures(world):
     report = world["report"]
-    national.compile_report(report)
+    compile_report(report)
     cycle = report.cycle
     cycle.word_limit_joint = 50
     cycle.save()
@@ -249,7 +258,7 @@ def test_ohchr_checks_fail_with_their_figures(world):
     world["quoted"].allows_national_report = False
     world["quoted"].save()
 
-    checks = {str(c.name): c for c in national.ohchr_checks(report)}
+    checks = {str(c.name): c for c in ohchr_checks(report)}
     failed = {name for name, check in checks.items() if not check.passed}
     assert failed == {
         "Word count",
@@ -261,36 +270,37 @@ def test_ohchr_checks_fail_with_their_figures(world):
     assert "of 50 words" in checks["Word count"].figure
     assert checks["Every quote's consent allows the report to the UN"].figure == "0 of 1 quotes"
     # A quote whose consent was withdrawn is never printed, whatever the check says.
-    assert "My children slept" not in " ".join(b.text for b in national.build_national_report(report).blocks)
+    assert "My children slept" not in " ".join(b.text for b in build_national_report(report).blocks)
 
 
 def test_rendering_a_failing_report_needs_render_anyway(world, superuser_client, django_capture_on_commit_callbacks):
     report = world["report"]
-    national.compile_report(report)
+    compile_report(report)
     report.cycle.word_limit_joint = 10
     report.cycle.save()
-    url = reverse("admin:reports_nationalreport_render", args=[report.pk])
+    url = reverse("admin:national_nationalreport_render", args=[report.pk])
     response = superuser_client.post(url, {"format": "pdf"}, follow=True)
     assert "Not rendered: these checks fail: Word count" in response.content.decode()
-    assert not rendering.latest_done(report, "report", "pdf")
+    done = Render.objects.for_object(report, "report").filter(format="pdf", status=RenderStatus.DONE)
+    assert not done.exists()
     with django_capture_on_commit_callbacks(execute=True):
         superuser_client.post(url, {"format": "pdf", "anyway": "1"})
-    assert rendering.latest_done(report, "report", "pdf")
+    assert done.exists()
 
 
 def test_the_admin_page_shows_checks_and_the_trail(world, superuser_client):
     report = world["report"]
-    superuser_client.post(reverse("admin:reports_nationalreport_compile", args=[report.pk]))
-    page = superuser_client.get(reverse("admin:reports_nationalreport_change", args=[report.pk])).content.decode()
+    superuser_client.post(reverse("admin:national_nationalreport_compile", args=[report.pk]))
+    page = superuser_client.get(reverse("admin:national_nationalreport_change", args=[report.pk])).content.decode()
     assert "OHCHR checks" in page and "Word count" in page and "numbered paragraphs" in page
     assert "Pittsburgh, PA, v1" in page  # the trail, in the admin only
 
 
 def test_merging_paragraphs(world):
     report = world["report"]
-    national.compile_report(report)
+    compile_report(report)
     a, b = _paragraphs(report, kind=ParagraphKind.CHALLENGE)[:2]
-    kept = national_services.merge_paragraphs([b, a])
+    kept = merge_paragraphs([b, a])
     b.refresh_from_db()
     assert kept.pk == a.pk and b.omitted and b.text.strip() in kept.text
     assert len(kept.trail) == 2
@@ -298,12 +308,12 @@ def test_merging_paragraphs(world):
 
 def test_joint_submitters_sign_off(world, client, mailoutbox, django_capture_on_commit_callbacks):
     report = world["report"]
-    national.compile_report(report)
+    compile_report(report)
     with django_capture_on_commit_callbacks(execute=True):
-        assert national_services.request_sign_off(report) == 1  # only the one with a contact email
+        assert request_sign_off(report) == 1  # only the one with a contact email
     assert mailoutbox[0].to == ["phrc@example.org"]
     submitter = JointSubmitter.objects.get(acronym="PHRC")
-    url = reverse("reports:sign_off", args=[submitter.token])
+    url = reverse("national:sign_off", args=[submitter.token])
     assert url in mailoutbox[0].body
     page = client.get(url)
     assert page.status_code == 200 and "Human rights in US cities" in page.content.decode()
@@ -311,14 +321,14 @@ def test_joint_submitters_sign_off(world, client, mailoutbox, django_capture_on_
     client.post(url, {"confirmed_name": "Pittsburgh Human Rights Coalition"})
     submitter.refresh_from_db()
     assert submitter.confirmed_at and submitter.confirmed_name == "Pittsburgh Human Rights Coalition"
-    assert "confirmed as" in national_services.sign_off_label(submitter)
-    assert client.get(reverse("reports:sign_off", args=["not-a-token"])).status_code == 404
+    assert "confirmed as" in sign_off_label(submitter)
+    assert client.get(reverse("national:sign_off", args=["not-a-token"])).status_code == 404
 
 
 def test_the_brief_draws_on_the_city_summaries(world):
     report = world["report"]
-    national.compile_report(report)
-    brief = national.build_brief(report)
+    compile_report(report)
+    brief = build_brief(report)
     texts = [b.text for b in brief.blocks]
     assert any(t.startswith("Pittsburgh, PA: ") for t in texts)
     assert any("wording" in t for t in texts)
@@ -330,7 +340,7 @@ def test_withdrawn_testimony_is_not_compiled(world):
     quoted.status = Status.WITHDRAWN
     quoted.withdrawn_at = quoted.created_at
     quoted.save()
-    national.compile_report(world["report"])
+    compile_report(world["report"])
     assert not world["report"].paragraphs.filter(kind=ParagraphKind.QUOTE).exists()
 
 
@@ -346,8 +356,8 @@ def test_the_brief_stays_within_two_pages_with_many_cities(world, city_factory, 
         local.submit(report, by=None)
         local.accept(report, by=None)
     report = world["report"]
-    national.compile_report(report)
-    brief = national.build_brief(report)
+    compile_report(report)
+    brief = build_brief(report)
     assert brief.word_count() <= 900
     assert any(b.text.startswith("Also reporting: ") for b in brief.blocks)
     with django_capture_on_commit_callbacks(execute=True):
@@ -376,8 +386,8 @@ def _form_data(form) -> dict:
 
 def test_deleting_a_compiled_paragraph_in_the_admin_keeps_it_left_out(world, superuser_client):
     report = world["report"]
-    national.compile_report(report)
-    url = reverse("admin:reports_nationalreport_change", args=[report.pk])
+    compile_report(report)
+    url = reverse("admin:national_nationalreport_change", args=[report.pk])
     page = superuser_client.get(url)
     data = _form_data(page.context["adminform"].form)
     for inline in page.context["inline_admin_formsets"]:
@@ -397,17 +407,17 @@ def test_deleting_a_compiled_paragraph_in_the_admin_keeps_it_left_out(world, sup
     assert response.status_code == 302, response.context and response.context["errors"]
     target.refresh_from_db()
     assert target.omitted
-    national.compile_report(report)
+    compile_report(report)
     target.refresh_from_db()
     assert target.omitted
-    assert target.text not in " ".join(b.text for b in national.build_national_report(report).blocks)
+    assert target.text not in " ".join(b.text for b in build_national_report(report).blocks)
 
 
 FOLLOW_UP = "Follow-up of the previous review's recommendations"
 
 
 def _check(report, name: str):
-    return {str(c.name): c for c in national.ohchr_checks(report)}[name]
+    return {str(c.name): c for c in ohchr_checks(report)}[name]
 
 
 def test_follow_up_check_counts_official_recommendations_linked_without_the_unfulfilled_flag(world):
@@ -418,28 +428,28 @@ def test_follow_up_check_counts_official_recommendations_linked_without_the_unfu
         for rec in version.content["recommendations"]:
             rec["reinforces_unfulfilled"] = False
         version.save(update_fields=["content"])
-    national.compile_report(report)
+    compile_report(report)
 
     assert _paragraphs(report, kind=ParagraphKind.FOLLOW_UP) == []
     merged = next(p for p in _paragraphs(report, kind=ParagraphKind.RECOMMENDATION) if len(p.cities.all()) == 2)
     assert merged.text == (
         "Guarantee housing as a right (Boston wording). This follows up UPR recommendation 26.250 of 2020."
     )
-    checks = {str(c.name): c for c in national.ohchr_checks(report)}
+    checks = {str(c.name): c for c in ohchr_checks(report)}
     follow_up = checks["Follow-up of the previous review's recommendations"]
     assert (follow_up.passed, follow_up.figure, follow_up.detail) == (
         True,
         "1 earlier recommendation followed up (26.250)",
         "",
     )
-    printed = " ".join(b.text for b in national.build_national_report(report).blocks)
+    printed = " ".join(b.text for b in build_national_report(report).blocks)
     assert "This follows up UPR recommendation 26.250 of 2020. (Boston, MA; Pittsburgh, PA)" not in printed
     assert "This follows up UPR recommendation 26.250 of 2020." in printed
 
 
 def test_follow_up_check_fails_with_guidance_when_the_linked_paragraphs_are_left_out(world):
     report = world["report"]
-    national.compile_report(report)
+    compile_report(report)
     linked = [p for p in report.paragraphs.all() if any(t.get("official_ids") for t in p.trail)]
     NationalParagraph.objects.filter(pk__in=[p.pk for p in linked]).update(omitted=True)
 
@@ -452,7 +462,7 @@ def test_follow_up_check_ignores_recommendations_of_the_cycle_under_review(world
     report = world["report"]
     world["official"].cycle = report.cycle
     world["official"].save()
-    national.compile_report(report)
+    compile_report(report)
 
     follow_up = _check(report, FOLLOW_UP)
     assert follow_up.passed is False
@@ -461,7 +471,7 @@ def test_follow_up_check_ignores_recommendations_of_the_cycle_under_review(world
 def _failing_everything(world):
     """The world's report with every OHCHR check failing."""
     report = world["report"]
-    national.compile_report(report)
+    compile_report(report)
     report.cycle.word_limit_joint = 50
     report.cycle.save()
     report.refresh_from_db()
@@ -478,7 +488,7 @@ def _failing_everything(world):
 def test_every_failing_ohchr_check_says_what_to_do(world):
     report = _failing_everything(world)
 
-    checks = national.ohchr_checks(report)
+    checks = ohchr_checks(report)
     assert [str(c.name) for c in checks if c.passed] == ["Paragraphs numbered"]
     assert {str(c.name): c.detail for c in checks if not c.passed} == {
         "Word count": checks[0].detail,
@@ -513,7 +523,7 @@ def test_period_check_failure_says_what_to_do(world, start, end, detail):
     report.period_start, report.period_end = start, end
     report.save()
 
-    period = {str(c.name): c for c in national.ohchr_checks(report)}["Period covered"]
+    period = {str(c.name): c for c in ohchr_checks(report)}["Period covered"]
     assert (period.passed, period.detail) == (False, detail)
 
 
@@ -523,7 +533,7 @@ def test_period_check_without_a_previous_review_says_how_long_it_may_be(world):
     report.period_start = dt.date(2015, 1, 1)
     report.save()
 
-    period = {str(c.name): c for c in national.ohchr_checks(report)}["Period covered"]
+    period = {str(c.name): c for c in ohchr_checks(report)}["Period covered"]
     assert (period.passed, period.detail) == (
         False,
         "Shorten the period to the time since the last review, about four and a half years at most.",
@@ -531,8 +541,15 @@ def test_period_check_without_a_previous_review_says_how_long_it_may_be(world):
 
 
 def test_no_paragraphs_check_says_to_compile(world):
-    numbered = {str(c.name): c for c in national.ohchr_checks(world["report"])}["Paragraphs numbered"]
+    numbered = {str(c.name): c for c in ohchr_checks(world["report"])}["Paragraphs numbered"]
     assert (numbered.passed, numbered.detail) == (
         False,
         "The report has no paragraphs yet: compile it from the accepted local reports.",
     )
+
+
+def test_old_admin_addresses_of_the_national_report_redirect_to_the_national_app(client):
+    response = client.get("/admin/reports/nationalreport/4/change/?_changelist_filters=x")
+    assert response.status_code == 301
+    assert response["Location"] == "/admin/national/nationalreport/4/change/?_changelist_filters=x"
+    assert client.get("/admin/reports/localreport/").status_code == 302  # still the reports app's (login first)

@@ -11,16 +11,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import NATIONAL_TEAM
-from reports import local, national, rendering
+from national.compile import compile_report
+from national.models import UNSubmission
+from reports import local, rendering
 from reports.enums import RenderStatus
-from reports.models import UNSubmission
+from reports.models import Render
 from testimony import services
 from testimony.enums import Identification
 from testimony.models import Testimony as Story  # "Test..." names are collected by pytest
 from tests.conftest import with_totp
 from tests.http import release
-from tests.reports.factories import make_national_report, make_report
-from tests.reports.test_national_quotes import _docx_text
+from tests.national.factories import make_national_report
+from tests.national.test_national_quotes import _docx_text
+from tests.reports.factories import make_report
 from tests.testimony.factories import make_testimony
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +50,7 @@ def world(personas):
     local.submit(report, by=None)
     local.accept(report, by=None)
     national_report = make_national_report()
-    national.compile_report(national_report)
+    compile_report(national_report)
     personas["staff_mfa"].groups.add(Group.objects.get(name=NATIONAL_TEAM))
     return {"report": national_report, "quoted": quoted, "local_only": local_only, "staff": personas["staff_mfa"]}
 
@@ -62,12 +65,12 @@ def _word_file(report, capture):
 
 def _send(client, report, sent_on="2026-03-30"):
     return client.post(
-        reverse("admin:reports_nationalreport_send", args=[report.pk]), {"sent_on": sent_on}, follow=True
+        reverse("admin:national_nationalreport_send", args=[report.pk]), {"sent_on": sent_on}, follow=True
     )
 
 
 def _download(client, report, submission):
-    response = client.get(reverse("admin:reports_nationalreport_sent_file", args=[report.pk, submission.pk]))
+    response = client.get(reverse("admin:national_nationalreport_sent_file", args=[report.pk, submission.pk]))
     data = b"".join(response.streaming_content) if getattr(response, "streaming", False) else b""
     release(response)
     return response, data
@@ -131,7 +134,7 @@ def test_archived_file_is_kept_when_a_quoted_person_withdraws(world, client, dja
     with django_capture_on_commit_callbacks(execute=True):
         services.withdraw_testimony(world["quoted"])
     # The render of the old text is not handed out any more; what was sent stays, for the national team.
-    listed = rendering.check_current(rendering.render_rows(report))
+    listed = rendering.check_current(Render.objects.for_object(report))
     assert [r.status for r in listed if r.pk == render.pk] in ([], [RenderStatus.SUPERSEDED])
     response, data = _download(client, report, UNSubmission.objects.get(pk=submission.pk))
 

@@ -1,5 +1,5 @@
-"""The national team's actions on the national report besides compiling: merging paragraphs, showing where each
-one comes from, the joint submitters' sign-off, and recording the report as sent to the UN."""
+"""The national team's actions on the national report: compiling (national.compile), merging paragraphs, asking
+for a render behind the OHCHR checks, the joint submitters' sign-off, and recording the report as sent to the UN."""
 
 from __future__ import annotations
 
@@ -7,16 +7,19 @@ import datetime as dt
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from national.checks import checks_pass, ohchr_checks
+from national.document import build_national_report
+from national.enums import ParagraphKind
+from national.models import JointSubmitter, NationalParagraph, NationalReport, UNSubmission
+from national.quotes import quoted_testimony_ids
 from portal.mail import send_templated_email
-from reports import national, rendering
-from reports.enums import ParagraphKind, RenderFormat, RenderStatus
-from reports.models import JointSubmitter, NationalParagraph, NationalReport, UNSubmission
+from reports import rendering
+from reports.enums import RenderFormat, RenderStatus
+from reports.models import Render
 from testimony.models import Testimony
 
 
@@ -46,46 +49,6 @@ def merge_paragraphs(paragraphs: list[NationalParagraph]) -> NationalParagraph:
         other.omitted = True
         other.save(update_fields=["omitted"])
     return kept
-
-
-def provenance_html(paragraph: NationalParagraph) -> str:
-    """Where a paragraph comes from, for the admin only: cited cities, local report versions, sections, testimony."""
-    parts = []
-    cities = ", ".join(f"{c.name}, {c.state}" for c in paragraph.cities.all())
-    if cities:
-        parts.append(format_html("<strong>{}</strong> {}", _("Cites:"), cities))
-    if paragraph.source_key and paragraph.text != paragraph.generated_text:
-        parts.append(format_html("<em>{}</em>", _("Edited by hand.")))
-    if paragraph.source_changed:
-        parts.append(format_html("<strong>{}</strong>", _("Its sources changed since it was edited: compare.")))
-    rows = []
-    for entry in paragraph.trail:
-        version_url = reverse("admin:reports_localreport_changelist") + f"?q={entry.get('city_name', '')}"
-        where = entry.get("section") or ""
-        if entry.get("field") in ("challenges", "advances"):
-            where = f"{where} / {entry['field']} ¶{entry.get('paragraph')}"
-        elif entry.get("recommendation"):
-            where = _("recommendation: %(text)s") % {"text": entry["recommendation"][:120]}
-        testimony = ", ".join(f"#{pk}" for pk in entry.get("testimony") or [])
-        rows.append(
-            (
-                version_url,
-                entry.get("city_name", ""),
-                entry.get("version_number", ""),
-                where,
-                _("testimony %(ids)s") % {"ids": testimony} if testimony else "",
-            )
-        )
-    if rows:
-        parts.append(
-            format_html(
-                "<ul>{}</ul>",
-                format_html_join("", '<li><a href="{}">{}, v{}</a>: {} {}</li>', rows),
-            )
-        )
-    if not parts:
-        return _("Written by the national team.")
-    return format_html_join("", "<div>{}</div>", ((p,) for p in parts))
 
 
 def sign_off_label(submitter: JointSubmitter) -> str:
@@ -126,6 +89,37 @@ def confirm_sign_off(submitter: JointSubmitter, *, name: str, version: str) -> J
     return submitter
 
 
+class ChecksFail(Exception):
+    """A render of the report was asked for while OHCHR checks fail (the message names them)."""
+
+    def __init__(self, failed: list[str]) -> None:
+        super().__init__(", ".join(failed))
+        self.failed = failed
+
+
+DOCUMENTS = ("report", "brief")
+
+
+def request_national_render(report: NationalReport, name: str, fmt: str, *, user, anyway: bool = False) -> Render:
+    """Ask for a file of the report or the brief:
+
+    1. the report itself is refused (ChecksFail, naming the failing checks) while an OHCHR check fails, unless
+       the team ticked "render anyway"; the brief is not a submission and has no such gate;
+    2. the render is requested through the pipeline (the same content version asked twice is one row), and a
+       failed one is queued again.
+    """
+    if name not in DOCUMENTS or fmt not in RenderFormat.values:
+        raise ValueError(f"no such document or format: {name} {fmt}")
+    if name == "report" and not anyway:
+        checks = ohchr_checks(report)
+        if not checks_pass(checks):
+            raise ChecksFail([str(check.name) for check in checks if not check.passed])
+    render = rendering.request_render(report, name, fmt, user=user)
+    if render.status == RenderStatus.FAILED:
+        render = rendering.retry_render(render)
+    return render
+
+
 class NotSendable(Exception):
     """The report cannot be recorded as sent (the message says why)."""
 
@@ -142,7 +136,7 @@ def record_sent_to_un(report: NationalReport, *, by, sent_on: dt.date) -> UNSubm
     Refused (NotSendable) while there is no finished Word file of today's text.
     """
     report = NationalReport.objects.select_for_update().get(pk=report.pk)
-    document = national.build_national_report(report)
+    document = build_national_report(report)
     render = rendering.current_render(report, "report", RenderFormat.DOCX, version=document.version())
     if render is not None:
         render = rendering.check_current([render], known={(report, "report"): document})[0]
@@ -156,7 +150,7 @@ def record_sent_to_un(report: NationalReport, *, by, sent_on: dt.date) -> UNSubm
     submission.filename = render.filename
     submission.file.save(render.filename, ContentFile(data), save=False)
     submission.save()
-    quoted = national.quoted_testimony_ids(report)
+    quoted = quoted_testimony_ids(report)
     submission.quoted.set(quoted)
     Testimony.objects.filter(pk__in=quoted, sent_to_un_at__isnull=True).update(sent_to_un_at=timezone.now())
     return submission
