@@ -2,7 +2,7 @@
 pages of input), in one process.
 
 Run with `make bench-national`. Creates BENCH_CITIES (50) cities, each with a local report submitted and accepted
-through `reports.local` (`submit`, `accept`): five theme sections of generated text (tests/reports/factories.py's
+through `reports.services` (`submit`, `accept`): five theme sections of generated text (tests/reports/factories.py's
 `make_report`: a concern and a positive development of 22 words each), three quotes of approved testimony, two of
 which also consent to the report to the UN, and three recommendations: one linked to one of 6 official
 recommendations of the previous cycle that it says remain unfulfilled (so each is shared by about 8 cities), one
@@ -60,7 +60,8 @@ from national.compile import compile_report  # noqa: E402
 from national.document import build_national_report  # noqa: E402
 from national.enums import ParagraphKind, SubmissionType  # noqa: E402
 from national.models import JointSubmitter, NationalReport  # noqa: E402
-from reports import local, rendering  # noqa: E402
+from reports import rendering  # noqa: E402
+from reports import services as report_services  # noqa: E402
 from reports.enums import Level, RenderStatus  # noqa: E402
 from reports.models import ReportRecommendation, ReportVersion  # noqa: E402
 from testimony.enums import Identification  # noqa: E402
@@ -149,8 +150,8 @@ def make_accepted_report(index: int, cycle: ReviewCycle, official: list[Recommen
             position=position,
         )
         rec.official.set(linked)
-    local.submit(report, by=None)
-    return local.accept(report, by=None)
+    report_services.submit(report, by=None)
+    return report_services.accept(report, by=None)
 
 
 def make_national_report(cycle: ReviewCycle) -> NationalReport:

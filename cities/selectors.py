@@ -56,6 +56,11 @@ def team_of(city: City) -> QuerySet[Membership]:
     )  # coordinators first
 
 
+def organizer_emails(city: City) -> list[str]:
+    """The addresses of everyone on the city's team (organizers and coordinators)."""
+    return list(Membership.objects.filter(city=city).values_list("user__email", flat=True))
+
+
 def new_get_involved_counts(cities) -> dict[int, int]:
     rows = (
         GetInvolvedRequest.objects.filter(city__in=cities, handled_at__isnull=True)

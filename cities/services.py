@@ -16,6 +16,7 @@ from accounts.selectors import has_verified_address
 from cities import geo
 from cities.enums import CityStatus, RequestKind, RequestStatus, Role
 from cities.models import City, CityRequest, GetInvolvedRequest, Invitation, Membership
+from cities.selectors import organizer_emails
 from portal.mail import send_templated_email
 
 INVITATION_SALT = "cities.invitation"
@@ -339,7 +340,7 @@ def record_get_involved(city: City, *, language: str, **fields) -> GetInvolvedRe
     resident's address as Reply-To; send the resident a receipt with the private link to delete the offer (after
     commit)."""
     offer = GetInvolvedRequest.objects.create(city=city, language=language, **fields)
-    organizers = list(Membership.objects.filter(city=city).values_list("user__email", flat=True))
+    organizers = organizer_emails(city)
     send_templated_email(
         "get_involved_organizers",
         organizers or [settings.NATIONAL_TEAM_EMAIL],

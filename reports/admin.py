@@ -13,8 +13,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from reports import local, rendering
-from reports.document import as_text
+from reports import rendering, services
+from reports.content import as_text
 from reports.enums import RenderFormat, RenderStatus, ReportStatus
 from reports.forms import DecisionForm
 from reports.models import (
@@ -116,12 +116,12 @@ class LocalReportAdmin(admin.ModelAdmin):
             return redirect(change_url)
         try:
             if form.cleaned_data["decision"] == "accept":
-                version = local.accept(report, by=request.user, comment=form.cleaned_data["comment"])
+                version = services.accept(report, by=request.user, comment=form.cleaned_data["comment"])
                 self.message_user(request, _("Version %(n)s accepted and published.") % {"n": version.number})
             else:
-                version = local.return_with_comments(report, by=request.user, comment=form.cleaned_data["comment"])
+                version = services.return_with_comments(report, by=request.user, comment=form.cleaned_data["comment"])
                 self.message_user(request, _("Version %(n)s returned to the city.") % {"n": version.number})
-        except local.WorkflowError as exc:
+        except services.WorkflowError as exc:
             self.message_user(request, str(exc), messages.ERROR)
         return redirect(change_url)
 

@@ -8,7 +8,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from portal.cache import invalidate_on_change
-        from reports import erasure, local, reminders
+        from reports import erasure, printing, reminders
         from reports.models import ReportVersion
         from testimony.signals import testimony_withdrawn
 
@@ -17,7 +17,18 @@ class ReportsConfig(AppConfig):
         invalidate_on_change(ReportVersion)
         # Withdrawal erases the words everywhere reports copied them, in the same transaction.
         testimony_withdrawn.connect(erasure.on_testimony_withdrawn, dispatch_uid="reports.erase_withdrawn_words")
-        local.register()
+        printing.register()
+        from cities.registry import ORGANIZE, city_facts
+        from reports.selectors import report_status_labels
+
+        city_facts.register(
+            "local_report",
+            _("local report"),
+            report_status_labels,
+            places=[ORGANIZE],
+            order=40,
+            url_name="reports:edit",
+        )
         reminders.register()
         from portal.registry import periodic_jobs
         from reports.rendering import hand_over_stranded_renders

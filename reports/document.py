@@ -2,15 +2,15 @@
 
 Two steps, kept apart on purpose:
 
-- `snapshot(report)` freezes what the organizers wrote (and the figures computed from the portal's data) as plain
-  JSON: a submitted version stores it, the admin compares two of them.
+- `reports.content.snapshot(report)` freezes what the organizers wrote (and the figures computed from the
+  portal's data) as plain JSON: a submitted version stores it, the admin compares two of them.
 - `build_local_report(content, ...)` turns a snapshot into a `Document`: numbered paragraphs, headings, quotes
   and footnotes. Quotes are resolved here, at each render, against the testimony's consent *now*: a quote whose
   consent was withdrawn or changed disappears from every render made after that, and the person is named only
   as they chose.
 
 The HTML/PDF and DOCX renderers (`reports.rendering`) both print a Document, so the two formats carry the same
-numbering and content; the national report (issue 7) builds a Document too.
+numbering and content; the national report (national.document) builds a Document too.
 """
 
 from __future__ import annotations
@@ -26,11 +26,10 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from events.selectors import held_counts
 from reports.enums import Decision, Level, ReportStatus
 from reports.quotes import resolve_quote
 from testimony.enums import Kind, Nature, Use
-from testimony.selectors import collected_breakdown, quotable_for
+from testimony.selectors import quotable_for
 from upr.enums import Response
 
 # Raise when the printed form of a Document changes, so existing renders are not reused for new-looking output.
@@ -69,105 +68,6 @@ def count_words(*texts: str) -> int:
 def paragraphs_of(text: str) -> list[str]:
     """Blank lines separate paragraphs; single line breaks inside one are kept as spaces."""
     return [" ".join(part.split()) for part in re.split(r"\n\s*\n", text or "") if part.strip()]
-
-
-# --- the snapshot: what the organizers wrote --------------------------------------------------------------------
-
-
-def figures(city, cycle) -> dict:
-    """Methodology figures, computed from the portal's data, never typed."""
-    breakdown = collected_breakdown(city)
-    return {"events_held": held_counts([city]).get(city.pk, 0), **breakdown}
-
-
-def snapshot(report) -> dict:
-    """The report as written, as JSON (stored in ReportVersion.content). One query per related list."""
-    sections = list(report.sections.select_related("theme"))
-    quotes = list(report.quotes.select_related("theme"))
-    recommendations = list(report.recommendations.select_related("theme").prefetch_related("official__cycle"))
-    city, cycle = report.city, report.cycle
-    return {
-        "city": {"id": city.pk, "name": city.name, "state": city.state, "coalition": city.coalition_name},
-        "cycle": {
-            "id": cycle.pk,
-            "number": cycle.number,
-            "country": cycle.country,
-            "review_date": cycle.review_date.isoformat() if cycle.review_date else None,
-        },
-        "language": report.language,
-        "executive_summary": report.executive_summary,
-        "methodology": report.methodology,
-        "short_summary": report.short_summary,
-        "figures": figures(city, cycle),
-        "sections": [
-            {
-                "theme": section.theme.slug,
-                "theme_name": section.theme.name,
-                "theme_name_es": section.theme.name_es,
-                "challenges": section.challenges,
-                "advances": section.advances,
-            }
-            for section in sections
-        ],
-        "quotes": [
-            {
-                "testimony": quote.testimony_id,
-                "theme": quote.theme.slug if quote.theme else None,
-                "excerpt": quote.excerpt,
-            }
-            for quote in quotes
-        ],
-        "recommendations": [
-            {
-                "text": rec.text,
-                "level": rec.level,
-                "theme": rec.theme.slug if rec.theme else None,
-                "reinforces_unfulfilled": rec.reinforces_unfulfilled,
-                "official": [
-                    {
-                        "id": official.pk,
-                        "paragraph": official.paragraph,
-                        "year": official.cycle.review_date.year if official.cycle.review_date else None,
-                        "response": official.response,
-                        "states": official.recommending_states,
-                        "text": official.text,
-                    }
-                    for official in rec.official.all()
-                ],
-            }
-            for rec in recommendations
-        ],
-    }
-
-
-def typed_words(content: dict) -> int:
-    """The words of a snapshot that the organizers type in the editor's counted fields (the rest of the printed
-    count is quotes' words, notes, headings and figures): what static/js/report-editor.js counts live."""
-    texts = [content["executive_summary"], content["methodology"]]
-    texts += [text for section in content["sections"] for text in (section["challenges"], section["advances"])]
-    texts += [rec["text"] for rec in content["recommendations"]]
-    texts += [quote["excerpt"] or "" for quote in content["quotes"]]
-    return count_words(*texts)
-
-
-def as_text(content: dict) -> str:
-    """A plain-text form of a snapshot, for comparing two versions line by line."""
-    lines = [f"# {_('Executive summary')}", *paragraphs_of(content["executive_summary"])]
-    lines += [f"# {_('How the testimony was gathered')}", *paragraphs_of(content["methodology"])]
-    for section in content["sections"]:
-        lines.append(f"# {section['theme_name']}")
-        lines += [f"{_('Challenges')}: {p}" for p in paragraphs_of(section["challenges"])]
-        lines += [f"{_('Positive advances')}: {p}" for p in paragraphs_of(section["advances"])]
-        for quote in content["quotes"]:
-            if quote["theme"] == section["theme"]:
-                lines.append(f"{_('Quote')} (#{quote['testimony']}): {quote['excerpt'] or _('(whole public version)')}")
-    lines.append(f"# {_('Recommendations')}")
-    for rec in content["recommendations"]:
-        refs = ", ".join(o["paragraph"] for o in rec["official"])
-        flag = f" [{_('reinforces an unfulfilled recommendation')}]" if rec["reinforces_unfulfilled"] else ""
-        lines.append(f"[{rec['level']}] {rec['text']}" + (f" ({refs})" if refs else "") + flag)
-    lines += [f"# {_('Short summary')}", *paragraphs_of(content["short_summary"])]
-    return "\n".join(lines)
 
 
 # --- the document: what is printed -----------------------------------------------------------------------------

@@ -34,6 +34,16 @@ def accepted_versions(cycle: ReviewCycle) -> list[ReportVersion]:
     return list(latest.values())
 
 
+def published_version(city) -> ReportVersion | None:
+    """The city's latest accepted local report (any cycle, newest cycle first)."""
+    return (
+        ReportVersion.objects.filter(report__city=city, decision=Decision.ACCEPTED)
+        .select_related("report__cycle", "report__city")
+        .order_by("-report__cycle__number", "-number")
+        .first()
+    )
+
+
 def render_of_city(city, render_id: int) -> Render:
     """A render of this city's local report (a draft or a submitted version); 404 for anything else."""
     report_type = ContentType.objects.get_for_model(LocalReport)

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cities.selectors import get_city_for_organizer, public_city
-from reports import local, rendering
+from reports import rendering, selectors, services
+from reports.content import limits, snapshot
 from reports.document import (
     LINES_PER_PAGE,
     PAGE_SPREAD,
@@ -24,9 +25,6 @@ from reports.document import (
     Stamp,
     build_local_report,
     build_short_summary,
-    count_words,
-    snapshot,
-    typed_words,
 )
 from reports.enums import Decision, RenderFormat, RenderStatus
 from reports.forms import QuoteFormSet, RecommendationFormSet, ReportForm, SectionFormSet
@@ -44,51 +42,6 @@ def _forms(report: LocalReport, data=None):
         RecommendationFormSet(data, instance=report, prefix="recs", cycle=report.cycle),
         QuoteFormSet(data, instance=report, prefix="quotes", city=city),
     )
-
-
-def _limits(report: LocalReport, document, content: dict | None = None) -> dict:
-    words = document.word_count()
-    summary_words = count_words(report.short_summary)
-    low, high = document.page_estimate()
-    typed = typed_words(content) if content is not None else 0
-    return {
-        # What the page's script adds the words being typed to, so the count and the pages move as they type.
-        "fixed_words": words - typed,
-        "fixed_lines": round(document.body_lines() - typed / WORDS_PER_LINE, 2),
-        "front_pages": document.front_pages(),
-        "words": words,
-        "word_limit": report.cycle.local_report_word_limit,
-        "over": max(0, words - report.cycle.local_report_word_limit),
-        "summary_words": summary_words,
-        "summary_limit": report.cycle.local_summary_word_limit,
-        "summary_over": max(0, summary_words - report.cycle.local_summary_word_limit),
-        "pages_low": low,
-        "pages_high": high,
-    }
-
-
-def _missing_for_submission(report: LocalReport, document) -> list[str]:
-    missing = []
-    if not any(b.kind == "paragraph" for b in document.blocks if b.text):
-        missing.append(_("Write at least one section's findings."))
-    if not report.sections.exists():
-        missing.append(_("Add at least one theme section."))
-    if not report.recommendations.exists():
-        missing.append(_("Add at least one recommendation."))
-    if not report.short_summary.strip():
-        missing.append(_("Write the short summary."))
-    limits = _limits(report, document)
-    if limits["over"]:
-        missing.append(
-            _("The report is %(n)s words over its limit of %(limit)s; shorten it before submitting.")
-            % {"n": limits["over"], "limit": limits["word_limit"]}
-        )
-    if limits["summary_over"]:
-        missing.append(
-            _("The short summary is %(n)s words over its limit of %(limit)s.")
-            % {"n": limits["summary_over"], "limit": limits["summary_limit"]}
-        )
-    return missing
 
 
 def _subject_for_renders(report: LocalReport):
@@ -128,7 +81,7 @@ def _editor_context(report: LocalReport, forms) -> dict:
         "sections": sections,
         "recommendations": recommendations,
         "quotes": quotes,
-        "limits": _limits(report, document, content),
+        "limits": limits(report, document, content),
         "renders": renders,
         "files": [(name, fmt, render, draft_files.get((name, fmt))) for (name, fmt), render in renders.items()],
         "versions": versions,
@@ -162,7 +115,7 @@ def _draft_files(report: LocalReport, subject, content: dict, renders: dict) -> 
 @login_required
 def edit(request: HttpRequest, slug: str) -> HttpResponse:
     city, _membership = get_city_for_organizer(request.user, slug)
-    report = local.report_for(city)
+    report = services.report_for(city)
     if report is None:
         raise Http404("No review cycle yet")
     if request.method != "POST":
@@ -184,17 +137,17 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "reports/edit.html", _editor_context(report, forms), status=400)
     try:
         with transaction.atomic():
-            revision = local.mark_saved(report, by=request.user, expected_revision=form.cleaned_data["revision"])
+            revision = services.mark_saved(report, by=request.user, expected_revision=form.cleaned_data["revision"])
             form.instance.revision = revision
             form.instance.updated_by = request.user
             form.save()
             sections.save()
             recommendations.save()
             quotes.save()
-    except local.StaleRevision:
+    except services.StaleRevision:
         report.refresh_from_db()
         return _stale(request, report)
-    except local.WorkflowError as exc:
+    except services.WorkflowError as exc:
         messages.error(request, str(exc))
         return redirect("reports:edit", slug=city.slug)
     if request.POST.get("action") == "submit":
@@ -222,16 +175,13 @@ def _stale(request: HttpRequest, report: LocalReport) -> HttpResponse:
 
 
 def _submit(request: HttpRequest, report: LocalReport) -> HttpResponse:
-    report.refresh_from_db()
-    missing = _missing_for_submission(report, local.draft_document(report))
-    if missing:
-        messages.error(request, _("Your changes were saved, but the report was not submitted yet:"))
-        for line in missing:
-            messages.error(request, line)
-        return redirect("reports:edit", slug=report.city.slug)
     try:
-        version = local.submit(report, by=request.user)
-    except local.WorkflowError as exc:
+        version = services.submit(report, by=request.user)
+    except services.Incomplete as incomplete:
+        messages.error(request, _("Your changes were saved, but the report was not submitted yet:"))
+        for line in incomplete.problems:
+            messages.error(request, line)
+    except services.WorkflowError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(
@@ -246,7 +196,7 @@ def _submit(request: HttpRequest, report: LocalReport) -> HttpResponse:
 @require_GET
 def preview(request: HttpRequest, slug: str) -> HttpResponse:
     city, _membership = get_city_for_organizer(request.user, slug)
-    report = local.report_for(city)
+    report = services.report_for(city)
     subject = _subject_for_renders(report)
     document = rendering.build_document(subject, "report")
     return render(request, "reports/preview.html", {"city": city, "report": report, "document": document})
@@ -256,7 +206,7 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def request_render(request: HttpRequest, slug: str) -> HttpResponse:
     city, _membership = get_city_for_organizer(request.user, slug)
-    report = local.report_for(city)
+    report = services.report_for(city)
     name, fmt = request.POST.get("document", "report"), request.POST.get("format", RenderFormat.PDF)
     if name not in DOCUMENTS or fmt not in RenderFormat.values:
         return HttpResponse(_("Unknown document or format."), status=400)
@@ -308,7 +258,7 @@ def download(request: HttpRequest, slug: str, render_id: int) -> FileResponse:
 
 def _published(slug: str) -> tuple:
     city = public_city(slug)
-    version = local.published_version(city)
+    version = selectors.published_version(city)
     if version is None:
         raise Http404("This city has no accepted local report yet")
     return city, version

@@ -11,7 +11,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from cities.models import City, Membership
+from cities.models import City
+from cities.selectors import organizer_emails
 from portal.mail import send_templated_email
 from testimony import uploads
 from testimony.enums import ConsentMethod, Identification, Kind, ModerationAction, Nature, Status
@@ -145,7 +146,7 @@ def submit_testimony(
             {"testimony": testimony, "city": city},
             language=page_language,
         )
-    organizers = list(Membership.objects.filter(city=city).values_list("user__email", flat=True))
+    organizers = organizer_emails(city)
     send_templated_email(
         "testimony_organizers", organizers or [settings.NATIONAL_TEAM_EMAIL], {"testimony": testimony, "city": city}
     )
@@ -277,7 +278,7 @@ def change_consent(testimony: Testimony, **changes) -> ConsentChange:
         ModerationLog.objects.create(
             testimony=locked, action=ModerationAction.WIDENING_ASKED, note=_note(before, new_pending)
         )
-        organizers = list(Membership.objects.filter(city=locked.city).values_list("user__email", flat=True))
+        organizers = organizer_emails(locked.city)
         send_templated_email(
             "testimony_widening",
             organizers or [settings.NATIONAL_TEAM_EMAIL],

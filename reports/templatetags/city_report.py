@@ -1,6 +1,6 @@
 from django import template
 
-from reports.local import published_version
+from reports.selectors import published_version
 
 register = template.Library()
 

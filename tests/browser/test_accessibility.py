@@ -344,7 +344,7 @@ def test_report_pages_with_content_have_no_serious_or_critical_axe_violations(
     national team returned it with comments, and the published page of the accepted report."""
     from cities.enums import Role
     from cities.models import City, Membership
-    from reports import local
+    from reports import services as report_services
     from reports.models import LocalReport, Quote, ReportRecommendation, Section
     from tests.testimony.factories import make_testimony
     from upr.models import Recommendation, ReviewCycle, Theme
@@ -380,16 +380,16 @@ def test_report_pages_with_content_have_no_serious_or_critical_axe_violations(
     # The section, the quote and the recommendation, each with the empty form after it.
     expect(page.locator("form#editor fieldset.formset-form")).to_have_count(6)
 
-    local.submit(report, by=coordinator)
-    local.return_with_comments(report, by=coordinator, comment="Say by when the right to counsel is funded.")
+    report_services.submit(report, by=coordinator)
+    report_services.return_with_comments(report, by=coordinator, comment="Say by when the right to counsel is funded.")
     page.goto(live_server.url + editor)
     expect(page.locator("form#editor")).to_have_count(1)
     expect(page.locator("main section.alert-warning")).to_contain_text("Say by when the right to counsel is funded.")
     failures = axe_failures(page, editor + " (returned with comments)", language)
     assert not failures, f"axe-core, language {language!r}:\n" + "\n".join(failures)
 
-    local.submit(report, by=coordinator)
-    local.accept(report, by=coordinator)
+    report_services.submit(report, by=coordinator)
+    report_services.accept(report, by=coordinator)
     check_pages(page, live_server, ["/cities/pittsburgh-pa/report/"], language)
     expect(page.locator("main article figure")).to_have_count(1)
     expect(page.locator("main article")).to_contain_text("26.112")
@@ -409,7 +409,7 @@ def test_national_dashboard_has_no_serious_or_critical_axe_violations(
     from cities.models import City
     from events.enums import EventStatus
     from events.models import Event
-    from reports import local
+    from reports import services as report_services
     from tests.browser.conftest import save_screenshot
     from tests.conftest import with_totp
     from tests.reports.factories import current_cycle, make_report
@@ -436,11 +436,11 @@ def test_national_dashboard_has_no_serious_or_critical_axe_violations(
     for index, city in enumerate(cities):
         report = make_report(city, sections=2, recommendations=0, seed=index)
         if index >= 1:
-            local.submit(report, by=staff)
+            report_services.submit(report, by=staff)
         if index == 2:
-            local.accept(report, by=staff)
+            report_services.accept(report, by=staff)
         if index == 3:
-            local.return_with_comments(report, by=staff, comment="Add the figures.")
+            report_services.return_with_comments(report, by=staff, comment="Add the figures.")
         for n in range(index + 1):
             make_testimony(city=city, body=f"Testimony {n}", themes=[housing] if n % 2 else [housing, water])
     Event.objects.filter(host_city__in=cities).update(status=EventStatus.HELD)

@@ -63,7 +63,7 @@ def setup_world(user_factory, city_factory) -> dict:
     from accounts.roles import NATIONAL_TEAM
     from national.enums import SubmissionType
     from national.models import JointSubmitter, NationalReport
-    from reports import local
+    from reports import services as report_services
     from reports.models import ReportRecommendation
     from testimony.enums import Identification
     from testimony.models import ConsentText
@@ -122,8 +122,8 @@ def setup_world(user_factory, city_factory) -> dict:
             theme=water,
             position=1,
         )
-        local.submit(report, by=None)
-        local.accept(report, by=None)
+        report_services.submit(report, by=None)
+        report_services.accept(report, by=None)
         locals_.append(report)
 
     national_report = NationalReport.objects.create(
@@ -155,8 +155,6 @@ def compiled_word_count(report) -> int:
     """The words the compiled report will count, found by compiling in a transaction that is rolled back (so the
     browser compiles a report that has no paragraphs yet)."""
     from django.db import transaction
-
-
 
     with transaction.atomic():
         compile_report(report)

@@ -30,7 +30,8 @@ SUPERSEDED = (
 def setup_world(user_factory, city_factory) -> dict:
     """The national report world (tests/browser/test_national_report.py), with a second person quoted in
     Pittsburgh's accepted local report, the national report compiled, and its PDF and Word files made."""
-    from reports import local, rendering
+    from reports import rendering
+    from reports import services as report_services
     from reports.enums import ReportStatus
     from reports.models import LocalReport, Quote
     from testimony.enums import Identification
@@ -52,8 +53,8 @@ def setup_world(user_factory, city_factory) -> dict:
     LocalReport.objects.filter(pk=pittsburgh.pk).update(status=ReportStatus.RETURNED)
     pittsburgh.refresh_from_db()
     Quote.objects.create(report=pittsburgh, testimony=second, theme=housing, position=1)
-    local.submit(pittsburgh, by=None)
-    local.accept(pittsburgh, by=None)
+    report_services.submit(pittsburgh, by=None)
+    report_services.accept(pittsburgh, by=None)
     report = world["report"]
     compile_report(report)
     # Celery is eager and the live server's database commits at once: the files are made here.

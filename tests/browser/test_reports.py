@@ -450,7 +450,7 @@ def test_page_estimate_follows_the_words_as_the_organizer_types(live_server, pag
 def test_after_submitting_the_drafts_file_stays_listed_marked_draft(
     live_server, page, user_factory, city_factory, request
 ):
-    from reports import local
+    from reports import services as report_services
     from tests.reports.factories import make_report
 
     data = setup_city(user_factory, city_factory)
@@ -483,4 +483,4 @@ def test_after_submitting_the_drafts_file_stays_listed_marked_draft(
     version_text = pdf_text(Path(downloading.value.path()).read_bytes())
     assert "DRAFT" not in version_text
     assert "Version 1, submitted to the national team on" in version_text
-    assert local.report_for(data["city"]).versions.count() == 1
+    assert report_services.report_for(data["city"]).versions.count() == 1

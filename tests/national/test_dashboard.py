@@ -30,11 +30,11 @@ from cities.models import City
 from events.enums import EventKind, EventStatus
 from events.models import Event
 from national import dashboard
-from reports import local
+from reports import services as report_services
 from reports.enums import ReportStatus
 from testimony.enums import Status
 from tests.conftest import with_totp
-from tests.reports.factories import current_cycle, make_report, themes
+from tests.reports.factories import complete, current_cycle, make_report, themes
 from tests.testimony.factories import make_testimony
 from upr.enums import MilestoneKind
 from upr.models import Milestone
@@ -98,9 +98,9 @@ def world(personas, city_factory):
     _event(pittsburgh, 2)
     _event(pittsburgh, 3, status=EventStatus.SCHEDULED)
 
-    boston_report = make_report(boston, sections=1, recommendations=0)
-    local.submit(boston_report, by=personas["organizer_b"])
-    local.accept(boston_report, by=None)
+    boston_report = make_report(boston, sections=1)
+    report_services.submit(boston_report, by=personas["organizer_b"])
+    report_services.accept(boston_report, by=None)
     make_testimony(city=boston)
 
     make_report(austin, sections=0, recommendations=0)
@@ -230,10 +230,11 @@ def test_days_left_before_the_deadline_and_the_next_deadline_chosen(world):
 
 def test_returned_report_still_owes_the_deadline(world, personas):
     report = world["pittsburgh"].local_reports.get()
-    local.submit(report, by=personas["organizer_a"])
+    complete(report)
+    report_services.submit(report, by=personas["organizer_a"])
     row = next(r for r in dashboard.national_progress().cities if r.city == world["pittsburgh"])
     assert (row.status, row.days_left) == (ReportStatus.SUBMITTED, None)
-    local.return_with_comments(report, by=None, comment="Add the figures.")
+    report_services.return_with_comments(report, by=None, comment="Add the figures.")
     row = next(r for r in dashboard.national_progress().cities if r.city == world["pittsburgh"])
     assert (row.status, row.days_left, row.late) == (ReportStatus.RETURNED, -5, True)
 

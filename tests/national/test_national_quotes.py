@@ -19,7 +19,8 @@ from national.document import build_national_report
 from national.enums import ParagraphKind, SubmissionType
 from national.models import JointSubmitter, NationalParagraph
 from national.services import merge_paragraphs
-from reports import local, rendering
+from reports import rendering
+from reports import services as report_services
 from reports.enums import RenderStatus
 from testimony import moderation, services
 from testimony.enums import Identification
@@ -48,8 +49,8 @@ def world(personas):
         display_name=NAME,
     )
     report = make_report(city, sections=1, recommendations=1, quotes=[quoted])
-    local.submit(report, by=None)
-    local.accept(report, by=None)
+    report_services.submit(report, by=None)
+    report_services.accept(report, by=None)
     national_report = make_national_report(submission_type=SubmissionType.JOINT)
     submitter = JointSubmitter.objects.create(
         report=national_report, name="Pittsburgh Coalition", acronym="PHRC", contact_email="phrc@example.org"

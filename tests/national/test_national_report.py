@@ -22,7 +22,8 @@ from national.enums import ParagraphKind, SubmissionType
 from national.models import JointSubmitter, NationalParagraph, NationalReport
 from national.quotes import quote_states
 from national.services import merge_paragraphs, request_sign_off
-from reports import local, rendering
+from reports import rendering
+from reports import services as report_services
 from reports.document import count_words
 from reports.enums import RenderStatus, ReportStatus
 from reports.models import LocalReport, Render, ReportRecommendation
@@ -76,8 +77,8 @@ def world(personas, city_factory):
         ReportRecommendation.objects.create(
             report=report, text=f"A recommendation only {city.name} makes.", level="state", theme=water
         )
-        local.submit(report, by=None)
-        local.accept(report, by=None)
+        report_services.submit(report, by=None)
+        report_services.accept(report, by=None)
         reports.append(report)
     national_report = NationalReport.objects.create(
         cycle=cycle,
@@ -179,8 +180,8 @@ def test_recompiling_keeps_the_teams_edits(world, personas):
     )
     section.challenges = "\n\n".join(f"New finding {i}." for i in range(6))
     section.save()
-    local.submit(pittsburgh, by=None)
-    local.accept(pittsburgh, by=None)
+    report_services.submit(pittsburgh, by=None)
+    report_services.accept(pittsburgh, by=None)
     compile_report(report)
     first.refresh_from_db()
     assert first.text == "The national team's own wording."
@@ -353,8 +354,8 @@ def test_the_brief_stays_within_two_pages_with_many_cities(world, city_factory, 
             seed=index,
             short_summary="Residents of this town spoke about housing, water and policing, " * 12,
         )
-        local.submit(report, by=None)
-        local.accept(report, by=None)
+        report_services.submit(report, by=None)
+        report_services.accept(report, by=None)
     report = world["report"]
     compile_report(report)
     brief = build_brief(report)

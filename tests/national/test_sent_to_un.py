@@ -13,7 +13,8 @@ from django.utils import timezone
 from accounts.roles import NATIONAL_TEAM
 from national.compile import compile_report
 from national.models import UNSubmission
-from reports import local, rendering
+from reports import rendering
+from reports import services as report_services
 from reports.enums import RenderStatus
 from reports.models import Render
 from testimony import services
@@ -47,8 +48,8 @@ def world(personas):
         city=city, body="Only for the city.", public_body="Only for the city.", allows_local_report=True
     )
     report = make_report(city, sections=1, recommendations=1, quotes=[quoted, local_only])
-    local.submit(report, by=None)
-    local.accept(report, by=None)
+    report_services.submit(report, by=None)
+    report_services.accept(report, by=None)
     national_report = make_national_report()
     compile_report(national_report)
     personas["staff_mfa"].groups.add(Group.objects.get(name=NATIONAL_TEAM))

@@ -17,7 +17,8 @@ from cities.models import City, GetInvolvedRequest, Membership
 from events import services as events
 from events.models import Registration, Speaker
 from portal.cache import GENERATION_KEY, public_generation
-from reports import local, rendering
+from reports import content, rendering
+from reports import services as report_services
 from reports.enums import Decision, RenderFormat, RenderStatus, ReportStatus
 from reports.models import ReportVersion
 from testimony import moderation
@@ -259,10 +260,10 @@ def test_seats_left_change_at_once_after_a_confirmation(client, db, page_cache, 
 def test_an_accepted_local_report_shows_on_the_cached_city_page_at_once(client, personas, page_cache, on_commit):
     city = personas["city_a"]
     report = make_report(city, sections=1, status=ReportStatus.SUBMITTED)
-    ReportVersion.objects.create(report=report, number=1, content=local.snapshot(report), decision=Decision.PENDING)
+    ReportVersion.objects.create(report=report, number=1, content=content.snapshot(report), decision=Decision.PENDING)
     assert "Read the local report" not in cached(client, [city.get_absolute_url()])[0]
     with on_commit():
-        local.accept(report, by=personas["staff_mfa"])
+        report_services.accept(report, by=personas["staff_mfa"])
     assert "Read the local report" in client.get(city.get_absolute_url()).text
 
 
@@ -325,9 +326,9 @@ def test_the_public_report_pdf_is_never_kept_by_shared_caches(client, personas):
     city = personas["city_a"]
     report = make_report(city, sections=1, status=ReportStatus.SUBMITTED)
     version = ReportVersion.objects.create(
-        report=report, number=1, content=local.snapshot(report), decision=Decision.PENDING
+        report=report, number=1, content=content.snapshot(report), decision=Decision.PENDING
     )
-    local.accept(report, by=None)
+    report_services.accept(report, by=None)
     render = rendering.request_render(version, "public", RenderFormat.PDF)
     render.file.save("report.pdf", ContentFile(b"%PDF-1.7 test"), save=False)
     render.status = RenderStatus.DONE

@@ -132,3 +132,17 @@ def make_report(
             position=index,
         )
     return report
+
+
+def complete(report: LocalReport) -> LocalReport:
+    """Give a bare report what submitting needs (a section with findings, a recommendation, a short summary), so a
+    test about what happens after submitting can submit it."""
+    theme = themes(1)[0]
+    if not report.sections.exists():
+        Section.objects.create(report=report, theme=theme, challenges=words(40, 1))
+    if not report.recommendations.exists():
+        ReportRecommendation.objects.create(report=report, text=words(20, 2), level=Level.LOCAL, theme=theme)
+    if not report.short_summary.strip():
+        report.short_summary = words(30, 3)
+        report.save(update_fields=["short_summary"])
+    return report

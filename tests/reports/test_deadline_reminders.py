@@ -30,10 +30,12 @@ from cities.enums import CityStatus
 from cities.models import City, Membership
 from portal import optout
 from portal.models import EmailOptOut, ReminderLog
-from reports import local, reminders
+from reports import reminders
+from reports import services as report_services
 from reports.enums import ReportStatus
 from reports.models import LocalReport
 from reports.reminders import notify_deadline_moved, send_due_deadline_reminders
+from tests.reports.factories import make_report
 from tests.services import need
 from upr.enums import Audience, MilestoneKind
 from upr.models import Milestone, ReviewCycle
@@ -499,11 +501,13 @@ def test_the_stop_link_stops_the_next_reminder_but_not_transactional_mail(
 
     assert sorted(m.to[0] for m in tick(at(21)) if "Cedarville" in m.subject) == ["c2@example.org"]
     # A report returned to the city is not optional: it still reaches c1.
-    report = LocalReport.objects.create(city=world["cities"]["C"], cycle=world["cycle"])
+    report = make_report(world["cities"]["C"], cycle=world["cycle"], sections=1)
     c2 = Membership.objects.get(user__email="c2@example.org").user
     with django_capture_on_commit_callbacks(execute=True):
-        local.submit(report, by=c2)
-        local.return_with_comments(report, by=make_user("reviewer@example.org", staff=True), comment="More detail.")
+        report_services.submit(report, by=c2)
+        report_services.return_with_comments(
+            report, by=make_user("reviewer@example.org", staff=True), comment="More detail."
+        )
     returned = [m for m in mail.outbox if "More detail." in m.body]
     assert [sorted(m.to) for m in returned] == [["c1@example.org", "c2@example.org"]]
     assert "List-Unsubscribe" not in returned[0].extra_headers

@@ -16,7 +16,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
 from reports import rendering
-from reports.document import Block, Document, build_local_report, snapshot
+from reports.content import snapshot
+from reports.document import Block, Document, build_local_report
 from reports.docx import render_docx
 from testimony.enums import Identification
 from testimony.models import ContactDetails

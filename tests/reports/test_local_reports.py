@@ -10,7 +10,9 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from reports import local, rendering
+from reports import content, rendering
+from reports import printing as report_printing
+from reports import services as report_services
 from reports.enums import Decision, RenderStatus, ReportStatus
 from reports.models import LocalReport, Quote, ReportRecommendation, ReportVersion, Section
 from testimony.enums import Identification, Status
@@ -99,7 +101,7 @@ def test_saving_the_editor_stores_every_part(client, personas, official):
     rec = ReportRecommendation.objects.get(report=report)
     assert list(rec.official.all()) == [official] and rec.reinforces_unfulfilled
     assert Quote.objects.get(report=report).excerpt == "two years"
-    document = local.draft_document(report)
+    document = report_printing.draft_document(report)
     quote = next(b for b in document.blocks if b.kind == "quote")
     assert (quote.text, quote.attribution) == ("two years", "Rosa")
     assert [b.number for b in document.blocks if b.number] == list(range(1, 8))
@@ -284,10 +286,10 @@ def test_submitting_an_incomplete_or_too_long_report_says_what_is_missing(client
     cycle = report.cycle
     cycle.local_report_word_limit = 10
     cycle.save()
-    document = local.draft_document(report)
-    from reports.views import _missing_for_submission
-
-    assert any("words over its limit of 10" in line for line in _missing_for_submission(report, document))
+    document = report_printing.draft_document(report)
+    assert any(
+        "words over its limit of 10" in line for line in report_services.submission_problems(report, document)
+    )
 
 
 def _pdf_text(render) -> tuple[str, int]:
@@ -345,7 +347,7 @@ def test_the_pdf_prints_quotes_only_as_consent_allows(personas, django_capture_o
     assert flat.count("Anonymous") == 1
     assert "Please never print" not in flat and "Private Person" not in flat
     assert "changed my mind" not in flat and "Withdrawn" not in flat
-    document = local.draft_document(report)
+    document = report_printing.draft_document(report)
     numbers = [b.number for b in document.blocks if b.number]
     positions = [flat.find(f"{n}. ") for n in numbers]
     assert all(p >= 0 for p in positions)
@@ -370,9 +372,9 @@ def test_the_published_report_quotes_only_testimony_also_allowed_on_the_portal(c
     )
     report = make_report(city, sections=2, quotes=[both, report_only], status=ReportStatus.SUBMITTED)
     version = ReportVersion.objects.create(
-        report=report, number=1, content=local.snapshot(report), decision=Decision.PENDING
+        report=report, number=1, content=content.snapshot(report), decision=Decision.PENDING
     )
-    local.accept(report, by=None)
+    report_services.accept(report, by=None)
     page = client.get(reverse("reports:public", args=[city.slug])).content.decode()
     assert "Quoted and shown on the portal." in page
     assert "not shown online" not in page
@@ -387,7 +389,7 @@ def test_methodology_figures_come_from_the_data(personas):
     make_testimony(city=city, status=Status.WITHDRAWN)
     make_testimony(city=personas["city_b"])
     report = make_report(city, sections=1)
-    figures = local.snapshot(report)["figures"]
+    figures = content.snapshot(report)["figures"]
     assert figures["total"] == 2
     assert figures["by_kind"] == [["written", 2]]
     assert figures["by_theme"][0][0] == housing.slug and figures["by_theme"][0][3] == 2

@@ -11,7 +11,8 @@ from django.core.files.base import ContentFile
 
 from accounts.roles import NATIONAL_TEAM
 from national.models import NationalReport, UNSubmission
-from reports import local, rendering
+from reports import rendering
+from reports import services as report_services
 from reports.enums import RenderStatus
 from reports.models import LocalReport, Render
 from tests.conftest import with_totp
@@ -40,8 +41,8 @@ def world(personas, user_factory, django_capture_on_commit_callbacks):
     )
     # Boston has an accepted, published report; Pittsburgh's is a draft.
     boston = make_report(personas["city_b"], sections=1, recommendations=1)
-    local.submit(boston, by=personas["organizer_b"])
-    local.accept(boston, by=None)
+    report_services.submit(boston, by=personas["organizer_b"])
+    report_services.accept(boston, by=None)
     national_report = NationalReport.objects.create(
         cycle=current_cycle(), title="National", submitter="Alliance", acronym="USHRCA", description="A network."
     )

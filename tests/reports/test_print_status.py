@@ -16,8 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from reports import local, rendering
-from reports.document import Block, Document, build_local_report, snapshot, typed_words, un_date
+from reports import printing as report_printing
+from reports import rendering
+from reports import services as report_services
+from reports.content import snapshot, typed_words
+from reports.document import Block, Document, build_local_report, un_date
 from reports.enums import RenderStatus
 from testimony.enums import Nature
 from tests.reports.factories import make_report, words
@@ -68,7 +71,7 @@ def test_draft_pdf_says_draft_on_the_cover_and_on_every_page(personas, django_ca
     pages = _pdf_pages(render)
     assert len(pages) >= 4
     assert "DRAFT: not submitted to the national team; the text may still change." in pages[0]
-    text_id = local.draft_document(report).version()[:8]
+    text_id = report_printing.draft_document(report).version()[:8]
     for number, page in enumerate(pages[1:], start=2):
         assert f"DRAFT · made 9 November 2026 · text {text_id}" in page, number
         assert f"Page {number} of {len(pages)}" in page
@@ -77,7 +80,7 @@ def test_draft_pdf_says_draft_on_the_cover_and_on_every_page(personas, django_ca
 def test_submitted_and_accepted_versions_print_their_number_and_date(personas, django_capture_on_commit_callbacks):
     report = make_report(personas["city_a"], sections=1)
     with at(dt.datetime(2026, 11, 2, 12, 0, tzinfo=dt.UTC)):
-        version = local.submit(report, by=None)
+        version = report_services.submit(report, by=None)
     with at(MADE):
         submitted = _render(version, "report", "pdf", django_capture_on_commit_callbacks)
         pages = _pdf_pages(submitted)
@@ -86,7 +89,7 @@ def test_submitted_and_accepted_versions_print_their_number_and_date(personas, d
         assert "Version 1, submitted 2 November 2026 · made 9 November 2026" in pages[-1]
 
     with at(dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)):
-        local.accept(report, by=None)
+        report_services.accept(report, by=None)
         # The file that said "not yet accepted" is not handed out any more; the accepted version prints as such.
         assert rendering.check_current([submitted])[0].status == RenderStatus.SUPERSEDED
         accepted = _render(version, "report", "docx", django_capture_on_commit_callbacks)
@@ -100,7 +103,7 @@ def test_submitted_and_accepted_versions_print_their_number_and_date(personas, d
 def test_spanish_report_prints_dates_in_un_style(personas, django_capture_on_commit_callbacks):
     report = make_report(personas["city_a"], sections=1, language="es")
     with at(MADE):
-        version = local.submit(report, by=None)
+        version = report_services.submit(report, by=None)
         render = _render(version, "report", "docx", django_capture_on_commit_callbacks)
     footer = [p.text for p in _docx(render).sections[0].footer.paragraphs]
     # Both dates (submitted, made) in Spanish UN style, whether or not the catalogue has the words around them yet.
@@ -114,7 +117,7 @@ def test_draft_files_stay_listed_after_submitting_beside_the_submitted_versions_
     city = personas["city_a"]
     report = make_report(city, sections=1)
     draft_pdf = _render(report, "report", "pdf", django_capture_on_commit_callbacks)
-    local.submit(report, by=personas["organizer_a"])
+    report_services.submit(report, by=personas["organizer_a"])
     client.force_login(personas["organizer_a"])
 
     page = client.get(reverse("reports:edit", args=[city.slug])).content.decode()
@@ -142,7 +145,7 @@ def test_draft_files_of_another_text_are_not_listed_after_submitting(
     _render(report, "report", "pdf", django_capture_on_commit_callbacks)
     report.executive_summary = "A different summary, saved after the draft's file was made."
     report.save()
-    local.submit(report, by=None)
+    report_services.submit(report, by=None)
     client.force_login(personas["organizer_a"])
 
     page = client.get(reverse("reports:edit", args=[city.slug])).content.decode()
@@ -234,7 +237,7 @@ def test_page_estimate_moves_with_the_words_between_32_and_281_words(personas):
             methodology=words(methodology),
             short_summary="",
         )
-        document = local.draft_document(report)
+        document = report_printing.draft_document(report)
         estimates[typed_words(snapshot(report))] = document.page_estimate()
         report.delete()
     assert estimates == {32: (3, 3), 281: (4, 4)}
@@ -263,6 +266,6 @@ def test_page_estimate_has_no_contents_page_for_fewer_than_three_headings():
 def test_page_estimate_holds_the_pdfs_page_count(personas, django_capture_on_commit_callbacks, size):
     report = make_report(personas["city_a"], recommendations=2, **size)
     render = _render(report, "report", "pdf", django_capture_on_commit_callbacks)
-    low, high = local.draft_document(report).page_estimate()
+    low, high = report_printing.draft_document(report).page_estimate()
     assert low <= render.pages <= high
     assert high - low <= max(1, render.pages // 5)

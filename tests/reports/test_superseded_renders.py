@@ -14,7 +14,8 @@ from django.urls import reverse
 
 from accounts.roles import NATIONAL_TEAM
 from national.compile import compile_report
-from reports import local, rendering
+from reports import rendering
+from reports import services as report_services
 from reports.enums import RenderStatus
 from reports.models import LocalReport, Render
 from testimony import moderation, services
@@ -44,8 +45,8 @@ def world(personas, user_factory, django_capture_on_commit_callbacks):
         display_name="Rosalind Okafor",
     )
     report = make_report(city, sections=1, recommendations=1, quotes=[quoted])
-    version = local.submit(report, by=None)
-    local.accept(report, by=None)
+    version = report_services.submit(report, by=None)
+    report_services.accept(report, by=None)
     national_report = make_national_report()
     compile_report(national_report)
     with django_capture_on_commit_callbacks(execute=True):

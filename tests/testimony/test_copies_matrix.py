@@ -38,7 +38,8 @@ from national.compile import compile_report
 from national.enums import SubmissionType
 from national.models import JointSubmitter, NationalReport
 from national.services import request_sign_off
-from reports import local, rendering
+from reports import rendering
+from reports import services as report_services
 from reports.enums import RenderStatus
 from reports.models import Quote
 from testimony import moderation, services
@@ -170,8 +171,8 @@ def build_world(personas, django_capture_on_commit_callbacks, settings):
         quoted = make_testimony(city=city, body=BODY, allows_local_report=True, allows_national_report=True, **start)
         report = make_report(city, sections=1, paragraphs_per_section=1, words_per_paragraph=20, quotes=[quoted])
         Quote.objects.filter(report=report).update(excerpt=WORDS)
-        version = local.submit(report, by=None)
-        local.accept(report, by=None)
+        version = report_services.submit(report, by=None)
+        report_services.accept(report, by=None)
         national_report = NationalReport.objects.create(
             cycle=current_cycle(),
             title="Human rights in US cities",

@@ -8,14 +8,17 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
-from cities.models import City, Membership
+from cities.models import City
+from cities.selectors import organizer_emails
 from portal.cache import bump_public_generation
 from portal.mail import send_templated_email
-from reports.document import Document, Stamp, build_local_report, build_short_summary, snapshot
+from reports.content import limits, snapshot
+from reports.document import Document
 from reports.enums import Decision, ReportStatus
 from reports.models import EDITABLE, LocalReport, ReportVersion
+from reports.printing import draft_document
 from upr.models import ReviewCycle
 
 
@@ -27,16 +30,20 @@ class StaleRevision(Exception):
     """The report was saved by someone else (or another tab) after this form was opened."""
 
 
+class Incomplete(WorkflowError):
+    """The report cannot be submitted yet: `problems` says what is missing or over its limit."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
 def report_for(city: City, cycle: ReviewCycle | None = None) -> LocalReport | None:
     cycle = cycle or ReviewCycle.objects.current()
     if cycle is None:
         return None
     report, _created = LocalReport.objects.get_or_create(city=city, cycle=cycle)
     return report
-
-
-def organizer_emails(city: City) -> list[str]:
-    return list(Membership.objects.filter(city=city).values_list("user__email", flat=True))
 
 
 @transaction.atomic
@@ -55,12 +62,45 @@ def mark_saved(report: LocalReport, *, by, expected_revision: int | None) -> int
     return locked.revision + 1
 
 
+def submission_problems(report: LocalReport, document: Document) -> list[str]:
+    """What keeps the report from being submitted (empty when it may be): missing parts, words over the limits."""
+    problems = []
+    if not any(b.kind == "paragraph" for b in document.blocks if b.text):
+        problems.append(_("Write at least one section's findings."))
+    if not report.sections.exists():
+        problems.append(_("Add at least one theme section."))
+    if not report.recommendations.exists():
+        problems.append(_("Add at least one recommendation."))
+    if not report.short_summary.strip():
+        problems.append(_("Write the short summary."))
+    counts = limits(report, document)
+    if counts["over"]:
+        problems.append(
+            _("The report is %(n)s words over its limit of %(limit)s; shorten it before submitting.")
+            % {"n": counts["over"], "limit": counts["word_limit"]}
+        )
+    if counts["summary_over"]:
+        problems.append(
+            _("The short summary is %(n)s words over its limit of %(limit)s.")
+            % {"n": counts["summary_over"], "limit": counts["summary_limit"]}
+        )
+    return problems
+
+
 @transaction.atomic
 def submit(report: LocalReport, *, by) -> ReportVersion:
-    """Freeze the content as a new version, lock editing and tell the national team."""
+    """Submit the report:
+
+    1. refuse (WorkflowError) a report that is not a draft or returned, and (Incomplete, with every problem) one
+       that `submission_problems` finds incomplete or over its limits;
+    2. freeze the content as a new version and lock editing;
+    3. email the national team (in the outbox, with the transaction).
+    """
     locked = LocalReport.objects.select_for_update().get(pk=report.pk)
     if locked.status not in EDITABLE:
         raise WorkflowError(_("This report was already submitted."))
+    if problems := submission_problems(locked, draft_document(locked)):
+        raise Incomplete(problems)
     number = (locked.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     version = ReportVersion.objects.create(report=locked, number=number, content=snapshot(locked), submitted_by=by)
     now = timezone.now()
@@ -109,74 +149,3 @@ def accept(report: LocalReport, *, by, comment: str = "") -> ReportVersion:
     version.refresh_from_db()
     send_templated_email("report_accepted", organizer_emails(report.city), {"report": report, "version": version})
     return version
-
-
-# --- documents ------------------------------------------------------------------------------------------------
-
-
-# The live text is a draft whatever the report's status (after a return it is being edited again); a version
-# prints as submitted, returned or accepted, as decided.
-
-
-def draft_document(report: LocalReport) -> Document:
-    return build_local_report(report.city, snapshot(report), stamp=Stamp.draft())
-
-
-def version_document(version: ReportVersion) -> Document:
-    return build_local_report(version.report.city, version.content, stamp=Stamp.of_version(version))
-
-
-def public_document(version: ReportVersion) -> Document:
-    return build_local_report(version.report.city, version.content, public=True, stamp=Stamp.of_version(version))
-
-
-def draft_summary(report: LocalReport) -> Document:
-    return build_short_summary(report.city, snapshot(report), stamp=Stamp.draft())
-
-
-def version_summary(version: ReportVersion) -> Document:
-    return build_short_summary(version.report.city, version.content, stamp=Stamp.of_version(version))
-
-
-def _draft_filename(report: LocalReport) -> str:
-    from reports.rendering import slug_filename
-
-    return slug_filename(report.city.name, report.city.state, "local-report", f"cycle-{report.cycle.number}", "draft")
-
-
-def _version_filename(version: ReportVersion) -> str:
-    from reports.rendering import slug_filename
-
-    city = version.report.city
-    return slug_filename(
-        city.name, city.state, "local-report", f"cycle-{version.report.cycle.number}", f"v{version.number}"
-    )
-
-
-def _summary_filename(name_of):
-    return lambda obj: name_of(obj).replace("local-report", "summary")
-
-
-def published_version(city: City) -> ReportVersion | None:
-    """The city's latest accepted local report (any cycle, newest cycle first)."""
-    return (
-        ReportVersion.objects.filter(report__city=city, decision=Decision.ACCEPTED)
-        .select_related("report__cycle", "report__city")
-        .order_by("-report__cycle__number", "-number")
-        .first()
-    )
-
-
-def register() -> None:
-    from cities.registry import ORGANIZE, city_facts
-    from reports.rendering import register_document
-    from reports.selectors import report_status_labels
-
-    register_document(LocalReport, "report", draft_document, _draft_filename)
-    register_document(LocalReport, "summary", draft_summary, _summary_filename(_draft_filename))
-    register_document(ReportVersion, "report", version_document, _version_filename)
-    register_document(ReportVersion, "public", public_document, _version_filename)
-    register_document(ReportVersion, "summary", version_summary, _summary_filename(_version_filename))
-    city_facts.register(
-        "local_report", _("local report"), report_status_labels, places=[ORGANIZE], order=40, url_name="reports:edit"
-    )
