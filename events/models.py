@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import zoneinfo
 
@@ -103,6 +104,14 @@ class Event(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("events:detail", kwargs={"slug": self.slug})
+
+    @property
+    def zone(self) -> dt.tzinfo:
+        """The event's time zone (UTC for a name this machine does not know, which the form never saves)."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return dt.UTC
 
     def clean(self) -> None:
         if self.time_zone not in zoneinfo.available_timezones():

@@ -19,13 +19,14 @@ from events import retention, services
 from events.enums import AccessNeed, RegistrationStatus
 from events.models import Event, Registration
 from events.registration_forms import RegistrationForm
+from events.selectors import registration_closed_reason
 from portal.ratelimit import over_limit
 
 # --- The public form --------------------------------------------------------------------------------------
 
 
 def _form_page(request: HttpRequest, event: Event, form: RegistrationForm, status: int = 200) -> HttpResponse:
-    context = {"event": event, "form": form, "closed_reason": services.registration_closed_reason(event)}
+    context = {"event": event, "form": form, "closed_reason": registration_closed_reason(event)}
     return render(request, "events/registration_form_page.html", context, status=status)
 
 

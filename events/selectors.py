@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-from urllib.parse import parse_qs, urlsplit
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
 
 from events.enums import EventKind, EventStatus, RegistrationStatus
 from events.models import Delegate, Event, EventSpeaker, Registration
@@ -126,22 +125,47 @@ def event_speakers(event: Event) -> list[EventSpeaker]:
     return list(EventSpeaker.objects.filter(event=event).select_related("speaker").order_by("position", "id"))
 
 
+def seats_taken(event: Event) -> int:
+    """Confirmed registrations (the waiting list and unconfirmed ones hold no seat): one query."""
+    return Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).count()
+
+
 def seats_left(event: Event) -> int | None:
-    """Seats still free: capacity minus confirmed registrations (one query); None when there is no limit."""
+    """Seats still free (never below 0); None when there is no limit."""
     if event.capacity is None:
         return None
-    confirmed = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).count()
-    return max(event.capacity - confirmed, 0)
+    return max(event.capacity - seats_taken(event), 0)
+
+
+def event_over_reason(event: Event, now: dt.datetime) -> str | None:
+    if event.status == EventStatus.CANCELLED:
+        return str(_("This event was cancelled, so registration is closed."))
+    if event.status == EventStatus.HELD or event.ends_at < now:
+        return str(_("This event has already taken place, so registration is closed."))
+    return None
+
+
+def registration_closed_reason(event: Event, *, now: dt.datetime | None = None) -> str | None:
+    """Why nobody can register for the event now (a sentence for the visitor), or None when registration is open."""
+    now = now or timezone.now()
+    over = event_over_reason(event, now)
+    if over:
+        return over
+    if event.registration_opens_at and event.registration_opens_at > now:
+        opens = timezone.localtime(event.registration_opens_at, timezone=event.zone)
+        return str(_("Registration opens on %(date)s (%(zone)s).")) % {
+            "date": formats.date_format(opens, "DATETIME_FORMAT"),
+            "zone": event.time_zone,
+        }
+    if event.registration_closes_at and event.registration_closes_at <= now:
+        return str(_("Registration for this event has closed."))
+    return None
 
 
 def registration_is_open(event: Event, now: dt.datetime | None = None) -> bool:
-    """Whether the event takes registrations now: not over, not cancelled, inside its registration window."""
-    now = now or timezone.now()
-    if event.status in (EventStatus.CANCELLED, EventStatus.HELD) or event.ends_at < now:
-        return False
-    if event.registration_opens_at and now < event.registration_opens_at:
-        return False
-    return not (event.registration_closes_at and now > event.registration_closes_at)
+    """Whether the event takes registrations now (registration_closed_reason gives none): the page's form and the
+    service that registers apply the same rule, so they agree at every minute, the closing one included."""
+    return registration_closed_reason(event, now=now) is None
 
 
 def calendar_feed_events(*, city=None, theme=None) -> QuerySet[Event]:
@@ -152,61 +176,6 @@ def calendar_feed_events(*, city=None, theme=None) -> QuerySet[Event]:
     if theme is not None:
         events = events.filter(themes=theme)
     return events.select_related("host_city").order_by("starts_at", "pk")[:500]
-
-
-# --- Recordings -------------------------------------------------------------------------------------------
-
-_YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{11}")
-_VIMEO_ID = re.compile(r"[0-9]{1,12}")
-_YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "youtube-nocookie.com", "www.youtube-nocookie.com"}
-_VIMEO_HOSTS = {"vimeo.com", "www.vimeo.com", "player.vimeo.com"}
-
-
-def embed_url(link: str | None) -> str | None:
-    """The privacy-friendly player URL of a YouTube or Vimeo recording link; None for anything else.
-
-    Only ids matching the services' own formats are kept, and the URL is rebuilt from them: whatever the link
-    says, the iframe src can only ever be https://www.youtube-nocookie.com/embed/<id> or
-    https://player.vimeo.com/video/<id>.
-    """
-    if not link or not isinstance(link, str) or len(link) > 2000:
-        return None
-    try:
-        parts = urlsplit(link.strip())
-    except ValueError:
-        return None
-    if parts.scheme not in ("http", "https") or parts.username or parts.password:
-        return None
-    try:
-        host = (parts.hostname or "").lower()
-        if parts.port not in (None, 80, 443):
-            return None
-    except ValueError:
-        return None
-    segments = [s for s in parts.path.split("/") if s]
-    candidate = None
-    if host == "youtu.be":
-        candidate = segments[0] if len(segments) == 1 else None
-    elif host in _YOUTUBE_HOSTS:
-        if segments == ["watch"]:
-            values = parse_qs(parts.query).get("v", [])
-            candidate = values[0] if len(values) == 1 else None
-        elif len(segments) == 2 and segments[0] in ("embed", "live", "shorts", "v"):
-            candidate = segments[1]
-        if candidate is not None and _YOUTUBE_ID.fullmatch(candidate):
-            return f"https://www.youtube-nocookie.com/embed/{candidate}"
-        return None
-    elif host in _VIMEO_HOSTS:
-        if host == "player.vimeo.com":
-            vimeo_id = segments[1] if len(segments) == 2 and segments[0] == "video" else None
-        else:
-            vimeo_id = segments[0] if len(segments) == 1 else None
-        if vimeo_id is not None and _VIMEO_ID.fullmatch(vimeo_id):
-            return f"https://player.vimeo.com/video/{vimeo_id}"
-        return None
-    if candidate is not None and _YOUTUBE_ID.fullmatch(candidate):
-        return f"https://www.youtube-nocookie.com/embed/{candidate}"
-    return None
 
 
 # --- Organizer pages --------------------------------------------------------------------------------------

@@ -18,9 +18,8 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext_lazy as _
 
 from events.enums import (
     ACTIVE_REGISTRATION_STATUSES,
@@ -30,6 +29,7 @@ from events.enums import (
     RegistrationStatus,
 )
 from events.models import Event, Registration
+from events.selectors import event_over_reason, registration_closed_reason, seats_left
 from portal.mail import send_templated_email, sent_lately
 from portal.models import ReminderLog
 
@@ -94,35 +94,6 @@ def _mail_context(registration: Registration, **extra) -> dict:
 
 
 # --- Registering --------------------------------------------------------------------------------------------
-
-
-def seats_taken(event: Event) -> int:
-    return Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).count()
-
-
-def _event_over_reason(event: Event, now: dt.datetime) -> str | None:
-    if event.status == EventStatus.CANCELLED:
-        return str(_("This event was cancelled, so registration is closed."))
-    if event.status == EventStatus.HELD or event.ends_at < now:
-        return str(_("This event has already taken place, so registration is closed."))
-    return None
-
-
-def registration_closed_reason(event: Event, *, now: dt.datetime | None = None) -> str | None:
-    """Why nobody can register for the event now (a sentence for the visitor), or None when registration is open."""
-    now = now or timezone.now()
-    over = _event_over_reason(event, now)
-    if over:
-        return over
-    if event.registration_opens_at and event.registration_opens_at > now:
-        opens = timezone.localtime(event.registration_opens_at, timezone=_zone(event))
-        return str(_("Registration opens on %(date)s (%(zone)s).")) % {
-            "date": formats.date_format(opens, "DATETIME_FORMAT"),
-            "zone": event.time_zone,
-        }
-    if event.registration_closes_at and event.registration_closes_at <= now:
-        return str(_("Registration for this event has closed."))
-    return None
 
 
 def register(
@@ -243,11 +214,11 @@ def confirm(registration: Registration) -> Registration:
         registration.event = event
         if registration.status != RegistrationStatus.PENDING:
             return registration
-        over = _event_over_reason(event, timezone.now())
+        over = event_over_reason(event, timezone.now())
         if over:
             raise RegistrationError(over)
         registration.confirmed_at = timezone.now()
-        if event.capacity is None or seats_taken(event) < event.capacity:
+        if seats_left(event) != 0:
             registration.status = RegistrationStatus.CONFIRMED
             registration.save(update_fields=["status", "confirmed_at"])
             _send_confirmed(registration)
@@ -284,10 +255,10 @@ def cancel(registration: Registration) -> Registration:
 def _promote_waitlist(event: Event) -> list[Registration]:
     """Inside the caller's transaction, with the event row locked: fill free seats from the waiting list."""
     promoted = []
-    free = None if event.capacity is None else event.capacity - seats_taken(event)
+    free = seats_left(event)
     waiting = Registration.objects.select_for_update().filter(event=event, status=RegistrationStatus.WAITLISTED)
     waiting = waiting.order_by("created_at", "pk")
-    for candidate in waiting if free is None else waiting[: max(free, 0)]:
+    for candidate in waiting if free is None else waiting[:free]:
         candidate.event = event
         candidate.status = RegistrationStatus.CONFIRMED
         candidate.save(update_fields=["status"])
@@ -297,15 +268,6 @@ def _promote_waitlist(event: Event) -> list[Registration]:
 
 
 # --- Reminders and notices -------------------------------------------------------------------------------
-
-
-def _zone(event: Event):
-    import zoneinfo
-
-    try:
-        return zoneinfo.ZoneInfo(event.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return dt.UTC
 
 
 def reminder_subject_key(event: Event) -> str:

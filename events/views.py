@@ -20,7 +20,6 @@ from events.models import Delegate, Event
 from events.selectors import (
     calendar_feed_events,
     city_delegates,
-    embed_url,
     event_speakers,
     open_lobby_days,
     organizer_events,
@@ -31,6 +30,7 @@ from events.selectors import (
     webinar_archive,
 )
 from portal.cache import public_page
+from portal.links import embed_url
 from upr.models import Theme
 
 # --- Public pages -----------------------------------------------------------------------------------------

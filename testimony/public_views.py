@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
 from portal.cache import public_page
+from portal.links import embed_url, safe_link
 from testimony import media
 from testimony.models import AccessLog
 from testimony.public_forms import PublicTestimonyFilterForm
@@ -40,8 +41,8 @@ def testimony_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "testimony": testimony,
             "file_url": file_url,
             "file_kind": media.file_kind(testimony.media_file.name) if file_url else "",
-            "embed_url": media.embed_url(testimony.media_link),
-            "link_url": media.safe_link(testimony.media_link),
+            "embed_url": embed_url(testimony.media_link),
+            "link_url": safe_link(testimony.media_link),
         },
     )
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cities.models import City
 from cities.selectors import organizer_emails
+from portal.links import is_video_service
 from portal.mail import send_templated_email
 from testimony import uploads
 from testimony.enums import ConsentMethod, Identification, Kind, ModerationAction, Nature, Status
@@ -23,7 +24,6 @@ from upr.models import ReviewCycle, Theme
 
 USE_FIELDS = ("allows_portal", "allows_local_report", "allows_national_report", "allows_advocacy")
 CONSENT_FIELDS = ("identification", "display_name", *USE_FIELDS, "allows_contact", "less_precise")
-VIDEO_HOSTS = ("youtube.com", "youtu.be", "vimeo.com")
 
 
 class ConsentError(ValueError):
@@ -45,8 +45,7 @@ def contact_retain_until(today: datetime.date | None = None) -> datetime.date:
 def _kind(media: uploads.MediaType | None, media_link: str) -> Kind:
     if media is not None:
         return {"video": Kind.VIDEO, "audio": Kind.AUDIO}.get(media.category, Kind.WRITTEN)
-    host = media_link.split("//", 1)[-1].split("/", 1)[0].lower().removeprefix("www.")
-    return Kind.VIDEO if host in VIDEO_HOSTS or host.endswith(".vimeo.com") else Kind.WRITTEN
+    return Kind.VIDEO if is_video_service(media_link) else Kind.WRITTEN
 
 
 def _check_consent(identification: str, display_name: str) -> None:

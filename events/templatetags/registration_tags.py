@@ -1,7 +1,7 @@
 from django import template
 
 from events.registration_forms import RegistrationForm
-from events.services import registration_closed_reason
+from events.selectors import registration_closed_reason
 
 register = template.Library()
 

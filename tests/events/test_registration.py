@@ -403,3 +403,16 @@ def test_event_page_shows_the_panel_but_never_the_join_link(client, event):
     page = response.content.decode()
     assert f'action="/events/{event.slug}/register/"' in page
     assert JOIN not in page
+
+
+@pytest.mark.django_db
+def test_the_page_and_the_service_agree_at_the_closing_minute():
+    from events.selectors import registration_closed_reason, registration_is_open
+
+    closes = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(days=1)
+    event = make_event(registration_closes_at=closes)
+    before = closes - dt.timedelta(seconds=1)
+    assert (registration_is_open(event, before), registration_closed_reason(event, now=before)) == (True, None)
+    for now in (closes, closes + dt.timedelta(seconds=1)):
+        assert registration_is_open(event, now) is False
+        assert registration_closed_reason(event, now=now) == "Registration for this event has closed."
