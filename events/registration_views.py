@@ -3,8 +3,6 @@ organizer's list and CSV of an event's registrations."""
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,6 +19,7 @@ from events.models import Event, Registration
 from events.registration_forms import RegistrationForm
 from events.selectors import registration_closed_reason
 from portal.ratelimit import over_limit
+from portal.spreadsheets import csv_response
 
 # --- The public form --------------------------------------------------------------------------------------
 
@@ -164,48 +163,33 @@ def organize_list(request: HttpRequest, slug: str, event_id: int) -> HttpRespons
     return render(request, "events/registration_organize_list.html", context)
 
 
-def _csv_safe(value) -> str:
-    """No CSV injection: a spreadsheet runs a cell starting with = + - @ (or tab/CR) as a formula."""
-    text = "" if value is None else str(value)
-    if text and text[0] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 @login_required
 def organize_csv(request: HttpRequest, slug: str, event_id: int) -> HttpResponse:
     city, event = _organizer_event(request, slug, event_id)
     labels = dict(AccessNeed.choices)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="registrations-{event.slug}.csv"'
-    response["Cache-Control"] = "private, no-store"
-    response.write("\ufeff")  # so spreadsheet programs read UTF-8
-    writer = csv.writer(response)
-    writer.writerow(
+    header = [
+        _("Status"),
+        _("Name"),
+        _("Email"),
+        _("Organisation"),
+        _("City"),
+        _("Access needs"),
+        _("Access note"),
+        _("Registered at"),
+        _("Confirmed at"),
+    ]
+    rows = [
         [
-            _("Status"),
-            _("Name"),
-            _("Email"),
-            _("Organisation"),
-            _("City"),
-            _("Access needs"),
-            _("Access note"),
-            _("Registered at"),
-            _("Confirmed at"),
-        ]
-    )
-    for r in Registration.objects.filter(event=event).order_by("created_at", "pk"):
-        needs = "; ".join(str(labels.get(need, need)) for need in r.access_needs or [])
-        row = [
             r.get_status_display(),
             r.name,
             r.email,
             r.organisation,
             r.city_name,
-            needs,
+            "; ".join(str(labels.get(need, need)) for need in r.access_needs or []),
             r.access_note,
             r.created_at.isoformat(),
             r.confirmed_at.isoformat() if r.confirmed_at else "",
         ]
-        writer.writerow([_csv_safe(cell) for cell in row])
-    return response
+        for r in Registration.objects.filter(event=event).order_by("created_at", "pk")
+    ]
+    return csv_response(f"registrations-{event.slug}.csv", [header, *rows])

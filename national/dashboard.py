@@ -28,7 +28,6 @@ from cities.selectors import priority_counts_by_theme
 from events.selectors import held_counts
 from reports.enums import ReportStatus
 from reports.models import LocalReport, Section
-from testimony.export import safe_cell
 from testimony.selectors import collected_by_theme, collected_counts
 from upr.enums import MilestoneKind
 from upr.models import Milestone, ReviewCycle, Theme
@@ -241,26 +240,26 @@ def sort_rows(rows: Sequence[CityProgress], key: str, descending: bool) -> list[
 
 
 def csv_rows(progress: Progress, rows: Sequence[CityProgress]) -> Iterator[list]:
-    """The table's columns. Text cells go through `safe_cell` (CSV injection); numbers are written as numbers,
-    which a spreadsheet reads as numbers (a late city's negative days included), because the portal makes them."""
+    """The table's columns, cells as the portal computes them: portal.spreadsheets.csv_response guards the text
+    cells against CSV injection and writes numbers as numbers (a late city's negative days included)."""
     yield [
-        safe_cell(_("city")),
-        safe_cell(_("state")),
-        safe_cell(_("testimony collected")),
-        safe_cell(_("events held")),
-        safe_cell(_("report status")),
-        safe_cell(_("deadline")),
-        safe_cell(_("days to the deadline")),
-        safe_cell(_("late")),
+        _("city"),
+        _("state"),
+        _("testimony collected"),
+        _("events held"),
+        _("report status"),
+        _("deadline"),
+        _("days to the deadline"),
+        _("late"),
     ]
     deadline = progress.deadline.date.isoformat() if progress.deadline else ""
     for row in rows:
         yield [
-            safe_cell(row.city.name),
-            safe_cell(row.city.state),
+            row.city.name,
+            row.city.state,
             row.testimony,
             row.events,
-            safe_cell(row.status_label),
+            row.status_label,
             deadline if row.owes_report else "",
             "" if row.days_left is None else row.days_left,
             "yes" if row.late else "no",

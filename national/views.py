@@ -8,8 +8,6 @@ permission to view local reports, which the `national team` group holds: the pag
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,6 +22,7 @@ from accounts.access import national_team_required
 from national import dashboard, services
 from national.document import build_national_report
 from national.models import JointSubmitter
+from portal.spreadsheets import csv_response
 
 VIEW_PERMISSION = "reports.view_localreport"
 
@@ -86,13 +85,8 @@ def national_csv(request: HttpRequest) -> HttpResponse:
     _check_permission(request)
     progress = dashboard.national_progress()
     sort, descending = dashboard.parse_sort(request.GET.get("sort", ""))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"upr-cities-progress-{progress.today.isoformat()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerows(dashboard.csv_rows(progress, dashboard.sort_rows(progress.cities, sort, descending)))
-    return response
+    rows = dashboard.csv_rows(progress, dashboard.sort_rows(progress.cities, sort, descending))
+    return csv_response(f"upr-cities-progress-{progress.today.isoformat()}.csv", rows)
 
 
 # --- joint submitters' sign-off (a private emailed link) --------------------------------------------------------

@@ -6,23 +6,22 @@
 - each free-text field of PUBLIC_TEXT_FIELDS is its public version when organizers wrote one, else the original
   (a "redacted" column says whether any public version differs from what the person wrote);
 - when the person asked for less precision, the place is left out and the date is reduced to the year;
-- every cell that a spreadsheet would read as a formula is prefixed with a quote (CSV injection).
+- every cell that a spreadsheet would read as a formula is prefixed with a quote (CSV injection, portal.spreadsheets).
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cities.models import City
+from portal.spreadsheets import safe_cell
 from testimony.enums import Status
 from testimony.models import PUBLIC_TEXT_FIELDS, ContactDetails, Testimony
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # The column of each field in PUBLIC_TEXT_FIELDS (a field added there without a column fails at import).
 TEXT_COLUMNS = {
     "title": gettext_lazy("title"),
@@ -32,11 +31,6 @@ TEXT_COLUMNS = {
     "place_text": gettext_lazy("where it happened"),
 }
 assert [f.original for f in PUBLIC_TEXT_FIELDS] == list(TEXT_COLUMNS), "every public text field has a column"
-
-
-def safe_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _yes_no(value: bool) -> str:
@@ -139,7 +133,7 @@ def export_row(testimony: Testimony) -> list[str]:
         contact.email if contact else "",
         contact.phone if contact else "",
     ]
-    return [safe_cell(value) for value in row]
+    return [str(safe_cell(value)) for value in row]
 
 
 def export_rows(city: City, exported: list[int] | None = None) -> Iterator[list[str]]:
@@ -149,9 +143,3 @@ def export_rows(city: City, exported: list[int] | None = None) -> Iterator[list[
         if exported is not None:
             exported.append(testimony.pk)
         yield export_row(testimony)
-
-
-def write_csv(rows: Iterable[list[str]], out) -> None:
-    writer = csv.writer(out)
-    for row in rows:
-        writer.writerow(row)

@@ -6,8 +6,6 @@ and from `testimony_visible_to` scoped to that city.
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -20,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cities.models import City
 from cities.selectors import get_city_for_organizer
+from portal.spreadsheets import csv_response
 from testimony import entry, export, moderation
 from testimony.enums import Status
 from testimony.organizer_forms import (
@@ -288,13 +287,10 @@ def import_csv(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
     city, _membership = get_city_for_organizer(request.user, slug)
-    out = io.StringIO()
     exported: list[int] = []
-    export.write_csv(export.export_rows(city, exported), out)
+    response = csv_response(
+        f"testimony-{city.slug}-{timezone.localdate().isoformat()}.csv", export.export_rows(city, exported)
+    )
     # Each exported testimony is logged like an opening of its private version (DESIGN.md section 5).
     moderation.record_export(exported, by=request.user)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    filename = f"testimony-{city.slug}-{timezone.localdate().isoformat()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
     return response

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from testimony.enums import Identification, ModerationAction, Status
-from testimony.export import export_columns, safe_cell
+from testimony.export import export_columns
 from testimony.models import ContactDetails, ModerationLog
 from testimony.retention import delete_expired_contact_details
 from tests.testimony.test_moderation import make_testimony
@@ -21,8 +21,10 @@ def _export(client, city):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith(f'attachment; filename="testimony-{city.slug}-')
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    return {row["id"]: row for row in rows}, list(csv.reader(io.StringIO(response.content.decode())))[0]
+    assert response.content.startswith("\ufeff".encode())  # UTF-8 with a byte order mark, for spreadsheets
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    return {row["id"]: row for row in rows}, list(csv.reader(io.StringIO(text)))[0]
 
 
 @pytest.mark.parametrize("allows_contact", [True, False])
@@ -100,7 +102,6 @@ def test_export_guards_against_csv_injection(client, personas):
     rows, _header = _export(client, city)
     row = rows[str(testimony.pk)]
     assert (row["title"], row["text"], row["name"]) == ('\'=HYPERLINK("http://evil")', "'+1 cmd", "'@me")
-    assert [safe_cell(v) for v in ["-2", "\tx", "\rx", "ok", None, 3]] == ["'-2", "'\tx", "'\rx", "ok", "", "3"]
 
 
 def test_export_query_count_is_constant(client, personas):
