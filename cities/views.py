@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -27,6 +26,7 @@ from cities.selectors import (
 )
 from cities.usmap import render_map
 from portal.cache import public_page
+from portal.headers import private_link_page
 from portal.ratelimit import over_limit
 from upr.enums import Audience
 from upr.models import Milestone
@@ -256,7 +256,7 @@ def handle_request(request: HttpRequest, slug: str, offer_id: int) -> HttpRespon
     return redirect("cities:requests", slug=city.slug)
 
 
-@never_cache
+@private_link_page
 def offer(request: HttpRequest, token: str) -> HttpResponse:
     """The resident's private link to their offer to help: GET shows it with a Delete button (mail scanners fetch
     links; they must not delete), POST deletes it."""
@@ -265,15 +265,11 @@ def offer(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("No such offer")
     if request.method == "POST":
         services.delete_offer(found)
-        response = render(request, "cities/offer.html", {"deleted": True, "city": found.city})
-    else:
-        response = render(request, "cities/offer.html", {"offer": found, "city": found.city})
-    # The token is a secret: it never leaves in a Referer, and search engines keep out.
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+        return render(request, "cities/offer.html", {"deleted": True, "city": found.city})
+    return render(request, "cities/offer.html", {"offer": found, "city": found.city})
 
 
+@private_link_page
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """Anyone with the link may see whose team it is for; accepting needs the invited address's own account (sign
     up or log in with it, verified). Another signed-in account is refused (403) and the invitation stays open."""

@@ -9,7 +9,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from cities.selectors import get_city_for_organizer
@@ -18,6 +17,7 @@ from events.enums import AccessNeed, RegistrationStatus
 from events.models import Event, Registration
 from events.registration_forms import RegistrationForm
 from events.selectors import registration_closed_reason
+from portal.headers import private_link_page
 from portal.ratelimit import over_limit
 from portal.spreadsheets import csv_response
 
@@ -70,16 +70,7 @@ def _by_token(token: str) -> Registration:
     return registration
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    """The token in the address is a secret: the referrer never leaves the site (a click on the join link does not
-    tell the meeting host the token), and search engines keep out. Not "no-referrer": browsers then send
-    `Origin: null` with the page's own Confirm/Cancel POST, which CSRF protection rightly refuses."""
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
-@never_cache
+@private_link_page
 def detail(request: HttpRequest, token: str) -> HttpResponse:
     """The registrant's own page: status, place, and (confirmed only) the online join link."""
     registration = _by_token(token)
@@ -90,10 +81,10 @@ def detail(request: HttpRequest, token: str) -> HttpResponse:
         "event_url": services.event_url(event),
         "show_join_link": registration.status == RegistrationStatus.CONFIRMED and bool(event.online_url),
     }
-    return _private(render(request, "events/registration_detail.html", context))
+    return render(request, "events/registration_detail.html", context)
 
 
-@never_cache
+@private_link_page
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a Confirm button (mail scanners fetch links; they must not confirm); POST confirms."""
     registration = _by_token(token)
@@ -108,10 +99,10 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
             elif registration.status == RegistrationStatus.WAITLISTED:
                 messages.info(request, _("The event is full: you are on the waiting list. We will email you."))
         return redirect("registrations:detail", token=registration.token)
-    return _private(render(request, "events/registration_confirm.html", {"registration": registration}))
+    return render(request, "events/registration_confirm.html", {"registration": registration})
 
 
-@never_cache
+@private_link_page
 def cancel(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a Cancel button; POST cancels (and frees the seat for the waiting list)."""
     registration = _by_token(token)
@@ -120,17 +111,17 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
             services.cancel(registration)
             messages.success(request, _("Your registration is cancelled."))
         return redirect("registrations:detail", token=registration.token)
-    return _private(render(request, "events/registration_cancel.html", {"registration": registration}))
+    return render(request, "events/registration_cancel.html", {"registration": registration})
 
 
-@never_cache
+@private_link_page
 def erase(request: HttpRequest, token: str) -> HttpResponse:
     """GET asks; POST cancels the registration if it is active and erases the person's details (events.retention)."""
     registration = _by_token(token)
     if request.method == "POST":
         retention.erase_registration(registration)
-        return _private(render(request, "events/registration_erased.html", {"event": registration.event}))
-    return _private(render(request, "events/registration_cancel.html", {"registration": registration, "erase": True}))
+        return render(request, "events/registration_erased.html", {"event": registration.event})
+    return render(request, "events/registration_cancel.html", {"registration": registration, "erase": True})
 
 
 # --- Organizer pages --------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from accounts.access import national_team_required
 from national import dashboard, services
 from national.document import build_national_report
 from national.models import JointSubmitter
+from portal.headers import private_link_page
 from portal.spreadsheets import csv_response
 
 VIEW_PERMISSION = "reports.view_localreport"
@@ -92,6 +93,7 @@ def national_csv(request: HttpRequest) -> HttpResponse:
 # --- joint submitters' sign-off (a private emailed link) --------------------------------------------------------
 
 
+@private_link_page
 def sign_off(request: HttpRequest, token: str) -> HttpResponse:
     submitter = JointSubmitter.objects.select_related("report__cycle").filter(token=token).first()
     if submitter is None:
@@ -121,6 +123,4 @@ def sign_off(request: HttpRequest, token: str) -> HttpResponse:
         },
         status=400 if errors else 200,
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex"
     return response

@@ -6,11 +6,11 @@ from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
-from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from portal import optout
+from portal.headers import private_link_page
 
 
 # RFC 8058: a mail client's one-click button POSTs this body, with no cookie and no CSRF token; the signed token in
@@ -18,7 +18,7 @@ from portal import optout
 # and only with a token taken from their own email).
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
-@never_cache
+@private_link_page
 def email_stop(request: HttpRequest, token: str) -> HttpResponse:
     """GET asks (mail scanners fetch links; they must not unsubscribe anyone); POST stops, or with `undo` resumes;
     the RFC 8058 one-click POST stops and answers a short 200."""
@@ -45,7 +45,4 @@ def email_stop(request: HttpRequest, token: str) -> HttpResponse:
         "stopped": optout.is_stopped(email, kind),
         "done": request.GET.get("done"),
     }
-    response = render(request, "portal/email_stop.html", context)
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+    return render(request, "portal/email_stop.html", context)

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import functools
-
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from cities.models import City
 from cities.selectors import public_city
+from portal.headers import private_link_page
 from portal.ratelimit import over_limit
 from testimony import services
 from testimony.enums import Identification, Status
@@ -86,20 +84,6 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
 # --- The private link -------------------------------------------------------------------------------------
 
 
-def private_page(view):
-    """The private link's pages: never cached, never indexed, and the token never leaves in a Referer."""
-
-    @functools.wraps(view)
-    @never_cache
-    def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "same-origin"
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        return response
-
-    return wrapper
-
-
 def _by_token(token: str) -> Testimony:
     return get_object_or_404(
         Testimony.objects.select_related("city", "consent_text").prefetch_related("themes"), private_token=token
@@ -148,13 +132,13 @@ def _mine_page(request: HttpRequest, testimony: Testimony, form: ConsentChangeFo
     )
 
 
-@private_page
+@private_link_page
 def mine(request: HttpRequest, token: str) -> HttpResponse:
     testimony = _by_token(token)
     return _mine_page(request, testimony, ConsentChangeForm(testimony=testimony))
 
 
-@private_page
+@private_link_page
 @require_POST
 def mine_consent(request: HttpRequest, token: str) -> HttpResponse:
     testimony = _by_token(token)
@@ -184,7 +168,7 @@ def mine_consent(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("testimony:mine", token=testimony.private_token)
 
 
-@private_page
+@private_link_page
 def mine_withdraw(request: HttpRequest, token: str) -> HttpResponse:
     testimony = _by_token(token)
     if request.method == "POST":

@@ -40,14 +40,13 @@ PITTSBURGH_TITLE = "Community conversation on housing in Pittsburgh (demo event)
 
 CONFIRM_LINK = re.compile(r"http://\S+/events/registration/[^/\s]+/confirm/")
 CANCEL_LINK = re.compile(r"http://\S+/events/registration/[^/\s]+/cancel/")
-# events/registration_views.py `_private` sends "Referrer-Policy: no-referrer" with the confirm, cancel and
-# registration pages, whose forms POST back to the portal. A browser then sends "Origin: null" with the POST
-# (Fetch standard: no-referrer serializes the request's origin as null), and Django's CSRF check refuses it with a
-# 403 ("Origin checking failed - null does not match any trusted origins."): nobody can confirm or cancel from the
-# emailed links. Django's test client sends no Origin header, so tests/events do not see it.
+# The private link pages send "Referrer-Policy: same-origin" (portal.headers). With "no-referrer" a browser sends
+# "Origin: null" with the pages' own confirm and cancel POSTs (Fetch standard), and Django's CSRF check refuses them
+# with a 403: nobody could confirm or cancel from the emailed links. Django's test client sends no Origin header, so
+# only a real browser shows it.
 PRIVATE_PAGE_POST_BUG = (
-    "Bug in events/registration_views.py (_private, Referrer-Policy: no-referrer): the browser POSTs the confirm "
-    "and cancel forms with Origin: null and CSRF refuses them (403)"
+    "The browser POSTed the private page's confirm or cancel form and CSRF refused it (403): the page's "
+    "Referrer-Policy must be same-origin (portal.headers.private_link_page), never no-referrer"
 )
 # How far Tab may have to travel from the top of the event page to the registration form's first field.
 MAX_TABS = 100
