@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from cities.models import City
 from testimony.enums import ConsentMethod, Identification, Kind, ModerationAction, Nature, Status
-from testimony.models import ModerationLog, Testimony
+from testimony.models import USE_FIELDS, ModerationLog, Testimony
 from testimony.selectors import current_consent_text
 from upr.models import ReviewCycle, Theme
 
@@ -47,16 +47,7 @@ IMPORT_FIELDS = [
     ("guardian_consent", gettext_lazy("A parent or guardian consented"), False),
     ("less_precise", gettext_lazy("Make place and dates less precise"), False),
 ]
-BOOLEAN_FIELDS = {
-    "allows_portal",
-    "allows_local_report",
-    "allows_national_report",
-    "allows_advocacy",
-    "allows_contact",
-    "age_confirmed",
-    "guardian_consent",
-    "less_precise",
-}
+BOOLEAN_FIELDS = {*USE_FIELDS, "allows_contact", "age_confirmed", "guardian_consent", "less_precise"}
 YES = {"yes", "y", "true", "1", "x", "si", "sí", "s"}
 NO = {"no", "n", "false", "0", ""}
 

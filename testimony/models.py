@@ -77,6 +77,13 @@ PUBLIC_TEXT_FIELDS: tuple[PublicTextField, ...] = (
 )
 
 
+# The consent a person gives, field by field (DESIGN.md section 5): each use of the words is its own yes/no, named
+# `allows_<use>` after testimony.enums.Use. Every form that records consent, the private link's change of consent,
+# the CSV import and the export read these lists.
+USE_FIELDS: tuple[str, ...] = tuple(f"allows_{use.value}" for use in Use)
+CONSENT_FIELDS: tuple[str, ...] = ("identification", "display_name", *USE_FIELDS, "allows_contact", "less_precise")
+
+
 @dataclass(frozen=True)
 class ShownDate:
     """A date of a testimony as it may be shown: the year alone when the person asked for less precision."""

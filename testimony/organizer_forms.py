@@ -11,7 +11,7 @@ from cities.models import City
 from events.selectors import events_hosted_by
 from testimony.entry import IMPORT_FIELDS, MAX_IMPORT_BYTES, NATURE_ALL_CHALLENGE, NATURE_ALL_POSITIVE
 from testimony.enums import Identification, Kind, Status
-from testimony.models import PUBLIC_TEXT_FIELDS, Testimony
+from testimony.models import CONSENT_FIELDS, PUBLIC_TEXT_FIELDS, Testimony
 from upr.models import Theme
 
 
@@ -138,16 +138,9 @@ class PaperEntryForm(BootstrapMixin, forms.ModelForm):
             "place_text",
             "occurred_on",
             "collected_at",
-            "identification",
-            "display_name",
-            "allows_portal",
-            "allows_local_report",
-            "allows_national_report",
-            "allows_advocacy",
-            "allows_contact",
+            *CONSENT_FIELDS,
             "age_confirmed",
             "guardian_consent",
-            "less_precise",
         ]
         widgets = {
             "body": forms.Textarea(attrs={"rows": 5}),

@@ -17,13 +17,10 @@ from portal.links import is_video_service
 from portal.mail import send_templated_email
 from testimony import uploads
 from testimony.enums import ConsentMethod, Identification, Kind, ModerationAction, Nature, Status
-from testimony.models import PUBLIC_TEXT_FIELDS, ContactDetails, ModerationLog, Testimony
+from testimony.models import CONSENT_FIELDS, PUBLIC_TEXT_FIELDS, USE_FIELDS, ContactDetails, ModerationLog, Testimony
 from testimony.selectors import current_consent_text
 from testimony.signals import testimony_withdrawn
 from upr.models import ReviewCycle, Theme
-
-USE_FIELDS = ("allows_portal", "allows_local_report", "allows_national_report", "allows_advocacy")
-CONSENT_FIELDS = ("identification", "display_name", *USE_FIELDS, "allows_contact", "less_precise")
 
 
 class ConsentError(ValueError):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.forms import BootstrapMixin, HoneypotMixin, no_markup
 from testimony import uploads
 from testimony.enums import Identification, Nature
-from testimony.models import ConsentText, Testimony
+from testimony.models import USE_FIELDS, ConsentText, Testimony
 from upr.models import Theme
 
 LANGUAGE_CHOICES = [("en", _("English")), ("es", _("Spanish")), ("other", _("Another language"))]
@@ -24,7 +24,6 @@ AGE_CHOICES = [
     (MINOR, _("I am under 18, without a parent's or guardian's agreement: only the organizers will read it")),
 ]
 
-USE_FIELDS = ("allows_portal", "allows_local_report", "allows_national_report", "allows_advocacy")
 
 _phone = RegexValidator(r"^\+?[0-9 ().\-]{5,40}$", _("Please give a phone number with digits only (and + ( ) - .)."))
 

@@ -16,9 +16,9 @@ from portal.headers import private_link_page
 from portal.ratelimit import over_limit
 from testimony import services
 from testimony.enums import Identification, Status
-from testimony.models import Testimony
+from testimony.models import USE_FIELDS, Testimony
 from testimony.selectors import current_consent_text
-from testimony.submit_forms import USE_FIELDS, ConsentChangeForm, TestimonyForm, age_answer
+from testimony.submit_forms import ConsentChangeForm, TestimonyForm, age_answer
 
 
 def _consent_wording(consent_text) -> str:
