@@ -26,7 +26,7 @@ from cities.enums import ACTIVE_STATUSES
 from cities.models import City
 from cities.selectors import priority_counts_by_theme
 from events.selectors import held_counts
-from reports.enums import ReportStatus
+from reports.enums import ReportStatus, owes_report
 from reports.models import LocalReport, Section
 from testimony.selectors import collected_by_theme, collected_counts
 from upr.enums import MilestoneKind
@@ -35,8 +35,6 @@ from upr.models import Milestone, ReviewCycle, Theme
 NOT_STARTED = "not_started"
 # The order of progress: the status chart, the status column's sort and the summary follow it.
 STATUS_ORDER = [NOT_STARTED, ReportStatus.DRAFT, ReportStatus.RETURNED, ReportStatus.SUBMITTED, ReportStatus.ACCEPTED]
-# A city still owes its report while it has none, or the report is a draft, or it came back with comments.
-OWES_REPORT = frozenset({NOT_STARTED, ReportStatus.DRAFT, ReportStatus.RETURNED})
 
 
 def status_labels() -> dict[str, str]:
@@ -54,7 +52,7 @@ class CityProgress:
 
     @property
     def owes_report(self) -> bool:
-        return self.status in OWES_REPORT
+        return owes_report(self.status)
 
     @property
     def late(self) -> bool:
@@ -194,7 +192,7 @@ def national_progress(today: dt.date | None = None) -> Progress:
                 events=events.get(city.pk, 0),
                 status=status,
                 status_label=labels[status],
-                days_left=days_left if status in OWES_REPORT else None,
+                days_left=days_left if owes_report(status) else None,
             )
         )
     counts = [StatusCount(s, labels[s], sum(1 for row in rows if row.status == s)) for s in STATUS_ORDER]

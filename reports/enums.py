@@ -10,6 +10,16 @@ class ReportStatus(models.TextChoices):
     ACCEPTED = "accepted", pgettext_lazy("report status", "Accepted")
 
 
+# Submitted or accepted: the city has handed its report in for the cycle. Every other state (none started, a draft,
+# one returned with comments) still owes it: the deadline reminders and the national dashboard ask this one rule.
+HANDED_IN_STATUSES = frozenset({ReportStatus.SUBMITTED, ReportStatus.ACCEPTED})
+
+
+def owes_report(status: str | None) -> bool:
+    """Whether a city whose report for a cycle is in `status` (None: not started) still owes it."""
+    return status not in HANDED_IN_STATUSES
+
+
 class Level(models.TextChoices):
     """Who a recommendation asks to act."""
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.forms import BootstrapMixin
 from reports.models import LocalReport, Quote, ReportRecommendation, Section
+from reports.quotes import inside_public_version
 from testimony.enums import Use
 from testimony.selectors import quotable_for
 from upr.models import Recommendation, Theme
@@ -221,8 +222,8 @@ class QuoteForm(BootstrapMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        testimony, excerpt = data.get("testimony"), " ".join((data.get("excerpt") or "").split())
-        if testimony and excerpt and excerpt not in " ".join(testimony.public_text.split()):
+        testimony, excerpt = data.get("testimony"), data.get("excerpt") or ""
+        if testimony and excerpt.strip() and not inside_public_version(testimony, excerpt):
             self.add_error(
                 "excerpt",
                 _(

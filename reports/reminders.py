@@ -64,7 +64,7 @@ from cities.models import City, Membership
 from portal.mail import one_outbox_write, send_each
 from portal.models import ReminderLog
 from portal.optout import opted_out_by_kind, optional_emails
-from reports.enums import ReportStatus
+from reports.enums import ReportStatus, owes_report
 from reports.models import LocalReport
 from upr.enums import Audience, MilestoneKind
 from upr.models import Milestone
@@ -79,7 +79,6 @@ OPTOUT_DIGEST = "deadline_digest"
 
 REMINDED_KINDS = [MilestoneKind.LOCAL_INPUT_DUE]
 REMINDED_AUDIENCES = [Audience.EVERYONE, Audience.ORGANIZERS]
-DONE_STATUSES = [ReportStatus.SUBMITTED, ReportStatus.ACCEPTED]
 OVERDUE = "overdue"
 # The "deadline passed" notice goes on the first tick from the day after the deadline, if that comes within this
 # many days (a worker down longer than that does not send a stale notice).
@@ -173,7 +172,7 @@ def _not_submitted(cycle_ids: Iterable[int]) -> dict[int, list[Concerned]]:
         found[cycle_id] = [
             Concerned(city, statuses.get((cycle_id, city.pk)), teams.get(city.pk, []))
             for city in cities
-            if statuses.get((cycle_id, city.pk)) not in DONE_STATUSES
+            if owes_report(statuses.get((cycle_id, city.pk)))
         ]
     return found
 
