@@ -89,7 +89,7 @@ def _contact(testimony: Testimony) -> ContactDetails | None:
 
 
 def _text(testimony: Testimony, text_field) -> str:
-    if text_field.original == "place_text" and testimony.less_precise:
+    if text_field.original == "place_text" and not testimony.place_may_be_shown:
         return ""
     return getattr(testimony, text_field.public) or getattr(testimony, text_field.original)
 

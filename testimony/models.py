@@ -245,10 +245,15 @@ class Testimony(models.Model):
         return self.public_body
 
     @property
+    def place_may_be_shown(self) -> bool:
+        """The "less precise" rule for places: a place is never shown, exported or printed when the person asked
+        for less precision (dates: shown_date)."""
+        return not self.less_precise
+
+    @property
     def public_place(self) -> str:
-        """The place as public places, exports and renders may show it: never when the person asked for less
-        precision."""
-        return "" if self.less_precise else self.public_place_text
+        """The place as public places and renders may show it."""
+        return self.public_place_text if self.place_may_be_shown else ""
 
     def shown_date(self, value: datetime.date | datetime.datetime) -> ShownDate:
         """Any date of this testimony as it may be shown anywhere: the one "less precise" rule."""
