@@ -30,8 +30,8 @@ from events.enums import (
 )
 from events.models import Event, Registration
 from events.selectors import event_over_reason, registration_closed_reason, seats_left
+from portal import claims
 from portal.mail import send_templated_email, sent_lately
-from portal.models import ReminderLog
 
 
 class RegistrationError(Exception):
@@ -303,21 +303,15 @@ def send_due_event_reminders(now: dt.datetime | None = None) -> int:
         if hours is None:
             continue
         key, offset = reminder_subject_key(event), f"{hours}h"
-        already = set(
-            ReminderLog.objects.filter(kind="event_reminder", subject_key=key, offset=offset).values_list(
-                "recipient", flat=True
-            )
-        )
-        registrations = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
-        for registration in registrations:
-            if registration.email.lower() in already:
-                continue
-            # The claim and the email's outbox row commit together: a claim never stands for an email not sent.
-            with transaction.atomic():
-                if not ReminderLog.claim(
-                    kind="event_reminder", subject_key=key, recipient=registration.email, offset=offset
-                ):
-                    continue
+        already = claims.claimed_recipients("event_reminder", key, offset)
+        registrations = [
+            registration
+            for registration in Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
+            if registration.email.lower() not in already
+        ]
+
+        def send(claimed: list[Registration], event=event, hours=hours) -> int:
+            for registration in claimed:
                 registration.event = event
                 send_templated_email(
                     "event_reminder",
@@ -325,7 +319,14 @@ def send_due_event_reminders(now: dt.datetime | None = None) -> int:
                     _mail_context(registration, hours=hours),
                     language=registration.language,
                 )
-            sent += 1
+            return len(claimed)
+
+        sent += claims.claim_and_send(
+            registrations,
+            key=lambda r, key=key, offset=offset: ("event_reminder", key, r.email, offset),
+            send=send,
+            now=now,
+        )
     return sent
 
 
@@ -374,12 +375,10 @@ def notify_change(event: Event, changes: dict[str, tuple]) -> int:
         return 0
     cancelled = event.status == EventStatus.CANCELLED
     key, offset = f"event:{event.pk}", f"seq:{event.sequence}"
-    sent = 0
-    registrations = Registration.objects.filter(event=event, status__in=ACTIVE_REGISTRATION_STATUSES)
-    for registration in registrations:
-        with transaction.atomic():  # the claim and the email's outbox row commit together
-            if not ReminderLog.claim(kind="event_change", subject_key=key, recipient=registration.email, offset=offset):
-                continue
+    attachments = [_ics_attachment(event)]
+
+    def send(claimed: list[Registration]) -> int:
+        for registration in claimed:
             registration.event = event
             confirmed = registration.status == RegistrationStatus.CONFIRMED
             send_templated_email(
@@ -387,10 +386,15 @@ def notify_change(event: Event, changes: dict[str, tuple]) -> int:
                 [registration.email],
                 _mail_context(registration, changes=rows),
                 language=registration.language,
-                attachments=[_ics_attachment(event)] if confirmed else None,
+                attachments=attachments if confirmed else None,
             )
-        sent += 1
-    return sent
+        return len(claimed)
+
+    return claims.claim_and_send(
+        Registration.objects.filter(event=event, status__in=ACTIVE_REGISTRATION_STATUSES),
+        key=lambda r: ("event_change", key, r.email, offset),
+        send=send,
+    )
 
 
 def notify_recording_ready(event: Event) -> int:
@@ -402,16 +406,9 @@ def notify_recording_ready(event: Event) -> int:
     """
     if not (event.recording_url or event.slides or event.transcript):
         return 0
-    sent = 0
-    for registration in Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED):
-        with transaction.atomic():  # the claim and the email's outbox row commit together
-            if not ReminderLog.claim(
-                kind="recording_ready",
-                subject_key=f"event:{event.pk}",
-                recipient=registration.email,
-                offset="recording",
-            ):
-                continue
+
+    def send(claimed: list[Registration]) -> int:
+        for registration in claimed:
             registration.event = event
             send_templated_email(
                 "event_recording_ready",
@@ -419,8 +416,13 @@ def notify_recording_ready(event: Event) -> int:
                 _mail_context(registration),
                 language=registration.language,
             )
-        sent += 1
-    return sent
+        return len(claimed)
+
+    return claims.claim_and_send(
+        Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED),
+        key=lambda r: ("recording_ready", f"event:{event.pk}", r.email, "recording"),
+        send=send,
+    )
 
 
 # --- Changes to a published event -------------------------------------------------------------------------

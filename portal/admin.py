@@ -8,10 +8,10 @@ from portal.models import EmailOptOut, OutgoingEmail, OutgoingEmailStatus, Remin
 
 @admin.register(ReminderLog)
 class ReminderLogAdmin(admin.ModelAdmin):
-    list_display = ["kind", "subject_key", "recipient", "offset", "sent_at"]
+    list_display = ["kind", "subject_key", "recipient", "offset", "claimed_at"]
     list_filter = ["kind"]
     search_fields = ["recipient", "subject_key"]
-    readonly_fields = ["kind", "subject_key", "recipient", "offset", "sent_at"]
+    readonly_fields = ["kind", "subject_key", "recipient", "offset", "claimed_at"]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -1,17 +1,18 @@
-from django.db import IntegrityError, models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 class ReminderLog(models.Model):
-    """One row per reminder or notice sent: what, to whom, for which offset. The unique constraint, not the
-    scheduler, makes each one go exactly once, whatever the worker's downtime or how many ticks run at once."""
+    """One claim per reminder or notice: what, to whom, for which offset (portal.claims). The unique constraint,
+    not the scheduler, makes each one go exactly once, whatever the worker's downtime or how many ticks run at
+    once; the claim commits with the email it stands for."""
 
     kind = models.CharField(_("kind"), max_length=40)  # e.g. "event_reminder", "event_change", "deadline"
     subject_key = models.CharField(_("about"), max_length=80)  # e.g. "event:12", "milestone:3:city:5"
     recipient = models.CharField(_("recipient"), max_length=254)
     offset = models.CharField(_("offset"), max_length=40)  # e.g. "24h", "7d", "sequence:3"
-    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    claimed_at = models.DateTimeField(_("claimed at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("reminder log entry")
@@ -26,16 +27,6 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.subject_key} → {self.recipient} ({self.offset})"
-
-    @classmethod
-    def claim(cls, *, kind: str, subject_key: str, recipient: str, offset: str) -> bool:
-        """Record the reminder; True only for the one caller that recorded it first (then it must send it)."""
-        try:
-            with transaction.atomic():
-                cls.objects.create(kind=kind, subject_key=subject_key, recipient=recipient.lower(), offset=offset)
-        except IntegrityError:
-            return False
-        return True
 
 
 class EmailOptOut(models.Model):

@@ -39,8 +39,9 @@ new date (ReminderLog kind "deadline_moved", offset `moved:<old>:<new>`), from a
 commits. That notice is about a commitment that changed, so it is not optional. It stands in for the reminder due
 at that moment (that step is claimed with it), so the next tick does not send a second email about the same date.
 
-Queries: a tick where nothing is due costs one query; otherwise a fixed number plus three INSERTs per CLAIM_BATCH
-emails (the claims, and the emails' outbox rows and recipients), whatever the number of cities.
+Queries: a tick where nothing is due costs one query; otherwise a fixed number plus three INSERTs per
+portal.claims.CLAIM_BATCH emails (the claims, and the emails' outbox rows and recipients), whatever the number of
+cities.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ from dataclasses import dataclass, field
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -61,7 +62,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import NATIONAL_TEAM
 from cities.enums import ACTIVE_STATUSES
 from cities.models import City, Membership
-from portal.mail import one_outbox_write, send_each
+from portal import claims
+from portal.claims import ClaimKey
+from portal.mail import send_each
 from portal.models import ReminderLog
 from portal.optout import opted_out_by_kind, optional_emails
 from reports.enums import ReportStatus, owes_report
@@ -84,8 +87,6 @@ OVERDUE = "overdue"
 # many days (a worker down longer than that does not send a stale notice).
 OVERDUE_DAYS = 7
 MAX_OFFSET_DAYS = 365  # Milestone.clean() allows offsets up to a year
-# Emails claimed and enqueued per transaction: bounds the locks a concurrent tick waits on, and the statement size.
-CLAIM_BATCH = 500
 
 
 # --- When -------------------------------------------------------------------------------------------------
@@ -193,51 +194,9 @@ def _status_label(status: str | None) -> str:
     return ReportStatus(status).label if status else _("not started")
 
 
-# --- Claiming -------------------------------------------------------------------------------------------------
-
-LogKey = tuple[str, str, str, str]  # (kind, subject_key, recipient, offset): ReminderLog's unique key
-
-
-def claim_many(keys: list[LogKey], now: dt.datetime) -> set[LogKey]:
-    """Insert ReminderLog rows for `keys` and return the ones this call inserted: only those may be sent.
-
-    On PostgreSQL and SQLite, one `INSERT ... ON CONFLICT DO NOTHING RETURNING` per call: under concurrency an
-    insert that meets another transaction's uncommitted row waits for it, then skips the row if it committed (or
-    takes it if it rolled back), so each key is returned to exactly one caller. Callers pass keys in sorted order
-    so that two ticks take their row locks in the same order and cannot deadlock. Elsewhere, one savepoint per
-    row (ReminderLog.claim). Call inside the transaction that enqueues the emails.
-    """
-    if not keys:
-        return set()
-    if connection.vendor not in ("postgresql", "sqlite"):
-        return {
-            key for key in keys if ReminderLog.claim(kind=key[0], subject_key=key[1], recipient=key[2], offset=key[3])
-        }
-    quote = connection.ops.quote_name
-    names = ["kind", "subject_key", "recipient", "offset", "sent_at"]
-    columns = [quote(ReminderLog._meta.get_field(name).column) for name in names]
-    sent_at = connection.ops.adapt_datetimefield_value(now)
-    inserted: set[LogKey] = set()
-    with connection.cursor() as cursor:
-        # One statement per CLAIM_BATCH rows keeps under the databases' limits on parameters per statement.
-        for start in range(0, len(keys), CLAIM_BATCH):
-            chunk = keys[start : start + CLAIM_BATCH]
-            params: list = []
-            for kind, subject_key, recipient, offset in chunk:
-                params += [kind, subject_key, recipient.lower(), offset, sent_at]
-            values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
-            sql = (
-                f"INSERT INTO {quote(ReminderLog._meta.db_table)} ({', '.join(columns)}) VALUES {values} "  # noqa: S608
-                f"ON CONFLICT DO NOTHING RETURNING {', '.join(columns[:4])}"
-            )
-            cursor.execute(sql, params)
-            inserted.update((kind, subject_key, recipient, offset) for kind, subject_key, recipient, offset in cursor)
-    return inserted
-
-
 @dataclass(frozen=True)
 class Outgoing:
-    key: LogKey
+    key: ClaimKey
     template: str
     context: dict
     language: str
@@ -245,25 +204,20 @@ class Outgoing:
 
 
 def _send_claimed(outgoing: list[Outgoing], now: dt.datetime) -> int:
-    """Claim and enqueue, CLAIM_BATCH at a time, each batch in one transaction; return how many were sent.
+    """Claim and enqueue through portal.claims; return how many were sent. The organizers of one city get the same
+    email: it is rendered once per language (send_each), each message getting its own stop link."""
 
-    The organizers of one city get the same email: it is rendered once per language (send_each), each message
-    getting its own stop link."""
-    outgoing = sorted(outgoing, key=lambda item: item.key)
-    sent = 0
-    for start in range(0, len(outgoing), CLAIM_BATCH):
-        batch = outgoing[start : start + CLAIM_BATCH]
-        # The claims and the emails' outbox rows commit together, the rows written at once (one_outbox_write).
-        with transaction.atomic(), one_outbox_write():
-            claimed = claim_many([item.key for item in batch], now)
-            same_email: dict[tuple, tuple[Outgoing, list[tuple[str, str]]]] = {}
-            for item in batch:
-                if item.key in claimed:
-                    group = (item.template, id(item.context), item.optional)
-                    same_email.setdefault(group, (item, []))[1].append((item.key[2], item.language))
-            for first, recipients in same_email.values():
-                sent += send_each(first.template, recipients, first.context, optional=first.optional)
-    return sent
+    def send(claimed: list[Outgoing]) -> int:
+        same_email: dict[tuple, tuple[Outgoing, list[tuple[str, str]]]] = {}
+        for item in claimed:
+            group = (item.template, id(item.context), item.optional)
+            same_email.setdefault(group, (item, []))[1].append((item.key[2], item.language))
+        return sum(
+            send_each(first.template, recipients, first.context, optional=first.optional)
+            for first, recipients in same_email.values()
+        )
+
+    return claims.claim_and_send(outgoing, key=lambda item: item.key, send=send, now=now)
 
 
 # --- The tick ----------------------------------------------------------------------------------------------
@@ -293,7 +247,7 @@ def send_due_deadline_reminders(now: dt.datetime | None = None) -> int:
     3. per organizer of each concerned city not yet logged for (milestone, city, date and step) and not opted
        out, a "deadline_reminder"; per national-team address not yet logged and not opted out, a
        "deadline_digest" of the cities not submitted (none when every city has submitted);
-    4. claim them all in ReminderLog (bulk, see claim_many) and enqueue only the claimed ones, in the same
+    4. claim them all (portal.claims, in bulk) and enqueue only the claimed ones, in the same
        transaction. Returns how many emails were sent.
     """
     now = now or timezone.now()
@@ -382,7 +336,7 @@ def notify_deadline_moved(
         return 0
     step = due_step(milestone, today)
     outgoing: list[Outgoing] = []
-    also: list[LogKey] = []
+    also: list[ClaimKey] = []
     for item in _not_submitted([milestone.cycle_id])[milestone.cycle_id]:
         key = city_key(milestone.pk, item.city.pk)
         context = {
@@ -400,7 +354,7 @@ def notify_deadline_moved(
                 also.append((REMINDER, key, email, offset_key(new_date, step)))
     with transaction.atomic():
         # The stand-in claims first (sorted, like the tick's), so both take their locks in the same order.
-        claim_many(sorted(also), now)
+        claims.claim_many(sorted(also), now)
         return _send_claimed(outgoing, now)
 
 

@@ -28,9 +28,8 @@ from django.urls import reverse
 from accounts.roles import NATIONAL_TEAM
 from cities.enums import CityStatus
 from cities.models import City, Membership
-from portal import optout
+from portal import claims, optout
 from portal.models import EmailOptOut, ReminderLog
-from reports import reminders
 from reports import services as report_services
 from reports.enums import ReportStatus
 from reports.models import LocalReport
@@ -294,18 +293,18 @@ def test_reminders_go_in_the_organizers_language(world, tick):
 
 def test_a_tick_that_planned_before_another_one_sent_sends_nothing_again(world, django_capture_on_commit_callbacks):
     """Tick 1 reads what was sent, then tick 2 runs to the end, then tick 1 claims: it must send nothing."""
-    real_claim = reminders.claim_many
+    real_claim = claims.claim_many
     sent_by_other: list[int] = []
 
     def claim_after_the_other_tick(keys, now):
         if not sent_by_other:
-            with mock.patch.object(reminders, "claim_many", real_claim):
+            with mock.patch.object(claims, "claim_many", real_claim):
                 sent_by_other.append(send_due_deadline_reminders(now=now))
         return real_claim(keys, now)
 
     with (
         django_capture_on_commit_callbacks(execute=True),
-        mock.patch.object(reminders, "claim_many", claim_after_the_other_tick),
+        mock.patch.object(claims, "claim_many", claim_after_the_other_tick),
     ):
         assert send_due_deadline_reminders(now=at(5, 1)) == 0
     assert sent_by_other == [7]
@@ -325,7 +324,7 @@ def test_two_concurrent_ticks_send_each_email_once():
     )
     world = build_world()
     set_report(world, "B", ReportStatus.SUBMITTED)
-    real_claim = reminders.claim_many
+    real_claim = claims.claim_many
 
     def run_pair(now: dt.datetime) -> list[int]:
         planned = threading.Barrier(2, timeout=20)
@@ -345,7 +344,7 @@ def test_two_concurrent_ticks_send_each_email_once():
             finally:
                 connections.close_all()
 
-        with mock.patch.object(reminders, "claim_many", claim_together):
+        with mock.patch.object(claims, "claim_many", claim_together):
             threads = [threading.Thread(target=worker) for _ in range(2)]
             for thread in threads:
                 thread.start()
