@@ -23,10 +23,7 @@ class EventAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # The national team's edits reach registrants exactly like organizers' ones.
-        before = services.event_snapshot(Event.objects.get(pk=obj.pk)) if change else None
-        super().save_model(request, obj, form, change)
-        if before is not None:
-            services.record_event_changes(obj, before)
+        services.save_event(obj, lambda: super(EventAdmin, self).save_model(request, obj, form, change))
 
 
 @admin.register(Speaker)

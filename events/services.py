@@ -14,6 +14,7 @@ per-address limit caps the rest).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -32,6 +33,7 @@ from events.models import Event, Registration
 from events.selectors import event_over_reason, registration_closed_reason, seats_left
 from portal import claims
 from portal.mail import send_templated_email, sent_lately
+from portal.tasks import delay_or_run
 
 
 class RegistrationError(Exception):
@@ -443,22 +445,45 @@ def _is_set(value) -> bool:
     return bool(value.name) if hasattr(value, "name") else bool(value)
 
 
-def record_event_changes(event: Event, before: dict) -> dict[str, tuple]:
-    """After an edit (organizer page or admin), inside its transaction. Steps:
+def _as_json(value):
+    """A changed value as the task's JSON arguments carry it (datetimes as ISO text)."""
+    return value.isoformat() if isinstance(value, dt.datetime) else value
 
-    1. compare the schedule, place, link and status with `before`; if any changed, bump `sequence` (RFC 5545)
-       and, after commit, tell every registrant once (notify_change);
-    2. if a held event just got its recording, slides or transcript, after commit tell confirmed registrants
-       the recording is ready (once per event, notify_recording_ready).
+
+def changes_from_json(changes: dict[str, list]) -> dict[str, tuple]:
+    """The changes as save_event found them, from the task's JSON arguments (times back to datetimes)."""
+    return {name: tuple(_as_datetime(value) for value in pair) for name, pair in changes.items()}
+
+
+def save_event(event: Event, save: Callable[[], object]) -> dict[str, tuple]:
+    """Save a new event or an edit of one, from the organizer page or the admin alike. Steps:
+
+    1. read the event as stored before the edit (a fresh row: a bound form has already changed its instance);
+    2. call `save` (the form's or the admin's) in one transaction with what follows;
+    3. if the schedule, place, join link or status changed, bump `sequence` (RFC 5545) and after commit hand
+       `events.notify_change` to a worker, which tells every registrant once;
+    4. if a held event just got its recording, slides or transcript, after commit hand `events.notify_recording_ready`
+       to a worker (once per event and person).
+    A broker that cannot take a notice runs it in this process instead (portal.tasks.delay_or_run): the notices are
+    written to the outbox either way. Returns the changes that registrants are told about.
     """
-    changes = {
-        name: (before[name], getattr(event, name)) for name in NOTIFY_FIELDS if before[name] != getattr(event, name)
-    }
-    if changes:
-        Event.objects.filter(pk=event.pk).update(sequence=F("sequence") + 1)
-        event.refresh_from_db(fields=["sequence"])
-        transaction.on_commit(lambda: notify_change(event, changes))
-    published = [name for name in RECORDING_FIELDS if not _is_set(before[name]) and _is_set(getattr(event, name))]
-    if published and event.status == EventStatus.HELD:
-        transaction.on_commit(lambda: notify_recording_ready(event))
+    from events.tasks import notify_change_task, notify_recording_ready_task
+
+    with transaction.atomic():
+        stored = Event.objects.filter(pk=event.pk).first() if event.pk else None
+        before = event_snapshot(stored) if stored is not None else None
+        save()
+        if before is None:
+            return {}
+        changes = {
+            name: (before[name], getattr(event, name)) for name in NOTIFY_FIELDS if before[name] != getattr(event, name)
+        }
+        if changes:
+            Event.objects.filter(pk=event.pk).update(sequence=F("sequence") + 1)
+            event.refresh_from_db(fields=["sequence"])
+            arguments = {name: [_as_json(old), _as_json(new)] for name, (old, new) in changes.items()}
+            transaction.on_commit(lambda: delay_or_run(notify_change_task, event_id=event.pk, changes=arguments))
+        published = [name for name in RECORDING_FIELDS if not _is_set(before[name]) and _is_set(getattr(event, name))]
+        if published and event.status == EventStatus.HELD:
+            transaction.on_commit(lambda: delay_or_run(notify_recording_ready_task, event_id=event.pk))
     return changes

@@ -139,22 +139,14 @@ def organize_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@transaction.atomic
-def _save_event(form: EventForm, before: dict | None) -> Event:
-    event = form.save()
-    if before is not None:
-        services.record_event_changes(event, before)
-    return event
-
-
 def _event_form_page(request: HttpRequest, city: City, event: Event | None) -> HttpResponse:
     instance = event or Event(host_city=city)
-    before = services.event_snapshot(event) if event else None
     form = EventForm(request.POST or None, request.FILES or None, instance=instance)
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            saved = _save_event(form, before)
+            services.save_event(form.instance, form.save)
+            saved = form.instance
             messages.success(request, _("“%(title)s” was saved.") % {"title": saved.title})
             return redirect("events:organize_list", slug=city.slug)
         status = 400

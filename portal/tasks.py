@@ -14,6 +14,14 @@ from portal.registry import periodic_jobs
 logger = logging.getLogger(__name__)
 
 
+def delay_or_run(task, **kwargs) -> None:
+    """Hand `task` to a worker; when the broker cannot take it (the project's Task base then answers None), run it
+    here instead. For work enqueued after commit whose result is itself durable (notices written to the outbox,
+    which the tick hands over once the broker is back): nothing then depends on a message that was never queued."""
+    if task.delay(**kwargs) is None:
+        task.run(**kwargs)
+
+
 @shared_task(name="portal.tick", acks_late=True)
 def tick() -> dict[str, str]:
     """The single beat tick (every 15 minutes): run each registered job; one failing job does not stop the rest.

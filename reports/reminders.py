@@ -51,7 +51,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -67,6 +66,7 @@ from portal.claims import ClaimKey
 from portal.mail import send_each
 from portal.models import ReminderLog
 from portal.optout import opted_out_by_kind, optional_emails
+from portal.tasks import delay_or_run
 from reports.enums import ReportStatus, owes_report
 from reports.models import LocalReport
 from upr.enums import Audience, MilestoneKind
@@ -358,13 +358,6 @@ def notify_deadline_moved(
         return _send_claimed(outgoing, now)
 
 
-@shared_task(name="reports.notify_deadline_moved", acks_late=True)
-def notify_deadline_moved_task(*, milestone_id: int, old_date: str, new_date: str) -> int:
-    return notify_deadline_moved(
-        milestone_id=milestone_id, old_date=dt.date.fromisoformat(old_date), new_date=dt.date.fromisoformat(new_date)
-    )
-
-
 def _as_date(value) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
@@ -386,11 +379,14 @@ def _announce_move(sender, instance: Milestone, created: bool, raw: bool = False
         return
 
     def hand_over() -> None:
-        arguments = {"milestone_id": instance.pk, "old_date": before.isoformat(), "new_date": after.isoformat()}
-        # A broker that is down answers None (uprcities.celery.Task): the notices are then written here, to the
-        # outbox, which keeps them until the broker is back; nothing depends on a message that was never queued.
-        if notify_deadline_moved_task.delay(**arguments) is None:
-            notify_deadline_moved_task.run(**arguments)
+        from reports.tasks import notify_deadline_moved_task
+
+        delay_or_run(
+            notify_deadline_moved_task,
+            milestone_id=instance.pk,
+            old_date=before.isoformat(),
+            new_date=after.isoformat(),
+        )
 
     transaction.on_commit(hand_over)
 

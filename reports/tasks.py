@@ -1,6 +1,9 @@
+import datetime as dt
+
 from celery import shared_task
 
 from reports import rendering
+from reports.reminders import notify_deadline_moved
 
 
 @shared_task(
@@ -20,3 +23,11 @@ def render_task(self, *, render_id: int) -> str:
         return "nothing to do"
     render = rendering.run(render)
     return render.status
+
+
+@shared_task(name="reports.notify_deadline_moved", acks_late=True)
+def notify_deadline_moved_task(*, milestone_id: int, old_date: str, new_date: str) -> int:
+    """Tell the organizers that a deadline moved (reports.reminders.notify_deadline_moved); dates as ISO text."""
+    return notify_deadline_moved(
+        milestone_id=milestone_id, old_date=dt.date.fromisoformat(old_date), new_date=dt.date.fromisoformat(new_date)
+    )

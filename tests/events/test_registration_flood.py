@@ -64,11 +64,9 @@ def test_registration_emails_before_confirmation_hold_no_posted_text(
     post_from(event, 1, email=VICTIM, name=SPAM, organisation=SPAM, city_name=SPAM, access_note=SPAM)
     registration = Registration.objects.get()
     # A change to the event reaches pending registrants too: still no posted text.
-    before = services.event_snapshot(event)
     event.place = "Library, Room 2"
     with django_capture_on_commit_callbacks(execute=True):
-        event.save()
-        services.record_event_changes(event, before)
+        services.save_event(event, event.save)
     assert [m.subject for m in mailoutbox] == [
         "[UPR Cities] Please confirm your registration: Housing is a human right",
         "[UPR Cities] Changed: Housing is a human right",

@@ -368,7 +368,7 @@ def test_two_concurrent_ticks_send_each_email_once():
 
 
 def test_a_move_announced_while_the_broker_is_down_is_still_told(world, django_capture_on_commit_callbacks):
-    from reports.reminders import notify_deadline_moved_task
+    from reports.tasks import notify_deadline_moved_task
 
     set_report(world, "A", ReportStatus.SUBMITTED)
     set_report(world, "B", ReportStatus.SUBMITTED)
