@@ -231,14 +231,6 @@ def point_in_state(x: float, y: float, postal: str) -> bool:
     return inside
 
 
-def state_at(x: float, y: float) -> str | None:
-    """The postal code of the state containing the viewport point, or None (ocean, Canada, Mexico...)."""
-    for postal in states():
-        if point_in_state(x, y, postal):
-            return postal
-    return None
-
-
 # --------------------------------------------------------------------------------------------------------------
 # Projection: a port of d3-geo's geoAlbersUsa()
 # --------------------------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The one claim mechanism for work that must happen exactly once (CONVENTIONS 14): a reminder, a notice, a digest.
+"""The one claim mechanism for work that must happen exactly once: a reminder, a notice, a digest.
 
 A claim is a ReminderLog row: (kind, subject, recipient, offset) is unique, so whatever the number of ticks running
 at once, the worker's downtime or a retry, exactly one caller inserts it, and only that caller does the work. The

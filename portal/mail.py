@@ -156,21 +156,6 @@ def send_each(
     return len(messages)
 
 
-def send_optional_email(
-    name: str,
-    address: str,
-    context: dict,
-    *,
-    kind: str,
-    language: str | None = None,
-    reply_to: str | None = None,
-    attachments: list[Attachment] | None = None,
-) -> None:
-    """One optional email to one address, with its stop link and the one-click headers. The caller has checked
-    the opt-outs; send_templated_email(optional=...) does it for you."""
-    send_each(name, [(address, language)], context, optional=kind, reply_to=reply_to, attachments=attachments)
-
-
 # --- The outbox ---------------------------------------------------------------------------------------------
 
 

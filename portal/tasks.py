@@ -73,7 +73,7 @@ def _decoded(message: bytes | str) -> str:
 
 
 def retry_delay(attempts: int) -> int:
-    """Seconds before the next try after `attempts` tries: 30 s doubling, at most an hour (CONVENTIONS 13)."""
+    """Seconds before the next try after `attempts` tries: 30 s doubling, at most an hour."""
     return min(30 * 2 ** max(attempts - 1, 0), 3600)
 
 

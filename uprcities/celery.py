@@ -19,7 +19,7 @@ BROKER_UNREACHABLE = (BrokerOperationalError, RedisConnectionError, RedisTimeout
 class Task(CeleryTask):
     """Enqueueing never fails the caller: a broker that cannot be reached is logged, and the task is not sent.
 
-    Tasks are enqueued after the change they follow has committed (CONVENTIONS 12), so by then the testimony, the
+    Tasks are enqueued after the change they follow has committed, so by then the testimony, the
     registration or the render request is stored; turning the response into a 500 would tell the person it was not.
     What was not sent stays recorded in the database, and the periodic tick hands it over again when the broker is
     back: an email stays queued in the outbox (portal.mail), a render stays queued (reports.rendering).

@@ -2,14 +2,13 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-# The main navigation. An entry appears once its page exists (later issues add events, testimony, ...).
+# The main navigation; an entry whose page is not installed is left out.
 NAVIGATION = [
     ("cities:directory", _("Cities")),
     ("testimony:list", _("Testimony")),
     ("events:list", _("Events")),
     ("events:webinars", _("Webinars")),
     ("upr:recommendations", _("Recommendations")),
-    ("resources", _("Resources")),
     ("about_upr", _("About the UPR")),
 ]
 

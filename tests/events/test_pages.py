@@ -200,7 +200,7 @@ def test_detail_shows_event_in_its_own_zone_and_never_the_join_link(client, city
     assert response.context["seats_left"] == 10
     assert response.context["is_full"] is False
     assert response.context["registration_form"] is None
-    assert 'id="register-title"' in text  # helper B's panel is included
+    assert 'id="register-title"' in text  # the registration panel is included
 
 
 def test_detail_counts_confirmed_registrations_only(client, django_assert_max_num_queries):
