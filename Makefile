@@ -16,7 +16,7 @@ for candidate in "$$PYTHON" python3.13 python3.12 python3 \
 done; exit 1
 endef
 
-.PHONY: run test venv lint check bench bench-testimony bench-reports bench-reminders bench-national bench-faults messages clean-venv
+.PHONY: run test typecheck venv lint check bench bench-testimony bench-reports bench-reminders bench-national bench-faults messages clean-venv
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@py="$$( $(find_python) )" || { echo "No Python >= 3.12 found. Install Python 3.12 or 3.13 (or set PYTHON=/path/to/python3.12) and run make again." >&2; exit 1; }; \
@@ -43,11 +43,20 @@ run: venv
 	trap 'kill $$periodic 2>/dev/null; wait $$periodic 2>/dev/null' EXIT; \
 	DEMO_MODE=1 SITE_URL=$(SITE_URL) $(VPY) manage.py runserver $(HOST):$(PORT)
 
+# The suite runs on every core (at most 6 workers: each takes two Redis databases of 16), each worker with its own
+# test database and Redis databases (tests/conftest.py), and reports coverage, failing below the floor in
+# pyproject.toml. TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
+
 test: venv
-	$(VPY) -m pytest $(PYTEST_ARGS)
+	$(VPY) -m pytest -n $(TEST_WORKERS) --maxprocesses 6 --cov --cov-report=term $(PYTEST_ARGS)
+
+typecheck: venv
+	$(VPY) -m mypy
 
 lint: venv
 	$(VPY) -m ruff check .
+	$(VPY) -m ruff format --check .
 
 check: venv
 	$(VPY) manage.py makemigrations --check --dry-run

@@ -77,6 +77,6 @@ def priority_counts_by_theme(cities) -> dict[int, int]:
         City.priorities.through.objects.filter(city__in=cities)
         .values("theme")
         .annotate(n=Count("city", distinct=True))
-        .values_list("theme", "n")
+        .values_list("theme", "n")  # type: ignore[misc]  # django-stubs cannot see annotations on a through model
     )
     return dict(rows)

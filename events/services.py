@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -67,9 +68,8 @@ def _ics_attachment(event: Event) -> tuple[str, str, str]:
     from events.calendar import event_ics  # the calendar module is owned by the event pages
 
     content = event_ics(event)
-    if isinstance(content, bytes):
-        content = content.decode("utf-8")
-    return (f"{event.slug}.ics", content, "text/calendar")
+    text = content.decode("utf-8") if isinstance(content, bytes) else content
+    return (f"{event.slug}.ics", text, "text/calendar")
 
 
 # A second registration with the same address re-sends the registration's email, at most this often: the owner of
@@ -182,7 +182,7 @@ def _resend(registration: Registration) -> None:
             RegistrationStatus.PENDING: _send_confirmation_request,
             RegistrationStatus.CONFIRMED: _send_confirmed,
             RegistrationStatus.WAITLISTED: _send_waitlisted,
-        }[registration.status](registration)
+        }[RegistrationStatus(registration.status)](registration)
 
 
 def _locked(event: Event) -> Event:
@@ -286,6 +286,10 @@ def due_reminder_offset(event: Event, now: dt.datetime) -> int | None:
     return min(due) if due else None
 
 
+def _reminder_claim(registration: Registration, *, key: str, offset: str) -> claims.ClaimKey:
+    return ("event_reminder", key, registration.email, offset)
+
+
 def send_due_event_reminders(now: dt.datetime | None = None) -> int:
     """The periodic job (every tick). Steps:
 
@@ -325,7 +329,7 @@ def send_due_event_reminders(now: dt.datetime | None = None) -> int:
 
         sent += claims.claim_and_send(
             registrations,
-            key=lambda r, key=key, offset=offset: ("event_reminder", key, r.email, offset),
+            key=partial(_reminder_claim, key=key, offset=offset),
             send=send,
             now=now,
         )
@@ -348,7 +352,7 @@ def _change_rows(event: Event, changes: dict) -> list[dict]:
         if field not in changes:
             continue
         old, new = changes[field]
-        row = {"field": field, "label": Event._meta.get_field(field).verbose_name, "old": old, "new": new}
+        row = {"field": field, "label": Event._meta.get_field(field).verbose_name, "old": old, "new": new}  # type: ignore[union-attr]
         if field in ("starts_at", "ends_at"):
             row.update(old=_as_datetime(old), new=_as_datetime(new), is_datetime=True)
         elif field == "status":

@@ -56,7 +56,7 @@ def claim_many(keys: Sequence[ClaimKey], now: dt.datetime | None = None) -> set[
         return {given[key] for key in given if claim(key)}
     quote = connection.ops.quote_name
     names = ["kind", "subject_key", "recipient", "offset", "claimed_at"]
-    columns = [quote(ReminderLog._meta.get_field(name).column) for name in names]
+    columns = [quote(name) for name in names]  # ReminderLog's columns are named as its fields
     claimed_at = connection.ops.adapt_datetimefield_value(now or timezone.now())
     normal = list(given)
     inserted: set[ClaimKey] = set()

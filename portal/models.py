@@ -90,7 +90,7 @@ class OutgoingEmail(models.Model):
     # What the email is about ("registration:12"), so a sender can tell it already sent one lately.
     about = models.CharField(_("about"), max_length=80, blank=True)
     status = models.CharField(
-        _("status"), max_length=20, choices=OutgoingEmailStatus.choices, default=OutgoingEmailStatus.QUEUED
+        _("status"), max_length=20, choices=OutgoingEmailStatus, default=OutgoingEmailStatus.QUEUED
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)

@@ -31,7 +31,7 @@ def client_address(request) -> str:
     count = settings.TRUSTED_PROXY_COUNT
     if count <= 0:
         return remote
-    hops = [hop for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    hops = [hop for hop in request.headers.get("x-forwarded-for", "").split(",") if hop.strip()]
     if len(hops) < count:
         # Fewer hops than proxies: the request did not come through all of them, so the header proves nothing.
         return remote

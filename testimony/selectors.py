@@ -13,7 +13,11 @@ from upr.models import Theme
 
 
 def current_consent_text() -> ConsentText:
-    return ConsentText.objects.order_by("-effective_from", "-pk").first()
+    """The consent wording in force. There is always one: testimony's migration 0002 writes the first."""
+    text = ConsentText.objects.order_by("-effective_from", "-pk").first()
+    if text is None:
+        raise ConsentText.DoesNotExist("No consent wording: run the migrations (testimony 0002 writes the first).")
+    return text
 
 
 def public_testimony() -> QuerySet[Testimony]:

@@ -180,7 +180,10 @@ def _naming_widens(current: Testimony, identification: str, display_name: str) -
         return False
     if identification == Identification.ANONYMOUS:
         return False
-    return IDENTIFICATION_REACH[identification] >= IDENTIFICATION_REACH[current.identification]
+    return (
+        IDENTIFICATION_REACH[Identification(identification)]
+        >= IDENTIFICATION_REACH[Identification(current.identification)]
+    )
 
 
 def _note(before: dict, after: dict) -> str:

@@ -293,5 +293,3 @@ def test_demo_webinars_show_in_archive(client, db):
     page = client.get("/webinars/local-and-global-strategies-for-advancing-the-human-right-to-housing/")
     assert page.status_code == 200
     assert "Julieta Perucca" in page.text and "June 11, 2020, 2 p.m." in page.text
-
-

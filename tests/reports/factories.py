@@ -12,9 +12,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
 from cities.models import City
-from reports.enums import Level
-from reports.models import LocalReport, Quote, ReportRecommendation, Section
+from reports import rendering
+from reports.enums import Level, RenderStatus
+from reports.models import LocalReport, Quote, Render, ReportRecommendation, Section
+from reports.rendering import slug_filename
 from testimony.models import Testimony
 from tests.testimony.factories import make_testimony
 from upr.models import ReviewCycle, Theme
@@ -146,3 +152,23 @@ def complete(report: LocalReport) -> LocalReport:
         report.short_summary = words(30, 3)
         report.save(update_fields=["short_summary"])
     return report
+
+
+def made_render(obj, name: str = "report", fmt: str = "pdf") -> Render:
+    """A finished render of `obj`'s document as it reads now, without running WeasyPrint: for tests about who may
+    list or fetch a file, not about what it prints (tests/reports/test_render_pipeline.py renders for real)."""
+    document = rendering.build_document(obj, name)
+    render = Render(
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=obj.pk,
+        document=name,
+        version=document.version(),
+        format=fmt,
+        status=RenderStatus.DONE,
+        filename=f"{slug_filename(name, str(obj.pk))}.{fmt}",
+        pages=1,
+        finished_at=timezone.now(),
+    )
+    render.file.save(render.filename, ContentFile(b"%PDF-1.7\n% a stand-in file\n"), save=False)
+    render.save()
+    return render

@@ -287,9 +287,7 @@ def test_submitting_an_incomplete_or_too_long_report_says_what_is_missing(client
     cycle.local_report_word_limit = 10
     cycle.save()
     document = report_printing.draft_document(report)
-    assert any(
-        "words over its limit of 10" in line for line in report_services.submission_problems(report, document)
-    )
+    assert any("words over its limit of 10" in line for line in report_services.submission_problems(report, document))
 
 
 def _pdf_text(render) -> tuple[str, int]:

@@ -11,25 +11,21 @@ from django.core.files.base import ContentFile
 
 from accounts.roles import NATIONAL_TEAM
 from national.models import NationalReport, UNSubmission
-from reports import rendering
 from reports import services as report_services
 from reports.enums import RenderStatus
 from reports.models import LocalReport, Render
 from tests.conftest import with_totp
 from tests.http import release
-from tests.reports.factories import current_cycle, make_report
+from tests.reports.factories import current_cycle, made_render, make_report
 
 ROLES = ["anonymous", "resident", "organizer_a", "organizer_b", "national_team", "superuser"]
 
 
 @pytest.fixture
-def world(personas, user_factory, django_capture_on_commit_callbacks):
+def world(personas, user_factory):
     city = personas["city_a"]
     report = make_report(city, sections=1, recommendations=1)
-    with django_capture_on_commit_callbacks(execute=True):
-        draft_render = rendering.request_render(report, "report", "pdf")
-    draft_render.refresh_from_db()
-    assert draft_render.status == RenderStatus.DONE
+    draft_render = made_render(report)
     failed = Render.objects.create(
         content_type=draft_render.content_type,
         object_id=report.pk,

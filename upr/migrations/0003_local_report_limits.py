@@ -4,20 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('upr', '0002_national_team_permissions'),
+        ("upr", "0002_national_team_permissions"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='reviewcycle',
-            name='local_report_word_limit',
-            field=models.PositiveIntegerField(default=2500, help_text='About five pages. The short summary has its own limit.', verbose_name="word limit, city's local report"),
+            model_name="reviewcycle",
+            name="local_report_word_limit",
+            field=models.PositiveIntegerField(
+                default=2500,
+                help_text="About five pages. The short summary has its own limit.",
+                verbose_name="word limit, city's local report",
+            ),
         ),
         migrations.AddField(
-            model_name='reviewcycle',
-            name='local_summary_word_limit',
-            field=models.PositiveIntegerField(default=900, help_text='One to two pages.', verbose_name="word limit, city's short summary"),
+            model_name="reviewcycle",
+            name="local_summary_word_limit",
+            field=models.PositiveIntegerField(
+                default=900, help_text="One to two pages.", verbose_name="word limit, city's short summary"
+            ),
         ),
     ]
