@@ -16,7 +16,7 @@ for candidate in "$$PYTHON" python3.13 python3.12 python3 \
 done; exit 1
 endef
 
-.PHONY: run test venv lint check bench bench-testimony bench-reports bench-reminders bench-national bench-faults messages clean-venv
+.PHONY: run test venv node-tools lint check bench bench-testimony bench-reports bench-reminders bench-national bench-faults messages clean-venv
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@py="$$( $(find_python) )" || { echo "No Python >= 3.12 found. Install Python 3.12 or 3.13 (or set PYTHON=/path/to/python3.12) and run make again." >&2; exit 1; }; \
@@ -43,7 +43,17 @@ run: venv
 	trap 'kill $$periodic 2>/dev/null; wait $$periodic 2>/dev/null' EXIT; \
 	DEMO_MODE=1 SITE_URL=$(SITE_URL) $(VPY) manage.py runserver $(HOST):$(PORT)
 
-test: venv
+# The checkers the tests run over the pages (the Nu HTML checker, axe-core) come from the npm registry, pinned by
+# package-lock.json. Their install scripts are skipped: the Nu checker's would download a Java (Debian's is used).
+# Without npm the tests that need them are skipped, naming what is missing (they fail under REQUIRE_SERVICES=1).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+	  npm ci --ignore-scripts --no-audit --no-fund && touch $@; \
+	else echo "npm not found: the HTML and accessibility checks will be skipped (Debian: apt-get install npm)" >&2; fi
+
+node-tools: node_modules/.installed
+
+test: venv node-tools
 	$(VPY) -m pytest $(PYTEST_ARGS)
 
 lint: venv

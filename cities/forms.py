@@ -73,9 +73,9 @@ class CityRequestForm(BootstrapMixin, HoneypotMixin, forms.Form):
         # With JavaScript, choosing a state reloads the city list (htmx); without, the list comes with the errors.
         self.fields["state"].widget.attrs.update(
             {
-                "hx-get": reverse_lazy("cities:join_places"),
-                "hx-target": "#id_place",
-                "hx-trigger": "change",
+                "data-hx-get": reverse_lazy("cities:join_places"),
+                "data-hx-target": "#id_place",
+                "data-hx-trigger": "change",
             }
         )
         state = (self.data.get(self.add_prefix("state")) or self.initial.get("state") or "").upper()
