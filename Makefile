@@ -78,8 +78,8 @@ bench-reminders: venv
 	$(VPY) bench/reminders.py
 
 messages: venv
-	$(VPY) manage.py makemessages -l es --ignore=.venv --ignore=var --ignore=static/vendor --ignore=tests
-	$(VPY) manage.py compilemessages --ignore=.venv
+	$(VPY) manage.py makemessages -l es --ignore=.venv --ignore=var --ignore=static/vendor --ignore=tests --ignore=node_modules
+	$(VPY) manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 clean-venv:
 	rm -rf $(VENV)

@@ -22,7 +22,7 @@ class ThemeAdmin(admin.ModelAdmin):
 class MilestoneInline(LabelledTabularInline):
     model = Milestone
     extra = 0
-    fields = ["date", "kind", "title", "audience", "reminder_offsets"]
+    fields = ["date", "kind", "title", "title_es", "audience", "reminder_offsets"]
 
 
 @admin.register(ReviewCycle)
@@ -32,7 +32,7 @@ class ReviewCycleAdmin(admin.ModelAdmin):
     search_fields = ["country", "report_symbol"]
     inlines = [MilestoneInline]
     fieldsets = [
-        (None, {"fields": ["country", "number", "status", "note"]}),
+        (None, {"fields": ["country", "number", "status", "note", "note_es"]}),
         (
             _("The review"),
             {"fields": ["working_group_session", "review_date", "report_symbol", "response_symbol", "outcome_adopted"]},
@@ -48,9 +48,9 @@ class ReviewCycleAdmin(admin.ModelAdmin):
 
 @admin.register(Milestone)
 class MilestoneAdmin(admin.ModelAdmin):
-    list_display = ["title", "date", "kind", "cycle", "audience"]
+    list_display = ["title", "title_es", "date", "kind", "cycle", "audience"]
     list_filter = ["kind", "audience", "cycle"]
-    search_fields = ["title"]
+    search_fields = ["title", "title_es"]
     date_hierarchy = "date"
 
 
