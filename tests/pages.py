@@ -60,12 +60,24 @@ class World:
     registration: object
     national_report: object
     submitter: object
+    offer: object
+    invitation: object
 
     def public_pages(self) -> list[str]:
-        from events import services as events
+        from django.conf import settings
+        from django.urls import reverse
 
+        from cities import services as cities
+        from events import services as events
+        from uprcities import optout
+
+        stop_kind = next(iter(optout.optional_emails)).kind
         return [
             *PUBLIC_PAGES,
+            "/cities/join/thanks/",
+            cities.offer_url(self.offer).removeprefix(settings.SITE_URL),
+            cities.invitation_url(self.invitation).removeprefix(settings.SITE_URL),
+            reverse("email_stop", kwargs={"token": optout.make_token("kim@example.org", stop_kind)}),
             f"/testimony/{self.approved.pk}/",
             f"/testimony/mine/{self.approved.private_token}/",
             f"/testimony/mine/{self.approved.private_token}/withdraw/",
@@ -152,14 +164,14 @@ def build_world(user_factory) -> World:
     Membership.objects.create(user=coordinator, city=city, role=Role.COORDINATOR)
     Membership.objects.create(user=coordinator, city=other, role=Role.COORDINATOR)
     Membership.objects.create(user=teammate, city=city, role=Role.ORGANIZER)
-    Invitation.objects.create(
+    invitation = Invitation.objects.create(
         city=city,
         email="invited@example.org",
         role=Role.ORGANIZER,
         invited_by=coordinator,
         expires_at=timezone.now() + dt.timedelta(days=14),
     )
-    GetInvolvedRequest.objects.create(
+    offer = GetInvolvedRequest.objects.create(
         city=city, name="Sam Lee", email="sam@example.org", help_with=[HelpOption.TESTIMONY], message="Weekends."
     )
 
@@ -252,4 +264,6 @@ def build_world(user_factory) -> World:
         registration=registration,
         national_report=national_report,
         submitter=submitter,
+        offer=offer,
+        invitation=invitation,
     )
