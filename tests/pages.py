@@ -69,7 +69,7 @@ class World:
 
         from cities import services as cities
         from events import services as events
-        from uprcities import optout
+        from portal import optout
 
         stop_kind = next(iter(optout.optional_emails)).kind
         return [
@@ -122,7 +122,7 @@ class World:
             "/admin/",
             f"/admin/reports/localreport/{self.report.pk}/change/",
             f"/admin/reports/localreport/{self.submitted_report.pk}/change/",
-            f"/admin/reports/nationalreport/{self.national_report.pk}/change/",
+            f"/admin/national/nationalreport/{self.national_report.pk}/change/",
         ]
 
 
@@ -139,9 +139,10 @@ def build_world(user_factory) -> World:
     from events import services as events
     from events.enums import EventKind
     from events.models import Delegate, Event
+    from national.enums import SubmissionType
+    from national.models import JointSubmitter, NationalReport
     from reports import local
-    from reports.enums import SubmissionType
-    from reports.models import JointSubmitter, NationalReport, Quote, ReportRecommendation
+    from reports.models import Quote, ReportRecommendation
     from testimony import services as testimony
     from testimony.enums import Identification, Status
     from testimony.models import ConsentText, ContactDetails
@@ -249,7 +250,7 @@ def build_world(user_factory) -> World:
     staff.save()
     # The national team group as the migrations made it (a flush empties it).
     team, _created = Group.objects.get_or_create(name=NATIONAL_TEAM)
-    team.permissions.add(*Permission.objects.filter(content_type__app_label="reports"))
+    team.permissions.add(*Permission.objects.filter(content_type__app_label__in=["reports", "national"]))
     staff.groups.add(team)
     return World(
         coordinator=coordinator,

@@ -100,7 +100,7 @@ TEMPLATES = [
                 "uprcities.context_processors.site",
             ],
             # Available in every template without {% load %}: `machine_datetime` for <time datetime>.
-            "builtins": ["uprcities.templatetags.machine_time"],
+            "builtins": ["portal.templatetags.machine_time"],
         },
     },
 ]

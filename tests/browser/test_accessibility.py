@@ -492,5 +492,5 @@ def test_every_organizer_and_customised_admin_page_has_no_serious_or_critical_ax
     ]
     check_pages(page, live_server, admin_pages, language)
     # The joint submitters are on the national report's page, each field named.
-    page.goto(live_server.url + f"/admin/reports/nationalreport/{world.national_report.pk}/change/")
+    page.goto(live_server.url + f"/admin/national/nationalreport/{world.national_report.pk}/change/")
     expect(page.get_by_role("textbox", name=re.compile(in_language(language, "Organisation")))).to_have_count(3)

@@ -90,7 +90,7 @@ def test_organizer_and_admin_pages_fit_a_390px_screen(
         page.goto(live_server.url + path)
         if (overflow := page.evaluate(OVERFLOW)) > 0:
             failures.append(f"{path}: {overflow} px wider than the screen")
-    page.goto(live_server.url + f"/admin/reports/nationalreport/{world.national_report.pk}/change/")
+    page.goto(live_server.url + f"/admin/national/nationalreport/{world.national_report.pk}/change/")
     expect(page.locator("#joint_submitters-group .inline-related:not(.empty-form)")).to_have_count(3)
     save_screenshot(page, request, f"admin-national-report-390-{language}")
     assert not failures, "\n".join(failures)

@@ -4,7 +4,7 @@ import zoneinfo
 from django.template import Context, Template
 from django.utils import timezone
 
-from uprcities.templatetags.machine_time import machine_datetime
+from portal.templatetags.machine_time import machine_datetime
 
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 
