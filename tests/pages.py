@@ -55,6 +55,7 @@ class World:
     widening: object
     report: object
     submitted_report: object
+    pending_report: object
     hosted_event: object
     lobby_day: object
     registration: object
@@ -116,12 +117,15 @@ class World:
         return ["/organize/national/", "/organize/national/?sort=testimony"]
 
     def admin_pages(self) -> list[str]:
-        """The admin pages the portal customised: its index, the local report's review page, the national report's
+        """The admin pages the portal customised: its index, the local report's review page (returned, accepted, and
+        waiting for a decision with its diff between versions), the national report's
         change page and its sign-off page."""
         return [
             "/admin/",
             f"/admin/reports/localreport/{self.report.pk}/change/",
             f"/admin/reports/localreport/{self.submitted_report.pk}/change/",
+            f"/admin/reports/localreport/{self.pending_report.pk}/change/",
+            f"/admin/reports/localreport/{self.pending_report.pk}/diff/?a=1&b=2",
             f"/admin/national/nationalreport/{self.national_report.pk}/change/",
         ]
 
@@ -212,6 +216,14 @@ def build_world(user_factory) -> World:
     submitted_report = make_report(other, sections=1, recommendations=1, seed=2)
     local.submit(submitted_report, by=coordinator)
     local.accept(submitted_report, by=coordinator)
+    # Atlanta's second version waits for the national team's decision (the review page's form, and a diff).
+    pending_report = make_report(City.objects.get(slug="atlanta-ga"), sections=1, recommendations=0, seed=3)
+    local.submit(pending_report, by=coordinator)
+    local.return_with_comments(pending_report, by=coordinator, comment="Add the figures.")
+    pending_report.refresh_from_db()
+    pending_report.executive_summary += "\n\nThe council funded two inspectors in 2025."
+    pending_report.save(update_fields=["executive_summary"])
+    local.submit(pending_report, by=coordinator)
     assert Quote.objects.filter(report=report).exists()
 
     hosted_event = Event.objects.get(slug="demo-pittsburgh-community-conversation-on-housing")
@@ -260,6 +272,7 @@ def build_world(user_factory) -> World:
         widening=widening,
         report=report,
         submitted_report=submitted_report,
+        pending_report=pending_report,
         hosted_event=hosted_event,
         lobby_day=lobby_day,
         registration=registration,

@@ -477,6 +477,8 @@ def test_every_organizer_and_customised_admin_page_has_no_serious_or_critical_ax
     world = build_world(user_factory)
     set_language(page, live_server, language)
 
+    # The page a joint submitter opens from the national team's email to confirm its name.
+    check_pages(page, live_server, [f"/sign-off/{world.submitter.token}/"], language)
     log_in(page.context, live_server, world.coordinator)
     check_pages(page, live_server, world.organizer_pages(), language)
 
