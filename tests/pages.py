@@ -145,7 +145,7 @@ def build_world(user_factory) -> World:
     from events.models import Delegate, Event
     from national.enums import SubmissionType
     from national.models import JointSubmitter, NationalReport
-    from reports import local
+    from reports import services as local_reports
     from reports.models import Quote, ReportRecommendation
     from testimony import services as testimony
     from testimony.enums import Identification, Status
@@ -211,19 +211,19 @@ def build_world(user_factory) -> World:
     ReportRecommendation.objects.filter(report=report).first().official.set(
         [Recommendation.objects.get(cycle__number=3, paragraph="26.112")]
     )
-    local.submit(report, by=coordinator)
-    local.return_with_comments(report, by=coordinator, comment="Say by when the right to counsel is funded.")
+    local_reports.submit(report, by=coordinator)
+    local_reports.return_with_comments(report, by=coordinator, comment="Say by when the right to counsel is funded.")
     submitted_report = make_report(other, sections=1, recommendations=1, seed=2)
-    local.submit(submitted_report, by=coordinator)
-    local.accept(submitted_report, by=coordinator)
+    local_reports.submit(submitted_report, by=coordinator)
+    local_reports.accept(submitted_report, by=coordinator)
     # Atlanta's second version waits for the national team's decision (the review page's form, and a diff).
-    pending_report = make_report(City.objects.get(slug="atlanta-ga"), sections=1, recommendations=0, seed=3)
-    local.submit(pending_report, by=coordinator)
-    local.return_with_comments(pending_report, by=coordinator, comment="Add the figures.")
+    pending_report = make_report(City.objects.get(slug="atlanta-ga"), sections=1, recommendations=1, seed=3)
+    local_reports.submit(pending_report, by=coordinator)
+    local_reports.return_with_comments(pending_report, by=coordinator, comment="Add the figures.")
     pending_report.refresh_from_db()
     pending_report.executive_summary += "\n\nThe council funded two inspectors in 2025."
     pending_report.save(update_fields=["executive_summary"])
-    local.submit(pending_report, by=coordinator)
+    local_reports.submit(pending_report, by=coordinator)
     assert Quote.objects.filter(report=report).exists()
 
     hosted_event = Event.objects.get(slug="demo-pittsburgh-community-conversation-on-housing")

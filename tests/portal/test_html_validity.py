@@ -25,6 +25,16 @@ def fetch(client, path: str, language: str, *, method: str = "get", status: int 
 
 def test_every_page_has_no_nu_html_checker_error(client, user_factory):
     world = build_world(user_factory)
+    documents = fetch_every_page(client, world)
+    assert len(documents) == 2 * (len(world.public_pages()) + 3 + len(world.organizer_pages()) + 2 + 2)
+    errors = nu_errors(documents)
+    report = [f"{name}:\n    " + "\n    ".join(messages) for name, messages in sorted(errors.items())]
+    assert errors == {}, f"Nu HTML checker: {sum(map(len, errors.values()))} error(s)\n" + "\n".join(report)
+
+
+def fetch_every_page(client, world) -> dict[str, str]:
+    """{name: HTML} of every page in both languages: anonymous, the public forms showing their errors, a
+    coordinator's organizer pages (and two forms with errors), the national team's pages."""
     documents: dict[str, str] = {}
     for language in LANGUAGES:
         client.logout()
@@ -52,7 +62,4 @@ def test_every_page_has_no_nu_html_checker_error(client, user_factory):
         for path in world.staff_pages():
             documents[f"{language} {path} (national team)"] = fetch(client, path, language)
 
-    assert len(documents) == 2 * (len(world.public_pages()) + 3 + len(world.organizer_pages()) + 2 + 2)
-    errors = nu_errors(documents)
-    report = [f"{name}:\n    " + "\n    ".join(messages) for name, messages in sorted(errors.items())]
-    assert errors == {}, f"Nu HTML checker: {sum(map(len, errors.values()))} error(s)\n" + "\n".join(report)
+    return documents
