@@ -16,7 +16,7 @@ for candidate in "$$PYTHON" python3.13 python3.12 python3 \
 done; exit 1
 endef
 
-.PHONY: run test typecheck venv lint check bench bench-testimony bench-reports bench-reminders bench-national bench-faults messages clean-venv
+.PHONY: run test typecheck venv node-tools lint check bench bench-testimony bench-reports bench-reminders bench-national bench-faults messages clean-venv
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@py="$$( $(find_python) )" || { echo "No Python >= 3.12 found. Install Python 3.12 or 3.13 (or set PYTHON=/path/to/python3.12) and run make again." >&2; exit 1; }; \
@@ -43,12 +43,22 @@ run: venv
 	trap 'kill $$periodic 2>/dev/null; wait $$periodic 2>/dev/null' EXIT; \
 	DEMO_MODE=1 SITE_URL=$(SITE_URL) $(VPY) manage.py runserver $(HOST):$(PORT)
 
+# The checkers the tests run over the pages (the Nu HTML checker, axe-core) come from the npm registry, pinned by
+# package-lock.json. Their install scripts are skipped: the Nu checker's would download a Java (Debian's is used).
+# Without npm the tests that need them are skipped, naming what is missing (they fail under REQUIRE_SERVICES=1).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+	  npm ci --ignore-scripts --no-audit --no-fund && touch $@; \
+	else echo "npm not found: the HTML and accessibility checks will be skipped (Debian: apt-get install npm)" >&2; fi
+
+node-tools: node_modules/.installed
+
 # The suite runs on every core (at most 6 workers: each takes two Redis databases of 16), each worker with its own
-# test database and Redis databases (tests/conftest.py), and reports coverage, failing below the floor in
+# test database and Redis databases (tests/worker_services.py), and reports coverage, failing below the floor in
 # pyproject.toml. TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= auto
 
-test: venv
+test: venv node-tools
 	$(VPY) -m pytest -n $(TEST_WORKERS) --maxprocesses 6 --cov --cov-report=term $(PYTEST_ARGS)
 
 typecheck: venv
@@ -77,8 +87,8 @@ bench-reminders: venv
 	$(VPY) bench/reminders.py
 
 messages: venv
-	$(VPY) manage.py makemessages -l es --ignore=.venv --ignore=var --ignore=static/vendor --ignore=tests
-	$(VPY) manage.py compilemessages --ignore=.venv
+	$(VPY) manage.py makemessages -l es --ignore=.venv --ignore=var --ignore=static/vendor --ignore=tests --ignore=node_modules
+	$(VPY) manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 clean-venv:
 	rm -rf $(VENV)

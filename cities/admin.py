@@ -1,13 +1,16 @@
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cities import geo, services
 from cities.enums import RequestStatus
 from cities.models import City, CityRequest, GetInvolvedRequest, Invitation, Membership
+from portal.admin_inlines import AUTOCOMPLETE_NAMES_JS, LabelledTabularInline
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(LabelledTabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
@@ -21,7 +24,8 @@ class CityAdmin(admin.ModelAdmin):
     list_filter = ["status", "state", "priorities"]
     search_fields = ["name", "state", "coalition_name"]
     prepopulated_fields = {"slug": ["name", "state"]}
-    filter_horizontal = ["priorities"]
+    # The 19 themes as checkboxes: Django's two-box filter widget carries ARIA attributes its elements may not have.
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     inlines = [MembershipInline]
     actions = ["fill_coordinates"]
     fieldsets = [
@@ -68,6 +72,9 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__full_name", "city__name"]
     autocomplete_fields = ["user", "city"]
     list_select_related = ["user", "city", "approved_by"]
+
+    class Media:
+        js = [AUTOCOMPLETE_NAMES_JS]
 
 
 @admin.register(CityRequest)

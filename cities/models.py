@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cities.enums import ACTIVE_STATUSES, CityStatus, HelpOption, RequestKind, RequestStatus, Role
+from cities.states import state_name
 from upr.models import Theme
 
 
@@ -55,6 +56,16 @@ class City(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cities:detail", kwargs={"slug": self.slug})
+
+    @property
+    def state_name(self) -> str:
+        """The state's name in the language of the page ("Pensilvania" on a Spanish page)."""
+        return state_name(self.state)
+
+    @property
+    def place_name(self) -> str:
+        """ "Pittsburgh, Pennsylvania": the city with its state named in full, in the language of the page."""
+        return f"{self.name}, {self.state_name}"
 
 
 class Membership(models.Model):

@@ -29,6 +29,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
+from cities.states import state_name
+
 DATA_FILE = Path(__file__).resolve().parent / "data" / "us-atlas" / "states-albers-10m.json"
 
 # The viewport the data was projected into (us-atlas README: "designed to fit a 975x610 viewport").
@@ -407,8 +409,9 @@ def render_map(
     """Inline SVG of the states with a dot per city; safe to output with ``{{ svg }}`` in a template.
 
     - Cities without coordinates, or outside the mapped area, are skipped; the description counts those shown.
-    - ``link=True``: each dot is an SVG ``<a>`` to the city page, named "City, ST" (``aria-label``, plus a
-      ``<title>`` for the mouse tooltip), so it is reachable with the keyboard. The ``<svg>`` then has
+    - ``link=True``: each dot is an SVG ``<a>`` to the city page, named "City, State" with the state's name in the
+      page's language (``aria-label``, plus a ``<title>`` for the mouse tooltip), so it is reachable with the
+      keyboard. The ``<svg>`` then has
       ``role="group"``: ``role="img"`` would make its children presentational and hide the links from assistive
       technology (axe-core's "nested-interactive" rule flags exactly that).
     - ``link=False``: a plain picture, ``role="img"``; each dot has a ``<title>`` tooltip only.
@@ -421,7 +424,7 @@ def render_map(
         title = gettext("Human rights cities in the United States")
     dots: list[SafeString] = []
     for city, (x, y) in _placed(cities):
-        label = f"{city.name}, {city.state}"
+        label = f"{city.name}, {state_name(city.state)}"
         if link:
             dots.append(
                 format_html(

@@ -1,10 +1,13 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 
 from events import services
 from events.models import Delegate, Event, EventSpeaker, Registration, Speaker
+from portal.admin_inlines import LabelledTabularInline
 
 
-class EventSpeakerInline(admin.TabularInline):
+class EventSpeakerInline(LabelledTabularInline):
     model = EventSpeaker
     extra = 0
     autocomplete_fields = ["speaker"]
@@ -16,7 +19,8 @@ class EventAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status", "themes"]
     search_fields = ["title", "description"]
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["themes"]
+    # The themes as checkboxes: Django's two-box filter widget carries ARIA attributes its elements may not have.
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     date_hierarchy = "starts_at"
     inlines = [EventSpeakerInline]
     list_select_related = ["host_city"]

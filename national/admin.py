@@ -82,7 +82,9 @@ def provenance_html(paragraph: NationalParagraph) -> str:
     return format_html_join("", "<div>{}</div>", ((p,) for p in parts))
 
 
-class JointSubmitterInline(admin.TabularInline):
+class JointSubmitterInline(admin.StackedInline):
+    """Stacked: every field keeps its label (a tabular inline's inputs have none) and a phone shows it unscrolled."""
+
     model = JointSubmitter
     extra = 1
     fields = ["position", "name", "acronym", "description", "contact_email", "sign_off"]

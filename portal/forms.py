@@ -44,8 +44,10 @@ class BootstrapMixin:
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.CheckboxInput):
                 continue
-            if field.required:
-                widget.attrs.setdefault("required", True)
+            # Django adds `required` itself where HTML allows it: never on a hidden input, nor on a select whose
+            # first option is a real choice (the Nu HTML checker rejects both).
+            if widget.is_hidden:
+                continue
             if type(widget) is forms.Select:
                 widget.template_name = FAST_SELECT_TEMPLATE
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"

@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_inlines import LabelledTabularInline
 from reports import rendering, services
 from reports.content import as_text
 from reports.enums import RenderFormat, RenderStatus, ReportStatus
@@ -24,7 +25,7 @@ from reports.models import (
 )
 
 
-class ReportVersionInline(admin.TabularInline):
+class ReportVersionInline(LabelledTabularInline):
     model = ReportVersion
     extra = 0
     can_delete = False

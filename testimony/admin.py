@@ -1,9 +1,10 @@
 from django.contrib import admin
 
+from portal.admin_inlines import LabelledTabularInline
 from testimony.models import AccessLog, ConsentText, ContactDetails, ModerationLog, Testimony
 
 
-class ModerationLogInline(admin.TabularInline):
+class ModerationLogInline(LabelledTabularInline):
     model = ModerationLog
     extra = 0
     can_delete = False

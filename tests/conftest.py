@@ -30,6 +30,7 @@ def _database_is_what_ci_asked_for():
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     from django.core.cache import cache
+    from django.utils import translation
 
     cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -38,6 +39,10 @@ def _test_settings(settings, tmp_path):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
     # Real hashing costs ~0.3 s per user; tests are not about password strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    yield
+    # A request in Spanish (the test client, a live server thread) leaves Spanish active in the thread that served
+    # it: the next test starts from the default language.
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -53,3 +53,22 @@ def chromium_path() -> str | None:
         if candidate and shutil.which(candidate):
             return candidate
     return None
+
+
+# The checkers the suite runs over the pages come from the npm registry (package.json, installed by `make test`
+# with `npm ci`); the Nu HTML checker is a Java program (Debian's default-jre-headless).
+NODE_MODULES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "node_modules")
+VNU_JAR = os.path.join(NODE_MODULES, "vnu-jar", "build", "dist", "vnu.jar")
+AXE_JS = os.path.join(NODE_MODULES, "axe-core", "axe.min.js")
+
+
+def need_node_package(name: str, path: str) -> str:
+    """`path` inside node_modules, or a skip (a failure under REQUIRE_SERVICES=1) naming the npm package."""
+    need(f"the npm package {name}", os.path.isfile(path), "run `npm ci` at the project root (make test does)")
+    return path
+
+
+def need_java() -> str:
+    java = shutil.which("java")
+    need("Java", java is not None, "install Debian's default-jre-headless (the Nu HTML checker is a Java program)")
+    return java

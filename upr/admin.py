@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_inlines import LabelledTabularInline
 from upr.importer import ImportRefused, import_recommendations
 from upr.models import Milestone, Recommendation, ReviewCycle, Theme
 
@@ -17,10 +19,10 @@ class ThemeAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(LabelledTabularInline):
     model = Milestone
     extra = 0
-    fields = ["date", "kind", "title", "audience", "reminder_offsets"]
+    fields = ["date", "kind", "title", "title_es", "audience", "reminder_offsets"]
 
 
 @admin.register(ReviewCycle)
@@ -30,7 +32,7 @@ class ReviewCycleAdmin(admin.ModelAdmin):
     search_fields = ["country", "report_symbol"]
     inlines = [MilestoneInline]
     fieldsets = [
-        (None, {"fields": ["country", "number", "status", "note"]}),
+        (None, {"fields": ["country", "number", "status", "note", "note_es"]}),
         (
             _("The review"),
             {"fields": ["working_group_session", "review_date", "report_symbol", "response_symbol", "outcome_adopted"]},
@@ -46,9 +48,9 @@ class ReviewCycleAdmin(admin.ModelAdmin):
 
 @admin.register(Milestone)
 class MilestoneAdmin(admin.ModelAdmin):
-    list_display = ["title", "date", "kind", "cycle", "audience"]
+    list_display = ["title", "title_es", "date", "kind", "cycle", "audience"]
     list_filter = ["kind", "audience", "cycle"]
-    search_fields = ["title"]
+    search_fields = ["title", "title_es"]
     date_hierarchy = "date"
 
 
@@ -67,7 +69,8 @@ class RecommendationAdmin(admin.ModelAdmin):
     list_display = ["paragraph", "cycle", "short_text", "recommending_states", "response"]
     list_filter = ["cycle", "response", "themes"]
     search_fields = ["paragraph", "text", "recommending_states"]
-    filter_horizontal = ["themes"]
+    # The themes as checkboxes: Django's two-box filter widget carries ARIA attributes its elements may not have.
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     list_select_related = ["cycle"]
     change_list_template = "admin/upr/recommendation/change_list.html"
 

@@ -89,6 +89,7 @@ def load_cycles() -> int:
                 "recommendations_noted": noted,
                 "status": cycle_status(review_date, row["note"]),
                 "note": row["note"],
+                "note_es": row.get("note_es", ""),
             },
         )
     return ReviewCycle.objects.count()
@@ -105,6 +106,7 @@ def load_milestones(rows: list[dict[str, str]] | None = None) -> int:
             date=_date(row["date"]),
             defaults={
                 "title": row["title"],
+                "title_es": row.get("title_es", ""),
                 "source": row["source"],
                 "audience": row.get("audience") or Audience.EVERYONE,
                 "reminder_offsets": list(DEFAULT_REMINDER_OFFSETS) if kind in REMINDED_KINDS else [],

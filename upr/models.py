@@ -21,6 +21,12 @@ from upr.enums import (
 )
 
 
+def in_page_language(english: str, spanish: str) -> str:
+    """What the national team typed, in the active language: the Spanish text on Spanish pages (and in Spanish
+    emails, rendered under their recipient's language), the English one otherwise or where no Spanish was written."""
+    return spanish if spanish and (get_language() or "en").startswith("es") else english
+
+
 class Theme(models.Model):
     """One of the portal's shared themes, used on recommendations, testimony, report sections and events."""
 
@@ -42,7 +48,7 @@ class Theme(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.name_es if (get_language() or "en").startswith("es") and self.name_es else self.name
+        return in_page_language(self.name, self.name_es)
 
 
 class ReviewCycleQuerySet(models.QuerySet):
@@ -91,6 +97,9 @@ class ReviewCycle(models.Model):
         _("word limit, city's short summary"), default=DEFAULT_LOCAL_SUMMARY_WORDS, help_text=_("One to two pages.")
     )
     note = models.TextField(_("note"), blank=True)
+    note_es = models.TextField(
+        _("note (Spanish)"), blank=True, help_text=_("Shown on Spanish pages; left empty, they show the English note.")
+    )
 
     objects = ReviewCycleQuerySet.as_manager()
 
@@ -116,6 +125,11 @@ class ReviewCycle(models.Model):
         return gettext("Cycle %(number)s") % {"number": self.number}
 
     @property
+    def display_note(self) -> str:
+        """The note in the language of the page (English where no Spanish was written)."""
+        return in_page_language(self.note, self.note_es)
+
+    @property
     def awaits_import(self) -> bool:
         """The review made recommendations but the portal holds none of their text yet (with_imported_count)."""
         return bool(self.recommendations_total) and not self.imported_recommendations
@@ -133,6 +147,12 @@ class Milestone(models.Model):
     cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="milestones")
     kind = models.CharField(_("kind"), max_length=32, choices=MilestoneKind)
     title = models.CharField(_("title"), max_length=200)
+    title_es = models.CharField(
+        _("title (Spanish)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown on Spanish pages and in Spanish emails; left empty, they show the English title."),
+    )
     date = models.DateField(_("date"))
     audience = models.CharField(_("audience"), max_length=20, choices=Audience, default=Audience.EVERYONE)
     reminder_offsets = models.JSONField(
@@ -162,6 +182,11 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.date:%Y-%m-%d})"
+
+    @property
+    def display_title(self) -> str:
+        """The title in the language of the page or email (English where no Spanish was written)."""
+        return in_page_language(self.title, self.title_es)
 
     def clean(self) -> None:
         offsets = self.reminder_offsets

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from pathlib import Path
+import re
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 from tests.browser.test_testimony import in_language
-
-AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+from tests.pages import build_world
+from tests.services import AXE_JS, need_node_package
 
 # Every public page axe checks, in both languages. Add new pages here.
 PAGES = [
@@ -55,7 +55,7 @@ FAILING_IMPACTS = {"serious", "critical"}
 
 def run_axe(page) -> list[dict]:
     """axe-core's violations on the loaded page (all of axe's default rules)."""
-    page.add_script_tag(path=str(AXE_JS))
+    page.add_script_tag(path=need_node_package("axe-core", AXE_JS))
     return page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
 
 
@@ -461,3 +461,38 @@ def test_national_dashboard_has_no_serious_or_critical_axe_violations(
     expect(page.locator("main table.dashboard-cities th[aria-sort=ascending]")).to_have_count(1)
     failures = axe_failures(page, "/organize/national/?sort=testimony", language)
     assert not failures, f"axe-core, language {language!r}:\n" + "\n".join(failures)
+
+
+@pytest.mark.browser_context_args(bypass_csp=True)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_organizer_and_customised_admin_page_has_no_serious_or_critical_axe_violations(
+    live_server, page, transactional_db, user_factory, language
+):
+    """tests/pages.py's world: every organizer page of a coordinator (testimony in each state, a report returned with
+    comments and its versions, a submitted report, events with registrations and a lobby day), the national team's
+    dashboard, and the admin pages the portal customised (index, the local report's review page, the national
+    report's change page with its joint submitters and checks), and the admin's autocomplete fields."""
+    from cities.models import City, Membership
+
+    world = build_world(user_factory)
+    set_language(page, live_server, language)
+
+    # The page a joint submitter opens from the national team's email to confirm its name.
+    check_pages(page, live_server, [f"/sign-off/{world.submitter.token}/"], language)
+    log_in(page.context, live_server, world.coordinator)
+    check_pages(page, live_server, world.organizer_pages(), language)
+
+    log_in(page.context, live_server, world.staff)
+    city = City.objects.get(slug="pittsburgh-pa")
+    membership = Membership.objects.filter(city=city).first()
+    admin_pages = [
+        *world.staff_pages(),
+        *world.admin_pages(),
+        f"/admin/cities/city/{city.pk}/change/",
+        f"/admin/cities/membership/{membership.pk}/change/",
+        "/admin/cities/membership/add/",
+    ]
+    check_pages(page, live_server, admin_pages, language)
+    # The joint submitters are on the national report's page, each field named.
+    page.goto(live_server.url + f"/admin/national/nationalreport/{world.national_report.pk}/change/")
+    expect(page.get_by_role("textbox", name=re.compile(in_language(language, "Organisation")))).to_have_count(3)

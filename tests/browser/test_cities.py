@@ -111,7 +111,7 @@ def test_resident_finds_pittsburgh_on_the_map(live_server, page, demo_data, requ
     expect(page.get_by_role("heading", level=1)).to_have_text("Human rights cities in the review")
     map_svg = page.locator("svg.us-map")
     expect(map_svg).to_be_visible()
-    dot = map_svg.get_by_role("link", name="Pittsburgh, PA", exact=True)
+    dot = map_svg.get_by_role("link", name="Pittsburgh, Pennsylvania", exact=True)
     expect(dot).to_have_count(1)
     expect(dot).to_have_attribute("href", "/cities/pittsburgh-pa/")
     assert save_screenshot(page, request, "directory").stat().st_size > 0
@@ -119,15 +119,15 @@ def test_resident_finds_pittsburgh_on_the_map(live_server, page, demo_data, requ
     # By mouse.
     dot.click()
     expect(page).to_have_url(live_server.url + "/cities/pittsburgh-pa/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Pittsburgh, PA")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pittsburgh, Pennsylvania")
 
     # By keyboard: the dot is in the Tab order (reached by Tab from the top of the page, not only by focus()),
     # shows its focus ring, and Enter follows it.
     page.goto(live_server.url + "/cities/")
-    dot = page.locator("svg.us-map").get_by_role("link", name="Pittsburgh, PA", exact=True)
+    dot = page.locator("svg.us-map").get_by_role("link", name="Pittsburgh, Pennsylvania", exact=True)
     for _ in range(MAX_TABS):
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.getAttribute('aria-label')") == "Pittsburgh, PA":
+        if page.evaluate("document.activeElement.getAttribute('aria-label')") == "Pittsburgh, Pennsylvania":
             break
     else:
         raise AssertionError(f"Pittsburgh's map dot was not reached in {MAX_TABS} presses of Tab")
@@ -135,7 +135,7 @@ def test_resident_finds_pittsburgh_on_the_map(live_server, page, demo_data, requ
     expect(dot.locator("circle.city-dot")).to_have_css("stroke", BRAND_BLUE)
     page.keyboard.press("Enter")
     expect(page).to_have_url(live_server.url + "/cities/pittsburgh-pa/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Pittsburgh, PA")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pittsburgh, Pennsylvania")
 
 
 def test_city_request_approved_and_invitation_accepted(live_server, page, browser, user_factory, settings, request):
@@ -248,7 +248,7 @@ def test_city_request_approved_and_invitation_accepted(live_server, page, browse
 
     # Erie is now on the directory's map.
     page.goto(live_server.url + "/cities/")
-    expect(page.locator("svg.us-map").get_by_role("link", name="Erie, PA", exact=True)).to_have_attribute(
+    expect(page.locator("svg.us-map").get_by_role("link", name="Erie, Pennsylvania", exact=True)).to_have_attribute(
         "href", "/cities/erie-pa/"
     )
 

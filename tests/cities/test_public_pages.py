@@ -65,7 +65,7 @@ def test_directory_map_links_each_city(client, city_factory, housing):
     _city_with_event(city_factory, 1, housing)
     response = client.get("/cities/")
     assert 'href="/cities/town-1-pa/"' in response.text
-    assert 'aria-label="Town 1, PA"' in response.text
+    assert 'aria-label="Town 1, Pennsylvania"' in response.text
 
 
 def test_city_page_shows_about_progress_and_events(client, city_factory, housing):

@@ -210,9 +210,9 @@ def test_render_map_structure_and_links():
     links = root.findall(f".//{SVG}a")
     assert len(links) == len(cities)
     by_label = {a.get("aria-label"): a for a in links}
-    pittsburgh = by_label["Pittsburgh, PA"]
+    pittsburgh = by_label["Pittsburgh, Pennsylvania"]
     assert pittsburgh.get("href") == "/cities/pittsburgh/"
-    assert pittsburgh.find(f"{SVG}title").text == "Pittsburgh, PA"
+    assert pittsburgh.find(f"{SVG}title").text == "Pittsburgh, Pennsylvania"
     dot = pittsburgh.find(f"{SVG}circle")
     assert dot.get("class") == "city-dot" and dot.get("r") == "6"
     x, y = usmap.project(-79.99589, 40.44062)
@@ -228,7 +228,7 @@ def test_render_map_skips_cities_without_coordinates_or_off_the_map():
         FakeCity("Mexico City", "DF", 19.43, -99.13),
     ]
     root = _parse(usmap.render_map(cities))
-    assert [a.get("aria-label") for a in root.iter(f"{SVG}a")] == ["Pittsburgh, PA"]
+    assert [a.get("aria-label") for a in root.iter(f"{SVG}a")] == ["Pittsburgh, Pennsylvania"]
     assert root.find(f"{SVG}desc").text == "Map of the United States with 1 city"
     assert root.find(f"{SVG}title").text == "Human rights cities in the United States"
 
@@ -250,7 +250,7 @@ def test_render_map_without_links_is_a_plain_picture():
     assert root.get("aria-labelledby") == "m2-title"
     assert root.find(f".//{SVG}a") is None
     dot = root.find(f".//{SVG}circle")
-    assert dot.find(f"{SVG}title").text == "Seattle, WA"
+    assert dot.find(f"{SVG}title").text == "Seattle, Washington"
 
 
 # --- the style sheet -----------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from upr.models import ReviewCycle
@@ -46,3 +47,16 @@ def test_about_links_each_imported_review_to_its_recommendations(client, demo):
         assert f"{link}Read the recommendations of Cycle {number} ({year})</a>" in text
     second = ReviewCycle.objects.get(number=2).pk
     assert f"/recommendations/?cycle={second}" not in text
+
+
+def test_about_timeline_and_home_note_in_spanish_show_the_spanish(client, demo):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    about = _words(client.get("/about-the-upr/").content.decode())
+    assert (
+        "9 de noviembre de 2020</time>: Examen de los Estados Unidos en el Grupo de Trabajo sobre el EPU "
+        "(36.º período de sesiones)"
+    ) in about
+    assert "Review of the United States" not in about
+    home = _words(client.get("/").content.decode())
+    assert ReviewCycle.objects.current().note_es in home
+    assert ReviewCycle.objects.current().note not in home

@@ -622,3 +622,14 @@ def test_tick_queries_do_not_grow_with_the_cities(world, django_capture_on_commi
     assert few == (5 + 2, 12)
     assert many == (5 + 57 + 2, 12)
     assert nothing == (0, 7)
+
+
+def test_an_organizer_who_reads_spanish_is_reminded_of_the_deadline_by_its_spanish_title(world, tick):
+    world["milestone"].title_es = "Entrega de los informes locales"
+    world["milestone"].save()
+    Membership.objects.create(user=make_user("f1@example.org", language="es"), city=world["cities"]["B"])
+    sent = tick(at(21, 9))
+    spanish = next(m for m in sent if m.to == ["f1@example.org"])
+    english = next(m for m in sent if m.to == ["b1@example.org"])
+    assert "“Entrega de los informes locales”" in spanish.body and "Local reports due" not in spanish.body
+    assert "“Local reports due”" in english.body and "Entrega" not in english.body

@@ -75,22 +75,26 @@ class Command(BaseCommand):
                 MilestoneKind.LOCAL_INPUT_DUE,
                 "2027-02-15",
                 "Local reports due to the national team (demo planning date)",
+                "Entrega de los informes locales al equipo nacional (fecha de planificación de demostración)",
                 Audience.EVERYONE,
             ),
             (
                 MilestoneKind.NATIONAL_REPORT_DUE,
                 "2027-03-31",
                 "National stakeholder report ready for submission (demo planning date)",
+                "Informe nacional de las partes interesadas listo para su presentación (fecha de planificación de "
+                "demostración)",
                 Audience.NATIONAL_TEAM,
             ),
         ]
-        for kind, date, title, audience in planned:
+        for kind, date, title, title_es, audience in planned:
             Milestone.objects.update_or_create(
                 cycle=cycle,
                 kind=kind,
                 date=date,
                 defaults={
                     "title": title,
+                    "title_es": title_es,
                     "audience": audience,
                     "source": "demo data",
                     "reminder_offsets": list(DEFAULT_REMINDER_OFFSETS),
