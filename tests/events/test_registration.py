@@ -333,7 +333,7 @@ def test_invalid_input_keeps_what_was_typed_and_stores_nothing(event, post_form,
     assert "Please use plain text here, without HTML tags." in page
     assert "Tell us what you need, so the organizers can arrange it." in page
     assert 'value="Tenants United"' in page and 'value="Pittsburgh"' in page
-    assert 'value="other" id="id_access_needs_4" checked' in page
+    assert 'value="other" class="form-check-input" id="id_access_needs_4" checked' in page
     assert Registration.objects.count() == 0
     assert mailoutbox == []
 
