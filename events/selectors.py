@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.enums import EventKind, EventStatus, RegistrationStatus
 from events.models import Delegate, Event, EventSpeaker, Registration
+from events.zones import zone_name
 
 
 def events_held_count() -> int:
@@ -155,7 +156,7 @@ def registration_closed_reason(event: Event, *, now: dt.datetime | None = None) 
         opens = timezone.localtime(event.registration_opens_at, timezone=event.zone)
         return str(_("Registration opens on %(date)s (%(zone)s).")) % {
             "date": formats.date_format(opens, "DATETIME_FORMAT"),
-            "zone": event.time_zone,
+            "zone": zone_name(event.time_zone),
         }
     if event.registration_closes_at and event.registration_closes_at <= now:
         return str(_("Registration for this event has closed."))

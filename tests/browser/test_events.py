@@ -318,7 +318,7 @@ def test_organizer_postpones_and_the_registrant_is_told(live_server, page, demo_
     expect(row.get_by_role("cell")).to_have_text(
         [
             "Community conversation",
-            "01/30/2027 2 p.m. EST",
+            "01/30/2027 2 p.m. Eastern Time",
             "Scheduled",
             "1 / 40",
             re.compile(
@@ -355,10 +355,10 @@ def test_organizer_postpones_and_the_registrant_is_told(live_server, page, demo_
     assert notice.subject == f"[UPR Cities] Changed: {PITTSBURGH_TITLE}"
     assert notice.to == ["lee@example.org"]
     assert f"“{PITTSBURGH_TITLE}”, for which you registered, has changed:" in notice.body
-    assert "- Starts at: Jan. 30, 2027, 2 p.m. → Feb. 6, 2027, 2 p.m. (America/New_York)" in notice.body
-    assert "- Ends at: Jan. 30, 2027, 4 p.m. → Feb. 6, 2027, 4 p.m. (America/New_York)" in notice.body
+    assert "- Starts at: Jan. 30, 2027, 2 p.m. → Feb. 6, 2027, 2 p.m. (Eastern Time)" in notice.body
+    assert "- Ends at: Jan. 30, 2027, 4 p.m. → Feb. 6, 2027, 4 p.m. (Eastern Time)" in notice.body
     assert "- Status: Scheduled → Postponed" in notice.body
-    assert "When: Feb. 6, 2027, 2 p.m. – 4 p.m. (America/New_York)" in notice.body
+    assert "When: Feb. 6, 2027, 2 p.m. – 4 p.m. (Eastern Time)" in notice.body
     assert len(notice.attachments) == 1
     vevent = ics_event(notice.attachments[0])
     assert vevent["SEQUENCE"] == event.sequence == 1
