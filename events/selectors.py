@@ -131,6 +131,21 @@ def seats_taken(event: Event) -> int:
     return Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).count()
 
 
+def event_page_scope(slug: str) -> str:
+    """The page-cache scope of an event's pages (portal.cache): what only they show, the seats left, follows it."""
+    return f"event:{slug}"
+
+
+def registration_page_scope(registration: Registration) -> str | None:
+    """The scope of the pages a registration changes: its event's (None once the event itself is gone, whose
+    deletion makes every page stale anyway)."""
+    if Registration._meta.get_field("event").is_cached(registration):
+        slug = registration.event.slug
+    else:
+        slug = Event.objects.filter(pk=registration.event_id).values_list("slug", flat=True).first()
+    return event_page_scope(slug) if slug else None
+
+
 def seats_left(event: Event) -> int | None:
     """Seats still free (never below 0); None when there is no limit."""
     if event.capacity is None:

@@ -20,6 +20,7 @@ from events.models import Delegate, Event
 from events.selectors import (
     calendar_feed_events,
     city_delegates,
+    event_page_scope,
     event_speakers,
     open_lobby_days,
     organizer_events,
@@ -74,13 +75,13 @@ def detail_context(event: Event) -> dict:
     }
 
 
-@public_page
+@public_page(scope=event_page_scope)
 @require_GET
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "events/detail.html", detail_context(public_event(slug)))
 
 
-@public_page
+@public_page(scope=event_page_scope)
 @require_GET
 def webinar_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A webinar's page under the archive's address (same page as events:detail)."""
