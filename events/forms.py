@@ -197,6 +197,7 @@ class EventForm(BootstrapMixin, forms.ModelForm):
             "recording_url",
             "slides",
             "transcript",
+            "materials_elsewhere_url",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
