@@ -43,7 +43,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
     form = EventFilterForm(request.GET or None)
     filters = {k: v for k, v in form.cleaned_data.items() if v} if form.is_valid() else {}
     events = list(upcoming_events(**filters))
-    return render(request, "events/list.html", {"form": form, "events": events})
+    context = {"form": form, "events": events, "feed_city": filters.get("city"), "feed_theme": filters.get("theme")}
+    return render(request, "events/list.html", context)
 
 
 @public_page(form=WebinarFilterForm)
@@ -52,7 +53,8 @@ def webinars(request: HttpRequest) -> HttpResponse:
     form = WebinarFilterForm(request.GET or None)
     filters = {k: v for k, v in form.cleaned_data.items() if v} if form.is_valid() else {}
     events = list(webinar_archive(**filters))
-    return render(request, "events/webinars.html", {"form": form, "events": events})
+    context = {"form": form, "events": events, "feed_theme": filters.get("theme")}
+    return render(request, "events/webinars.html", context)
 
 
 def detail_context(event: Event) -> dict:

@@ -300,6 +300,42 @@ def test_demo_webinars_show_in_archive(client, db):
     assert "Julieta Perucca" in page.text and "June 11, 2020, 2 p.m." in page.text
 
 
+# --- Calendar subscriptions -------------------------------------------------------------------------------
+
+
+def test_list_offers_webcal_subscriptions_to_the_feeds_filtered_on(client, city_factory, themes, settings):
+    settings.SITE_URL = "https://uprcities.example.org"
+    make_event(host_city=city_factory(), themes=[themes["housing"]])
+    text = client.get("/events/").text
+    assert re.findall(r'href="(webcal://[^"]+)">([^<]+)</a>', text) == [
+        ("webcal://uprcities.example.org/events/feed.ics", "Subscribe to every event")
+    ]
+    text = client.get("/events/?city=pittsburgh-pa&theme=housing").text
+    assert re.findall(r'href="(webcal://[^"]+)">([^<]+)</a>', text) == [
+        ("webcal://uprcities.example.org/events/feed/city/pittsburgh-pa.ics", "Subscribe to the events in Pittsburgh"),
+        ("webcal://uprcities.example.org/events/feed/theme/housing.ics", "Subscribe to the events on Housing"),
+        ("webcal://uprcities.example.org/events/feed.ics", "Subscribe to every event"),
+    ]
+    # The plain addresses, for apps that add a calendar by URL.
+    assert (
+        '<input class="form-control form-control-sm mb-1" id="feed-city-pittsburgh-pa" type="url" '
+        'value="https://uprcities.example.org/events/feed/city/pittsburgh-pa.ics" readonly>'
+    ) in text
+
+
+def test_city_page_and_theme_filtered_archive_offer_their_feed(client, city_factory, themes, settings):
+    settings.SITE_URL = "https://uprcities.example.org"
+    city_factory()
+    city_page = client.get("/cities/pittsburgh-pa/").text
+    assert 'href="webcal://uprcities.example.org/events/feed/city/pittsburgh-pa.ics"' in city_page
+    assert 'href="webcal://uprcities.example.org/events/feed.ics"' not in city_page
+    archive = client.get("/webinars/?theme=housing").text
+    assert re.findall(r'href="(webcal://[^"]+)"', archive) == [
+        "webcal://uprcities.example.org/events/feed/theme/housing.ics"
+    ]
+    assert "webcal://" not in client.get("/webinars/").text
+
+
 # --- What a past webinar's page says about its recording --------------------------------------------------
 
 
