@@ -9,12 +9,15 @@ class EventsConfig(AppConfig):
     def ready(self) -> None:
         from cities.registry import CITY_PAGE, DIRECTORY, ORGANIZE, city_facts
         from events.models import Event, EventSpeaker, Registration, Speaker
-        from events.selectors import events_held_count, held_counts, upcoming_counts
+        from events.selectors import events_held_count, held_counts, registration_page_scope, upcoming_counts
         from portal.cache import invalidate_on_change
         from portal.registry import home_stats
 
-        # Event and webinar pages, feeds and city pages; registrations too, since pages show the seats left.
-        invalidate_on_change(Event, Speaker, EventSpeaker, Registration)
+        # Event and webinar pages, feeds and city pages.
+        invalidate_on_change(Event, Speaker, EventSpeaker)
+        # The seats left change with every registration and show on the event's own pages only: a registration
+        # makes those stale at once, and leaves every other cached page as it is.
+        invalidate_on_change(Registration, scope=registration_page_scope)
 
         home_stats.register("events", _("events held"), events_held_count, order=30)
         city_facts.register("events_held", _("events held"), held_counts, places=[DIRECTORY, CITY_PAGE], order=30)

@@ -1,4 +1,9 @@
-"""The two 2020 webinars of the UPR Cities project page, with their real descriptions and speakers."""
+"""The 2020 webinars of the UPR Cities project page, with their real descriptions and speakers.
+
+The project page links each webinar's recording (and the May webinar's slides) from its own site; the portal holds
+none of those files, so each webinar links the page that publishes them, and its page says what is on the portal
+and what is not.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,10 @@ from events.models import Event, EventSpeaker, Speaker
 from upr.models import Theme
 
 EASTERN = zoneinfo.ZoneInfo("America/New_York")
+
+# The UPR Cities project page (National Human Rights Cities Alliance wiki) in the revision these webinars were read
+# from, which links their recordings and slides.
+PROJECT_PAGE = "https://wiki.humanrightscities.mayfirst.org/index.php?title=UPR_Cities_Project&oldid=426"
 
 WEBINARS = [
     {
@@ -87,6 +96,23 @@ WEBINARS = [
             ("Alison Johnston", "", "Housing Justice League, Atlanta", SpeakerRole.CITY_REPRESENTATIVE),
         ],
     },
+    {
+        "slug": "virtual-gathering-on-the-postponed-upr-review",
+        "title": "Virtual Gathering on the Postponed UPR Review of the United States",
+        "date": dt.date(2020, 5, 11),
+        "themes": ["un-engagement"],
+        "description": (
+            "The May 11th date for the United Nation’s review of the U.S. Government’s human rights record (known "
+            "as UPR) has been postponed by the pandemic, but in its place we’re organizing a virtual gathering to "
+            "help community advocates learn how to use the UPR review process to advocate for their communities. "
+            "We’ll hear about the world’s first national cities stakeholder report to the UN. Organizers from New "
+            "Orleans, Washington DC, and Pittsburgh will show how the UPR can help local organizing. And we’ll learn "
+            "about the Southern Mayors’ Human Rights Agenda and how it can help define the kind of post-COVID-19 "
+            "city we all need. Participants will learn about using the UPR process to organize locally and bring "
+            "global pressure on national and local officials through the UPR Cities Project."
+        ),
+        "speakers": [],
+    },
 ]
 
 
@@ -163,6 +189,7 @@ def load_webinars() -> int:
                 "ends_at": starts + dt.timedelta(minutes=90),
                 "time_zone": "America/New_York",
                 "status": EventStatus.HELD,
+                "materials_elsewhere_url": PROJECT_PAGE,
             },
         )
         event.themes.set(Theme.objects.filter(slug__in=data["themes"]))

@@ -14,6 +14,7 @@ from cities.models import City
 from events.enums import EventKind
 from events.models import Delegate, Event
 from events.selectors import IN_PERSON, ONLINE, archive_years
+from events.zones import zone_name as zone_label
 from portal.forms import BootstrapMixin, no_markup
 from upr.forms import theme_filter_field
 from upr.models import Theme
@@ -61,7 +62,8 @@ COMMON_TIME_ZONES = [
     "Pacific/Honolulu",
     "America/Puerto_Rico",
     "Pacific/Guam",
-    "Europe/Geneva",
+    # Geneva, where the Human Rights Council meets, keeps Zurich's time (the IANA database has no Europe/Geneva).
+    "Europe/Zurich",
     "UTC",
 ]
 
@@ -195,6 +197,7 @@ class EventForm(BootstrapMixin, forms.ModelForm):
             "recording_url",
             "slides",
             "transcript",
+            "materials_elsewhere_url",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
@@ -246,7 +249,7 @@ class EventForm(BootstrapMixin, forms.ModelForm):
                 self.add_error(
                     name,
                     _("%(time)s does not exist in %(zone)s (the clocks go forward then). Pick another time.")
-                    % {"time": wall.strftime("%H:%M"), "zone": zone_name},
+                    % {"time": wall.strftime("%H:%M"), "zone": zone_label(zone_name)},
                 )
             else:
                 data[name] = aware

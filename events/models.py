@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import zoneinfo
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -72,6 +73,13 @@ class Event(models.Model):
     recording_url = models.URLField(_("recording link"), blank=True)
     slides = models.FileField(_("slides"), upload_to="events/slides/", blank=True)
     transcript = models.TextField(_("transcript"), blank=True)
+    # Past webinars whose recording or slides the organizers published on a site of their own: the event's page
+    # says what the portal holds and where the rest is, instead of leaving a "recording" page empty.
+    materials_elsewhere_url = models.URLField(
+        _("recording or materials published elsewhere"),
+        blank=True,
+        help_text=_("A page on another site that publishes this event's recording, slides or transcript."),
+    )
     # RFC 5545: the UID never changes; SEQUENCE goes up each time the schedule, place or status changes.
     sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -112,6 +120,16 @@ class Event(models.Model):
             return zoneinfo.ZoneInfo(self.time_zone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             return dt.UTC
+
+    @property
+    def materials_elsewhere_site(self) -> str:
+        """The site of `materials_elsewhere_url`, as the link names it ("wiki.example.org")."""
+        return urlsplit(self.materials_elsewhere_url).hostname or "" if self.materials_elsewhere_url else ""
+
+    @property
+    def has_materials(self) -> bool:
+        """A recording, slides or a transcript is published on the portal itself."""
+        return bool(self.recording_url or self.slides or self.transcript)
 
     def clean(self) -> None:
         if self.time_zone not in zoneinfo.available_timezones():

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.enums import EventKind, EventStatus, RegistrationStatus
 from events.models import Delegate, Event, EventSpeaker, Registration
+from events.zones import zone_name
 
 
 def events_held_count() -> int:
@@ -130,6 +131,21 @@ def seats_taken(event: Event) -> int:
     return Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).count()
 
 
+def event_page_scope(slug: str) -> str:
+    """The page-cache scope of an event's pages (portal.cache): what only they show, the seats left, follows it."""
+    return f"event:{slug}"
+
+
+def registration_page_scope(registration: Registration) -> str | None:
+    """The scope of the pages a registration changes: its event's (None once the event itself is gone, whose
+    deletion makes every page stale anyway)."""
+    if Registration._meta.get_field("event").is_cached(registration):
+        slug = registration.event.slug
+    else:
+        slug = Event.objects.filter(pk=registration.event_id).values_list("slug", flat=True).first()
+    return event_page_scope(slug) if slug else None
+
+
 def seats_left(event: Event) -> int | None:
     """Seats still free (never below 0); None when there is no limit."""
     if event.capacity is None:
@@ -155,7 +171,7 @@ def registration_closed_reason(event: Event, *, now: dt.datetime | None = None) 
         opens = timezone.localtime(event.registration_opens_at, timezone=event.zone)
         return str(_("Registration opens on %(date)s (%(zone)s).")) % {
             "date": formats.date_format(opens, "DATETIME_FORMAT"),
-            "zone": event.time_zone,
+            "zone": zone_name(event.time_zone),
         }
     if event.registration_closes_at and event.registration_closes_at <= now:
         return str(_("Registration for this event has closed."))

@@ -32,6 +32,7 @@ from events.enums import (
 )
 from events.models import Event, Registration
 from events.selectors import event_over_reason, registration_closed_reason, seats_left
+from events.zones import zone_name
 from portal import claims
 from portal.mail import send_templated_email, sent_lately
 from portal.tasks import delay_or_run
@@ -355,6 +356,8 @@ def _change_rows(event: Event, changes: dict) -> list[dict]:
         row = {"field": field, "label": Event._meta.get_field(field).verbose_name, "old": old, "new": new}  # type: ignore[union-attr]
         if field in ("starts_at", "ends_at"):
             row.update(old=_as_datetime(old), new=_as_datetime(new), is_datetime=True)
+        elif field == "time_zone":
+            row.update(old=zone_name(old) if old else old, new=zone_name(new) if new else new)
         elif field == "status":
             row.update(
                 old=EventStatus(old).label if old in EventStatus.values else old,

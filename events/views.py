@@ -20,6 +20,7 @@ from events.models import Delegate, Event
 from events.selectors import (
     calendar_feed_events,
     city_delegates,
+    event_page_scope,
     event_speakers,
     open_lobby_days,
     organizer_events,
@@ -42,7 +43,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
     form = EventFilterForm(request.GET or None)
     filters = {k: v for k, v in form.cleaned_data.items() if v} if form.is_valid() else {}
     events = list(upcoming_events(**filters))
-    return render(request, "events/list.html", {"form": form, "events": events})
+    context = {"form": form, "events": events, "feed_city": filters.get("city"), "feed_theme": filters.get("theme")}
+    return render(request, "events/list.html", context)
 
 
 @public_page(form=WebinarFilterForm)
@@ -51,7 +53,8 @@ def webinars(request: HttpRequest) -> HttpResponse:
     form = WebinarFilterForm(request.GET or None)
     filters = {k: v for k, v in form.cleaned_data.items() if v} if form.is_valid() else {}
     events = list(webinar_archive(**filters))
-    return render(request, "events/webinars.html", {"form": form, "events": events})
+    context = {"form": form, "events": events, "feed_theme": filters.get("theme")}
+    return render(request, "events/webinars.html", context)
 
 
 def detail_context(event: Event) -> dict:
@@ -74,13 +77,13 @@ def detail_context(event: Event) -> dict:
     }
 
 
-@public_page
+@public_page(scope=event_page_scope)
 @require_GET
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "events/detail.html", detail_context(public_event(slug)))
 
 
-@public_page
+@public_page(scope=event_page_scope)
 @require_GET
 def webinar_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A webinar's page under the archive's address (same page as events:detail)."""

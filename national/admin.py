@@ -21,7 +21,7 @@ from national import services
 from national.checks import checks_pass, ohchr_checks
 from national.document import build_national_report
 from national.forms import SentToUNForm
-from national.models import JointSubmitter, NationalParagraph, NationalReport, UNSubmission
+from national.models import ContactMessage, JointSubmitter, NationalParagraph, NationalReport, UNSubmission
 from national.quotes import holds_quote, paragraph_label, quote_states
 from reports import rendering
 from reports.enums import RenderFormat
@@ -396,3 +396,49 @@ class NationalParagraphAdmin(admin.ModelAdmin):
             request, _("Merged into paragraph at position %(p)s; the others are left out.") % {"p": kept.position}
         )
         return None
+
+
+@admin.register(ContactMessage)
+class ContactMessageAdmin(admin.ModelAdmin):
+    """Messages people sent the national team from the contact page: read-only (they are what was sent), answered
+    by replying to the sender's address, then marked as answered. Deleted after CONTACT_RETENTION_DAYS."""
+
+    list_display = ["created_at", "topic", "name", "email", "city_name", "answered"]
+    list_filter = ["topic", ("handled_at", admin.EmptyFieldListFilter), "language"]
+    search_fields = ["name", "email", "organisation", "city_name", "message"]
+    date_hierarchy = "created_at"
+    list_select_related = ["handled_by"]
+    fields = [
+        "topic",
+        "name",
+        "email",
+        "organisation",
+        "city_name",
+        "message",
+        "language",
+        "created_at",
+        "handled_at",
+        "handled_by",
+    ]
+    readonly_fields = fields
+    actions = ["mark_answered"]
+
+    @admin.display(description=_("answered"), boolean=True, ordering="handled_at")
+    def answered(self, obj: ContactMessage) -> bool:
+        return obj.handled_at is not None
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Mark the selected messages as answered"), permissions=["view"])
+    def mark_answered(self, request, queryset) -> None:
+        count = services.mark_contact_messages_answered(queryset, by=request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d message marked as answered.", "%(count)d messages marked as answered.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )

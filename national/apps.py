@@ -27,6 +27,10 @@ class NationalConfig(AppConfig):
         # The national team signs in to its progress dashboard (before a city team they may also belong to); it
         # sends staff without two-factor authentication to set it up first.
         login_landings.register("national_dashboard", national_team_landing, order=10)
+        from national.services import delete_old_contact_messages
+        from portal.registry import periodic_jobs
+
+        periodic_jobs.register("contact_message_retention", delete_old_contact_messages)
 
 
 def national_team_landing(user) -> str | None:

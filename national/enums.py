@@ -16,3 +16,15 @@ class ParagraphKind(models.TextChoices):
     QUOTE = "quote", _("Testimony")
     RECOMMENDATION = "recommendation", _("Recommendation")
     FOLLOW_UP = "follow_up", _("Follow-up of an earlier recommendation")
+
+
+class ContactTopic(models.TextChoices):
+    """What a message to the national team is about (the contact page)."""
+
+    JOIN = "join", _("Bringing a city into the review")
+    TESTIMONY = "testimony", _("Testimony, consent or privacy")
+    EVENTS = "events", _("Events and webinars")
+    REPORTS = "reports", _("Local reports and the national report")
+    MEDIA = "media", _("Press and media")
+    WEBSITE = "website", _("A problem with this website")
+    OTHER = "other", _("Something else")

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City
-from national.enums import ParagraphKind, SubmissionType
+from national.enums import ContactTopic, ParagraphKind, SubmissionType
 from testimony.models import Testimony
 from testimony.storage import private_storage
 from upr.models import ReviewCycle, Theme
@@ -185,3 +185,45 @@ class UNSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} · {self.sent_on}"
+
+
+class ContactMessageQuerySet(models.QuerySet):
+    def waiting(self) -> ContactMessageQuerySet:
+        return self.filter(handled_at__isnull=True)
+
+
+class ContactMessage(models.Model):
+    """A message to the national team from the contact page: kept here for the national team (the admin) and
+    emailed to NATIONAL_TEAM_EMAIL; deleted CONTACT_RETENTION_DAYS after it was sent (national.services)."""
+
+    topic = models.CharField(_("topic"), max_length=16, choices=ContactTopic)
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("email"))
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    city_name = models.CharField(_("city"), max_length=120, blank=True)
+    message = models.TextField(_("message"))
+    language = models.CharField(_("language"), max_length=8, default="en")
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    handled_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+
+    objects = ContactMessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("message to the national team")
+        verbose_name_plural = _("messages to the national team")
+        indexes = [
+            # The retention job deletes by age.
+            models.Index(fields=["created_at"], name="contact_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_topic_display()}: {self.name}"

@@ -1,12 +1,16 @@
 """The national team's actions on the national report: compiling (national.compile), merging paragraphs, asking
-for a render behind the OHCHR checks, the joint submitters' sign-off, and recording the report as sent to the UN."""
+for a render behind the OHCHR checks, the joint submitters' sign-off, and recording the report as sent to the UN;
+and the messages people send the national team from the contact page."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -14,7 +18,7 @@ from django.utils.translation import gettext as _
 from national.checks import checks_pass, ohchr_checks
 from national.document import build_national_report
 from national.enums import ParagraphKind
-from national.models import JointSubmitter, NationalParagraph, NationalReport, UNSubmission
+from national.models import ContactMessage, JointSubmitter, NationalParagraph, NationalReport, UNSubmission
 from national.quotes import quoted_testimony_ids
 from portal.mail import send_templated_email
 from reports import rendering
@@ -154,3 +158,60 @@ def record_sent_to_un(report: NationalReport, *, by, sent_on: dt.date) -> UNSubm
     submission.quoted.set(quoted)
     Testimony.objects.filter(pk__in=quoted, sent_to_un_at__isnull=True).update(sent_to_un_at=timezone.now())
     return submission
+
+
+# --- Messages to the national team (the contact page) --------------------------------------------------------
+
+
+def receive_contact_message(
+    *,
+    topic: str,
+    name: str,
+    email: str,
+    message: str,
+    organisation: str = "",
+    city_name: str = "",
+    language: str = "en",
+) -> ContactMessage:
+    """A message from the contact page. Steps:
+
+    1. store it (the national team reads and answers it in the admin, where it waits even if the email below is
+       held back by the per-address limit of the outbox);
+    2. write its email to NATIONAL_TEAM_EMAIL in the outbox (sent after commit), with the sender's address as
+       Reply-To so that answering is replying. Nothing is sent to the sender's address: whoever typed it may not
+       own it.
+    """
+    contact = ContactMessage.objects.create(
+        topic=topic,
+        name=name,
+        email=email,
+        message=message,
+        organisation=organisation,
+        city_name=city_name,
+        language=language,
+    )
+    send_templated_email(
+        "contact_message",
+        [settings.NATIONAL_TEAM_EMAIL],
+        {"contact": contact, "admin_url": reverse("admin:national_contactmessage_change", args=[contact.pk])},
+        reply_to=contact.email,
+        about=f"contact:{contact.pk}",
+    )
+    return contact
+
+
+def mark_contact_messages_answered(messages: Iterable[ContactMessage], *, by) -> int:
+    """Record that the national team answered these messages (those not already marked); returns how many."""
+    return ContactMessage.objects.filter(pk__in=[m.pk for m in messages], handled_at__isnull=True).update(
+        handled_at=timezone.now(), handled_by=by
+    )
+
+
+def delete_old_contact_messages(now: dt.datetime | None = None) -> int:
+    """The periodic job: delete messages sent more than CONTACT_RETENTION_DAYS ago, answered or not (one DELETE on
+    the date index; idempotent). Returns how many went."""
+    now = now or timezone.now()
+    deleted, _per_model = ContactMessage.objects.filter(
+        created_at__lt=now - dt.timedelta(days=settings.CONTACT_RETENTION_DAYS)
+    ).delete()
+    return deleted

@@ -10,6 +10,12 @@ kept in the cache; any committed change to data a public page reads draws a new 
 the old one are never read again (they expire on their own). Each app lists the models its public pages read
 with `invalidate_on_change()` in its AppConfig.ready(); a service that changes such rows with QuerySet.update()
 or bulk_create() (which send no signals) calls `bump_public_generation()` itself.
+
+Some data changes all the time and shows on few pages: the seats left of an event change with every registration
+and show only on that event's page. Such pages name a *scope* (`public_page(scope=...)`, e.g. "event:<slug>"),
+whose own generation is part of their key as well; the model lists it with `invalidate_on_change(scope=...)`, so a
+change draws a new generation for that scope alone. Every registration is then right at once on its event's page,
+and registering does not empty the cache of every other page.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -43,18 +49,27 @@ def public_generation(request=None) -> str:
     """The current generation: one cache read, remembered on `request` so a page reads it once."""
     generation = getattr(request, "_public_generation", None)
     if generation is None:
-        generation = cache.get(GENERATION_KEY)
-        if generation is None:
-            token = _new_token()
-            # Timeout None: the generation never expires; another request may have started one meanwhile.
-            generation = token if cache.add(GENERATION_KEY, token, None) else (cache.get(GENERATION_KEY) or token)
+        generation = _generation(GENERATION_KEY)
         if request is not None:
             request._public_generation = generation
     return generation
 
 
-def _draw_new_generation() -> None:
-    cache.set(GENERATION_KEY, _new_token(), None)
+def _generation(key: str) -> str:
+    generation = cache.get(key)
+    if generation is None:
+        token = _new_token()
+        # Timeout None: the generation never expires; another request may have started one meanwhile.
+        generation = token if cache.add(key, token, None) else (cache.get(key) or token)
+    return generation
+
+
+def scope_key(scope: str) -> str:
+    return f"{GENERATION_KEY}:{scope}"
+
+
+def _draw_new_generation(key: str = GENERATION_KEY) -> None:
+    cache.set(key, _new_token(), None)
 
 
 def bump_public_generation() -> None:
@@ -67,6 +82,11 @@ def bump_public_generation() -> None:
     transaction.on_commit(_draw_new_generation, robust=True)
 
 
+def bump_scope_generation(scope: str) -> None:
+    """Make the cached pages of one scope stale once the current transaction commits; other pages stay."""
+    transaction.on_commit(functools.partial(_draw_new_generation, scope_key(scope)), robust=True)
+
+
 def _row_changed(sender, **kwargs) -> None:
     bump_public_generation()
 
@@ -76,9 +96,24 @@ def _relation_changed(sender, action: str, **kwargs) -> None:
         bump_public_generation()
 
 
-def invalidate_on_change(*models: type[Model]) -> None:
+def invalidate_on_change(*models: type[Model], scope: Callable[[Model], str | None] | None = None) -> None:
     """Public pages read `models`: saving or deleting one of their rows, or changing one of their many-to-many
-    relations, makes every cached public page stale after commit."""
+    relations, makes every cached public page stale after commit.
+
+    With `scope` (a function of the row, answering the scope of the pages that show it, or None for none), only
+    the pages of that scope go stale."""
+    if scope is not None:
+        for model in models:
+
+            def changed(sender, instance, **kwargs) -> None:
+                name = scope(instance)
+                if name:
+                    bump_scope_generation(name)
+
+            label = model._meta.label
+            post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"scoped-page-save:{label}")
+            post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"scoped-page-delete:{label}")
+        return
     for model in models:
         label = model._meta.label
         post_save.connect(_row_changed, sender=model, dispatch_uid=f"public-page-save:{label}")
@@ -105,7 +140,13 @@ def _canonical_query(request, params: tuple[str, ...]) -> str:
     return urlencode(pairs)
 
 
-def public_page(view=None, *, query: Iterable[str] = (), form: type[Form] | None = None):
+def public_page(
+    view=None,
+    *,
+    query: Iterable[str] = (),
+    form: type[Form] | None = None,
+    scope: Callable[..., str] | None = None,
+):
     """Cache the view's page for anonymous visitors (see the module's docstring).
 
     Only the query parameters the view reads make another page: those named in `query` and the fields of its
@@ -113,9 +154,10 @@ def public_page(view=None, *, query: Iterable[str] = (), form: type[Form] | None
     A request with other parameters is answered from the canonical page's entry if there is one, and otherwise
     rendered for it and not stored (its page may repeat its own address, in the language switch for example). With
     `form`, a page is stored only when the form accepts the values, so made-up choices are not stored either.
+    `scope` (called with the view's URL keyword arguments) names the scope whose generation the page follows too.
     """
     if view is None:
-        return functools.partial(public_page, query=query, form=form)
+        return functools.partial(public_page, query=query, form=form, scope=scope)
     params = tuple(sorted({*query, *(form.base_fields if form is not None else ())}))
 
     @functools.wraps(view)
@@ -127,7 +169,10 @@ def public_page(view=None, *, query: Iterable[str] = (), form: type[Form] | None
         digest = hashlib.sha256(f"{request.path}?{canonical}".encode()).hexdigest()[:32]
         # The generation is read before the view runs: a change committed while it renders draws a new one, so
         # the page rendered from the older data is stored under a key nobody reads any more.
-        key = f"page:{public_generation(request)}:{get_language()}:{digest}"
+        generation = public_generation(request)
+        if scope is not None:
+            generation = f"{generation}.{_generation(scope_key(scope(**kwargs)))}"
+        key = f"page:{generation}:{get_language()}:{digest}"
         response = cache.get(key)
         if response is None:
             response = view(request, *args, **kwargs)

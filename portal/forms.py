@@ -1,11 +1,13 @@
-"""Form pieces shared by the portal's public forms."""
+"""Form pieces shared by the portal's forms: Bootstrap markup, the honeypot, plain-text checks, error summaries."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.formsets import BaseFormSet
 from django.utils.translation import gettext_lazy as _
 
 _MARKUP = re.compile(r"<[^>]*>|&#?\w+;")
@@ -35,6 +37,22 @@ class HoneypotMixin(forms.Form):
 FAST_SELECT_TEMPLATE = "portal/widgets/fast_select.html"
 
 
+# Radio buttons and checkbox lists in Bootstrap's markup (.form-check, .form-check-input, .form-check-label), like
+# the single checkboxes beside them; Django's own markup leaves them unstyled, small and unaligned.
+CHECK_LIST_TEMPLATE = "portal/widgets/check_list.html"
+CHECK_OPTION_TEMPLATE = "portal/widgets/check_option.html"
+
+
+def bootstrap_choice_widget(widget: forms.Widget) -> bool:
+    """Lay out a RadioSelect or CheckboxSelectMultiple the Bootstrap way; False for any other widget."""
+    if not isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return False
+    widget.template_name = CHECK_LIST_TEMPLATE
+    widget.option_template_name = CHECK_OPTION_TEMPLATE
+    widget.attrs["class"] = "form-check-input"
+    return True
+
+
 class BootstrapMixin:
     """Give every widget Bootstrap's classes (crispy renders labels and errors); render selects quickly."""
 
@@ -42,7 +60,10 @@ class BootstrapMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.CheckboxInput):
+            if bootstrap_choice_widget(widget):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
                 continue
             # Django adds `required` itself where HTML allows it: never on a hidden input, nor on a select whose
             # first option is a real choice (the Nu HTML checker rejects both).
@@ -52,3 +73,54 @@ class BootstrapMixin:
                 widget.template_name = FAST_SELECT_TEMPLATE
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             widget.attrs.setdefault("class", css)
+
+
+# --- Error summaries ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ErrorItem:
+    """One line of an error summary: the message, and the field it links to (`href` "#<id>", empty when the error
+    is about the whole form)."""
+
+    message: str
+    label: str = ""
+    href: str = ""
+
+
+def _form_errors(form: forms.BaseForm, row: int | None = None) -> list[ErrorItem]:
+    items = [ErrorItem(str(error)) for error in form.non_field_errors()]
+    for name, errors in form.errors.items():
+        if name == NON_FIELD_ERRORS or name not in form.fields:
+            continue
+        bound = form[name]
+        if bound.is_hidden:
+            items.extend(ErrorItem(str(error)) for error in errors)
+            continue
+        label = str(bound.label or name)
+        if row is not None:
+            label = _("%(label)s (item %(number)d)") % {"label": label, "number": row}
+        target = bound.id_for_label or bound.auto_id
+        if isinstance(bound.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            # A radio or checkbox group has no one input of its own: the link lands on its first option.
+            options = bound.subwidgets
+            target = options[0].id_for_label if options else target
+        items.extend(ErrorItem(str(error), label, f"#{target}" if target else "") for error in errors)
+    return items
+
+
+def error_items(*forms_or_formsets) -> list[ErrorItem]:
+    """Every error of the forms and formsets given (None skipped), in the order the page shows them: what is wrong
+    with a whole form or formset first, then field by field."""
+    items: list[ErrorItem] = []
+    for form in forms_or_formsets:
+        if form is None or not form.is_bound:
+            continue
+        if isinstance(form, BaseFormSet):
+            items.extend(ErrorItem(str(error)) for error in form.non_form_errors())
+            numbered = len(form.forms) > 1
+            for index, member in enumerate(form.forms, start=1):
+                items.extend(_form_errors(member, row=index if numbered else None))
+        else:
+            items.extend(_form_errors(form))
+    return items

@@ -21,6 +21,7 @@ the portal cannot be used to mail someone a stranger's words.
 from __future__ import annotations
 
 import datetime as dt
+import email.policy
 import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -29,6 +30,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Count
 from django.template.loader import render_to_string
@@ -154,6 +156,47 @@ def send_each(
         )
     _write_outbox(messages)
     return len(messages)
+
+
+# --- The message as it goes to the mail server -------------------------------------------------------------
+
+# Headers whose value is one or more <URL>s (RFC 2369, RFC 8058). Mail providers read them only as plain ASCII
+# angle-bracketed URLs; Python's header folding turns a value too long for one 78-character line into RFC 2047
+# encoded words (=?utf-8?q?=3Chttp...?=), which they then ignore, so these are written on one line as they are.
+URL_LIST_HEADERS = frozenset({"list-unsubscribe", "list-unsubscribe-post"})
+# RFC 5322 section 2.1.1: a line of a message is at most 998 characters.
+MAX_HEADER_LINE = 998
+
+
+class _VerbatimHeader(str):
+    """A header value the email package writes exactly as given, on one line (a header object in its terms: it
+    has a `name` and folds itself)."""
+
+    def __new__(cls, name: str, value: str):
+        header = super().__new__(cls, value)
+        header.name = name
+        header.defects = ()
+        return header
+
+    def fold(self, *, policy) -> str:
+        return f"{self.name}: {self}{policy.linesep}"
+
+
+def _verbatim(name: str, value: str) -> bool:
+    return value.isascii() and "\r" not in value and "\n" not in value and len(name) + 2 + len(value) <= MAX_HEADER_LINE
+
+
+class PortalEmail(EmailMultiAlternatives):
+    """An email whose URL-list headers (List-Unsubscribe and its Post companion) reach the server unencoded."""
+
+    def message(self, *, policy=email.policy.default):
+        msg = super().message(policy=policy)
+        for name, value in self.extra_headers.items():
+            value = str(value)
+            if name.lower() in URL_LIST_HEADERS and _verbatim(name, value):
+                del msg[name]
+                msg[name] = _VerbatimHeader(name, value)
+        return msg
 
 
 # --- The outbox ---------------------------------------------------------------------------------------------

@@ -4,10 +4,10 @@ import smtplib
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db.models import F
 from django.utils import timezone
 
+from portal.mail import PortalEmail
 from portal.models import CLAIMABLE_EMAIL_STATUSES, OutgoingEmail, OutgoingEmailStatus
 from portal.registry import periodic_jobs
 
@@ -174,7 +174,7 @@ def _send_message(
 ) -> int:
     """`attachments` are [filename, text content, mimetype]; `headers` are extra header lines (the
     List-Unsubscribe pair of optional emails)."""
-    message = EmailMultiAlternatives(
+    message = PortalEmail(
         subject=subject, body=body, to=to, reply_to=[reply_to] if reply_to else None, headers=headers or None
     )
     message.attach_alternative(html, "text/html")

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from portal.admin_inlines import LabelledTabularInline
 from testimony.models import AccessLog, ConsentText, ContactDetails, ModerationLog, Testimony
@@ -42,6 +43,16 @@ class TestimonyAdmin(admin.ModelAdmin):
 @admin.register(ConsentText)
 class ConsentTextAdmin(admin.ModelAdmin):
     list_display = ["version", "effective_from"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("text_en", "text_es"):
+            # How the pages lay the wording out (testimony.models.wording_blocks).
+            field.help_text = _(
+                "Separate paragraphs with a blank line and start each bullet point with “- ”. Other line breaks "
+                "are joined into the paragraph on the page."
+            )
+        return field
 
     def has_change_permission(self, request, obj=None) -> bool:
         # A version people agreed to never changes; write a new version instead.

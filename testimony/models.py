@@ -8,6 +8,7 @@ deleted after its retention date. Nothing public reads ContactDetails.
 from __future__ import annotations
 
 import datetime
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -26,6 +27,46 @@ from testimony.storage import private_storage
 from upr.models import ReviewCycle, Theme
 
 
+@dataclass(frozen=True)
+class WordingBlock:
+    """A paragraph (`items` empty) or a bulleted list (`text` empty) of a consent wording."""
+
+    text: str = ""
+    items: tuple[str, ...] = ()
+
+
+_LIST_MARKERS = ("- ", "* ", "• ")
+
+
+def wording_blocks(wording: str) -> list[WordingBlock]:
+    """The wording as it is read: paragraphs separated by a blank line, list items starting with "- " (or "* ",
+    "• "), and the line breaks inside a paragraph or an item (the stored text is wrapped for the admin's text
+    box, mid-sentence) joined by spaces. The words are the ones stored: a version people agreed to never changes,
+    only how it is laid out on the page."""
+    blocks: list[WordingBlock] = []
+    for chunk in re.split(r"\n[ \t]*\n", wording.replace("\r\n", "\n").replace("\r", "\n")):
+        paragraph: list[str] = []
+        items: list[list[str]] = []
+        for line in chunk.split("\n"):
+            stripped = line.strip()
+            if not stripped:
+                continue
+            if stripped.startswith(_LIST_MARKERS):
+                if paragraph and not items:
+                    blocks.append(WordingBlock(text=" ".join(paragraph)))
+                    paragraph = []
+                items.append([stripped[2:].strip()])
+            elif items:
+                items[-1].append(stripped)
+            else:
+                paragraph.append(stripped)
+        if items:
+            blocks.append(WordingBlock(items=tuple(" ".join(item) for item in items)))
+        elif paragraph:
+            blocks.append(WordingBlock(text=" ".join(paragraph)))
+    return blocks
+
+
 class ConsentText(models.Model):
     """The exact wording a person agreed to. Versioned: a testimony points at the version it was given under."""
 
@@ -40,6 +81,13 @@ class ConsentText(models.Model):
 
     def __str__(self) -> str:
         return self.version
+
+    def wording(self, language: str | None = None) -> str:
+        """The text in `language` (Spanish for "es", "es-..."; English otherwise)."""
+        return self.text_es if (language or "en").startswith("es") else self.text_en
+
+    def blocks(self, language: str | None = None) -> list[WordingBlock]:
+        return wording_blocks(self.wording(language))
 
 
 class TestimonyQuerySet(models.QuerySet):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cities.models import City
 from events.selectors import events_hosted_by
+from portal.forms import bootstrap_choice_widget
 from testimony.entry import IMPORT_FIELDS, MAX_IMPORT_BYTES, NATURE_ALL_CHALLENGE, NATURE_ALL_POSITIVE
 from testimony.enums import Identification, Kind, Status
 from testimony.models import CONSENT_FIELDS, PUBLIC_TEXT_FIELDS, Testimony
@@ -21,7 +22,7 @@ class BootstrapMixin:
     def style_fields(self) -> None:
         for bound in self.fields.values():
             widget = bound.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple):
+            if bootstrap_choice_widget(widget):
                 continue
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cities.models import City
 from cities.selectors import get_city_for_organizer
 from portal.spreadsheets import csv_response
-from testimony import entry, export, moderation
+from testimony import entry, export, moderation, redaction
 from testimony.enums import Status
 from testimony.organizer_forms import (
     BulkActionForm,
@@ -100,16 +100,25 @@ def moderate_bulk(request: HttpRequest, slug: str) -> HttpResponse:
 def _detail(request: HttpRequest, city: City, testimony, *, public_form=None, reject_form=None, status=200):
     """Render the private page; each rendering of the original is logged (DESIGN.md section 5)."""
     moderation.record_private_view(testimony, by=request.user)
+    contact = getattr(testimony, "contact", None)
+    if public_form is None:
+        public_form = PublicVersionForm(testimony=testimony, initial=PublicVersionForm.initial_for(testimony))
+    redactions = [
+        field
+        for field in redaction.redactions_for(testimony, names=[contact.name] if contact else [])
+        if field.public in public_form.fields
+    ]
     return render(
         request,
         "testimony/organize_detail.html",
         {
             "city": city,
             "testimony": testimony,
-            "contact": getattr(testimony, "contact", None) if testimony.allows_contact else None,
+            "contact": contact if testimony.allows_contact else None,
+            "redactions": {field.original: field for field in redactions},
+            "suggestions": [(field, s) for field in redactions for s in field.suggestions],
             "log": testimony.moderation_log.select_related("actor"),
-            "public_form": public_form
-            or PublicVersionForm(testimony=testimony, initial=PublicVersionForm.initial_for(testimony)),
+            "public_form": public_form,
             "reject_form": reject_form or RejectForm(),
             "pending": _pending_consent(testimony),
         },
@@ -135,7 +144,7 @@ def _pending_consent(testimony) -> list[tuple[str, str, str]]:
 def _get_testimony(request: HttpRequest, slug: str, testimony_id: int):
     city, _membership = get_city_for_organizer(request.user, slug)
     queryset = _city_testimony(request, city).select_related(
-        "consent_text", "consent_recorded_by", "entered_by", "submitted_by", "approved_by", "collected_at"
+        "consent_text", "consent_recorded_by", "entered_by", "submitted_by", "approved_by", "collected_at", "contact"
     )
     return city, get_object_or_404(queryset.prefetch_related("themes"), pk=testimony_id)
 
@@ -147,11 +156,14 @@ def moderate_detail(request: HttpRequest, slug: str, testimony_id: int) -> HttpR
     return _detail(request, city, testimony)
 
 
-def _act(request: HttpRequest, city: City, testimony, action) -> HttpResponse:
+def _act(request: HttpRequest, city: City, testimony, action, *, done: str) -> HttpResponse:
+    """Run a moderation action; the page it returns to says what happened (`done`) or why it could not."""
     try:
         action()
     except moderation.ModerationError as exc:
         messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
     return redirect("testimony:moderate_detail", slug=city.slug, testimony_id=testimony.pk)
 
 
@@ -182,7 +194,13 @@ def public_version(request: HttpRequest, slug: str, testimony_id: int) -> HttpRe
 @require_POST
 def approve(request: HttpRequest, slug: str, testimony_id: int) -> HttpResponse:
     city, testimony = _get_testimony(request, slug, testimony_id)
-    return _act(request, city, testimony, lambda: moderation.approve(testimony, by=request.user))
+    return _act(
+        request,
+        city,
+        testimony,
+        lambda: moderation.approve(testimony, by=request.user),
+        done=_("Approved: the public version is shown as the person's consent allows."),
+    )
 
 
 @login_required
@@ -193,7 +211,13 @@ def reject(request: HttpRequest, slug: str, testimony_id: int) -> HttpResponse:
     if not form.is_valid():
         return _detail(request, city, testimony, reject_form=form, status=400)
     reason = form.cleaned_data["reason"]
-    return _act(request, city, testimony, lambda: moderation.reject(testimony, by=request.user, reason=reason))
+    return _act(
+        request,
+        city,
+        testimony,
+        lambda: moderation.reject(testimony, by=request.user, reason=reason),
+        done=_("Rejected: the testimony is not shown anywhere, and the reason is in the log."),
+    )
 
 
 @login_required

@@ -46,7 +46,10 @@ class ConsentFieldsMixin(forms.Form):
         label=_("How should we name you where your words appear?"),
         choices=Identification.choices,
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": _("Please choose one of the ways to be named.")},
+        error_messages={
+            "required": _("Please choose how we should name you, or to stay anonymous."),
+            "invalid_choice": _("Please choose one of the ways to be named."),
+        },
     )
     display_name = forms.CharField(
         label=_("The name to show"),

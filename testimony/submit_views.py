@@ -20,11 +20,6 @@ from testimony.models import USE_FIELDS, Testimony
 from testimony.selectors import current_consent_text
 from testimony.submit_forms import ConsentChangeForm, TestimonyForm, age_answer
 
-
-def _consent_wording(consent_text) -> str:
-    return consent_text.text_es if (get_language() or "en").startswith("es") else consent_text.text_en
-
-
 # --- Giving testimony ------------------------------------------------------------------------------------
 
 
@@ -42,7 +37,7 @@ def _form_page(request: HttpRequest, city: City, form: TestimonyForm, status: in
             "form": form,
             "use_fields": [form[name] for name in USE_FIELDS],
             "consent_text": form.consent_text,
-            "consent_wording": _consent_wording(form.consent_text),
+            "consent_blocks": form.consent_text.blocks(get_language()),
             "file_dropped": bool(request.FILES),
         },
         status=status,
@@ -125,7 +120,7 @@ def _mine_page(request: HttpRequest, testimony: Testimony, form: ConsentChangeFo
             "organizers_only": not (testimony.age_confirmed or testimony.guardian_consent),
             "withdrawn": testimony.status == Status.WITHDRAWN,
             "pending": _pending_lines(testimony),
-            "consent_wording": _consent_wording(testimony.consent_text),
+            "consent_blocks": testimony.consent_text.blocks(get_language()),
             "current_consent_text": current_consent_text(),
         },
         status=status,

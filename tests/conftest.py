@@ -153,6 +153,21 @@ def celery_worker_on_redis(transactional_db):
 
 
 @pytest.fixture
+def smtp_sink():
+    """An SMTP server of the test's own on a free port (tests/smtp.py): what it received, as raw bytes too."""
+    import threading
+
+    from tests.smtp import SmtpSink
+
+    sink = SmtpSink()
+    thread = threading.Thread(target=sink.serve_forever, daemon=True)
+    thread.start()
+    yield sink
+    sink.shutdown()
+    sink.server_close()
+
+
+@pytest.fixture
 def superuser_client(client, personas):
     """A client signed in as a national-team superuser with two-factor authentication on."""
     staff = personas["staff_mfa"]

@@ -220,6 +220,7 @@ RATE_LIMITS = {
     "get_involved": (10, 3600),
     "event_registration": (10, 3600),
     "testimony": (10, 3600),
+    "contact": (5, 3600),
     # Staff asking for a two-factor enrolment link, and trying colleagues' codes.
     "staff_enrolment_link": (3, 3600),
     "staff_enrolment_code": (10, 3600),
@@ -231,6 +232,8 @@ TESTIMONY_RETENTION_DAYS_AFTER_REVIEW = 90
 REGISTRATION_RETENTION_DAYS_AFTER_EVENT = env_int("REGISTRATION_RETENTION_DAYS_AFTER_EVENT", 90)
 GET_INVOLVED_RETENTION_DAYS = env_int("GET_INVOLVED_RETENTION_DAYS", 365)
 CITY_REQUEST_RETENTION_DAYS_AFTER_DECISION = env_int("CITY_REQUEST_RETENTION_DAYS_AFTER_DECISION", 365)
+# Messages to the national team from the contact page are deleted this many days after they were sent.
+CONTACT_RETENTION_DAYS = env_int("CONTACT_RETENTION_DAYS", 365)
 # The largest request accepted (the largest upload, a 200 MB video, plus the form): refused before it is read.
 MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 210 * 1024 * 1024)
 

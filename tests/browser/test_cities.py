@@ -346,15 +346,28 @@ def test_join_form_by_keyboard(live_server, page):
     page.keyboard.press("Tab")
     expect(page.get_by_label("City not in the list")).to_be_focused()
 
-    # An empty request sent from the keyboard: an alert above the form, each field marked invalid with its error
-    # as its description, what was picked kept.
+    # An empty request sent from the keyboard: an error summary above the form takes the focus and links to each
+    # field in error; each field is marked invalid with its error as its description, what was picked kept.
     page.goto(live_server.url + "/cities/join/")
     submit = page.get_by_role("button", name="Send the request")
     submit.focus()
     page.keyboard.press("Enter")
     expect(page).to_have_url(live_server.url + "/cities/join/")
     alert = page.get_by_role("alert")
-    expect(alert).to_have_text("Please correct the fields marked below. Everything else you typed is kept.")
+    expect(alert).to_be_focused()
+    expect(alert).to_have_accessible_name("There is a problem")
+    expect(alert.locator("p").first).to_have_text(
+        "Please correct the fields marked below. Everything else you typed is kept."
+    )
+    expect(alert.get_by_role("link")).to_have_text(
+        [
+            "State – This field is required.",
+            "Coalition or organisation – This field is required.",
+            "Contact person – This field is required.",
+            "Contact email – This field is required.",
+            "Why does your city want to take part? – This field is required.",
+        ]
+    )
     first_invalid = page.locator("form [aria-invalid='true']").first
     expect(first_invalid).to_have_id("id_state")
     expect(state).to_have_attribute("aria-invalid", "true")
@@ -365,12 +378,15 @@ def test_join_form_by_keyboard(live_server, page):
     expect(page.get_by_label("Why does your city want to take part?")).to_have_accessible_description(
         re.compile(r"^A few sentences: .* This field is required\.$")
     )
-    # The alert comes before the form in reading order; the first Tab into the main content reaches the first
-    # field in error.
+    # The summary comes before the form in reading order; from it, Tab reaches its first link, and Enter on a link
+    # puts the focus in that field.
     assert page.evaluate(
         "document.querySelector('[role=alert]').compareDocumentPosition(document.querySelector('#id_state'))"
         " & Node.DOCUMENT_POSITION_FOLLOWING"
     )
-    page.locator("#main").focus()
     page.keyboard.press("Tab")
+    expect(alert.get_by_role("link").first).to_be_focused()
+    page.keyboard.press("Enter")
     expect(state).to_be_focused()
+    alert.get_by_role("link", name="Contact email – This field is required.").click()
+    expect(page.get_by_label("Contact email")).to_be_focused()

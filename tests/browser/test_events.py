@@ -17,6 +17,7 @@ from tests.browser.conftest import log_in, save_screenshot
 EASTERN = zoneinfo.ZoneInfo("America/New_York")
 
 HOUSING_SLUG = "local-and-global-strategies-for-advancing-the-human-right-to-housing"
+GATHERING_TITLE = "Virtual Gathering on the Postponed UPR Review of the United States"
 HOUSING_TITLE = "Local & Global Strategies for Advancing the Human Right to Housing"
 RACISM_TITLE = "Building a Human Rights Cities Movement Against Structural Racism"
 HOUSING_SPEAKERS = [
@@ -113,12 +114,12 @@ def test_resident_filters_the_archive_and_watches_a_recording(live_server, page,
     Event.objects.filter(slug=HOUSING_SLUG).update(recording_url=RECORDING_URL, transcript=TRANSCRIPT)
     no_external_player(page)
 
-    # The archive: both 2020 webinars, newest first.
+    # The archive: the three 2020 webinars of the project page, newest first.
     page.goto(live_server.url + "/webinars/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Webinar archive")
     titles = page.locator("main article h2")
-    expect(titles).to_have_text([RACISM_TITLE, HOUSING_TITLE])
-    expect(page.get_by_text(exact("2 webinars"))).to_be_visible()
+    expect(titles).to_have_text([RACISM_TITLE, HOUSING_TITLE, GATHERING_TITLE])
+    expect(page.get_by_text(exact("3 webinars"))).to_be_visible()
 
     # Filter by theme with the form: only the housing webinar is left.
     filters = page.get_by_role("search", name="Filter webinars")
@@ -145,7 +146,7 @@ def test_resident_filters_the_archive_and_watches_a_recording(live_server, page,
 
     details = page.locator("main details")
     expect(details).to_have_count(1)
-    expect(details.locator("summary")).to_have_text("Transcript")
+    expect(details.locator("summary")).to_have_text("Read the transcript")
     transcript = details.get_by_text("Housing is a human right, not a commodity.", exact=False)
     expect(transcript).to_be_hidden()  # closed until opened
     details.locator("summary").click()
@@ -158,6 +159,25 @@ def test_resident_filters_the_archive_and_watches_a_recording(live_server, page,
     expect(speakers.locator("li").first).to_contain_text("Deputy Director, The Shift")
     expect(page.get_by_role("link", name="Webinar archive")).to_have_attribute("href", "/webinars/")
     assert save_screenshot(page, request, "webinar").stat().st_size > 0
+
+
+def test_a_webinar_page_says_what_exists_and_where_the_rest_is(live_server, page, demo_data, request):
+    from events.demo import PROJECT_PAGE
+
+    page.goto(live_server.url + "/webinars/")
+    card = page.locator("main article").filter(has=page.get_by_role("link", name=RACISM_TITLE))
+    expect(card).to_contain_text("Recording and materials on wiki.humanrightscities.mayfirst.org")
+    card.get_by_role("link", name=RACISM_TITLE).click()
+
+    materials = page.get_by_role("region", name="Recording and materials")
+    expect(materials.locator("dt")).to_have_text(["Recording", "Slides", "Transcript"])
+    expect(materials.locator("dd")).to_have_text(["Not published on the portal."] * 3)
+    expect(page.locator("main iframe")).to_have_count(0)
+    elsewhere = materials.get_by_role("link", name="wiki.humanrightscities.mayfirst.org")
+    expect(elsewhere).to_have_attribute("href", PROJECT_PAGE)
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert save_screenshot(page, request, f"webinar-without-recording-{width}").stat().st_size > 0
 
 
 def test_resident_registers_confirms_and_sees_the_join_link(live_server, page, demo_data, settings, request):
@@ -318,7 +338,7 @@ def test_organizer_postpones_and_the_registrant_is_told(live_server, page, demo_
     expect(row.get_by_role("cell")).to_have_text(
         [
             "Community conversation",
-            "01/30/2027 2 p.m. EST",
+            "01/30/2027 2 p.m. Eastern Time",
             "Scheduled",
             "1 / 40",
             re.compile(
@@ -355,10 +375,10 @@ def test_organizer_postpones_and_the_registrant_is_told(live_server, page, demo_
     assert notice.subject == f"[UPR Cities] Changed: {PITTSBURGH_TITLE}"
     assert notice.to == ["lee@example.org"]
     assert f"“{PITTSBURGH_TITLE}”, for which you registered, has changed:" in notice.body
-    assert "- Starts at: Jan. 30, 2027, 2 p.m. → Feb. 6, 2027, 2 p.m. (America/New_York)" in notice.body
-    assert "- Ends at: Jan. 30, 2027, 4 p.m. → Feb. 6, 2027, 4 p.m. (America/New_York)" in notice.body
+    assert "- Starts at: Jan. 30, 2027, 2 p.m. → Feb. 6, 2027, 2 p.m. (Eastern Time)" in notice.body
+    assert "- Ends at: Jan. 30, 2027, 4 p.m. → Feb. 6, 2027, 4 p.m. (Eastern Time)" in notice.body
     assert "- Status: Scheduled → Postponed" in notice.body
-    assert "When: Feb. 6, 2027, 2 p.m. – 4 p.m. (America/New_York)" in notice.body
+    assert "When: Feb. 6, 2027, 2 p.m. – 4 p.m. (Eastern Time)" in notice.body
     assert len(notice.attachments) == 1
     vevent = ics_event(notice.attachments[0])
     assert vevent["SEQUENCE"] == event.sequence == 1

@@ -64,8 +64,8 @@ def test_a_change_is_announced_once_per_revision_with_the_updated_ics(event, not
     assert sorted(m.to[0] for m in mailoutbox) == ["conf@example.org", "pend@example.org", "wait@example.org"]
     mail = _mail_to(mailoutbox, "conf@example.org")
     assert mail.subject == "[UPR Cities] Changed: Housing is a human right"
-    assert "- Starts at: March 5, 2030, 5 p.m. → March 6, 2030, 6 p.m. (America/Chicago)" in mail.body
-    assert "- Ends at: March 5, 2030, 6 p.m. → March 6, 2030, 7 p.m. (America/Chicago)" in mail.body
+    assert "- Starts at: March 5, 2030, 5 p.m. → March 6, 2030, 6 p.m. (Central Time)" in mail.body
+    assert "- Ends at: March 5, 2030, 6 p.m. → March 6, 2030, 7 p.m. (Central Time)" in mail.body
     assert JOIN in mail.body
     assert "/cancel/" in mail.body
     vevent = _vevent(mail)
@@ -107,7 +107,7 @@ def test_cancellation_notice(event, notify, mailoutbox):
     assert notify(services.notify_change, event, changes) == 3
     mail = _mail_to(mailoutbox, "conf@example.org")
     assert mail.subject == "[UPR Cities] Cancelled: Housing is a human right"
-    assert "planned for March 5, 2030, 5 p.m. (America/Chicago), is cancelled." in mail.body
+    assert "planned for March 5, 2030, 5 p.m. (Central Time), is cancelled." in mail.body
     vevent = _vevent(mail)
     assert str(vevent["STATUS"]) == "CANCELLED"
     assert int(vevent["SEQUENCE"]) == 1

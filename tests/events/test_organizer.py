@@ -209,7 +209,7 @@ def test_host_city_cannot_be_chosen(client, world, personas):
         (
             {"starts_at": "2030-03-10T02:30", "ends_at": "2030-03-10T04:00"},
             "starts_at",
-            "02:30 does not exist in America/Los_Angeles (the clocks go forward then). Pick another time.",
+            "02:30 does not exist in Pacific Time (the clocks go forward then). Pick another time.",
         ),
         (
             {"registration_opens_at": "2030-06-02T10:00", "registration_closes_at": "2030-06-01T10:00"},

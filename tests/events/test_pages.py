@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -189,7 +190,10 @@ def test_detail_shows_event_in_its_own_zone_and_never_the_join_link(client, city
     assert response.status_code == 200
     text = response.text
     assert '<time datetime="2030-03-10T10:00:00-07:00"' in text
-    assert "March 10, 2030, 10 a.m." in text and "PDT" in text
+    assert "March 10, 2030, 10 a.m." in text
+    # The zone as people say it, not its database name.
+    assert '<span class="text-body-secondary">(Pacific Time)</span>' in text
+    assert "(PDT, America/Los_Angeles)" not in text
     assert "secret-room" not in text
     assert "zoom.example" not in text
     assert '<script src="/static/js/local-time.js" defer></script>' in text
@@ -263,7 +267,8 @@ def test_past_webinar_page_embeds_recording_slides_and_transcript(client, speake
         assert '<iframe src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"' in text
         assert 'title="Recording: Human right to housing"' in text
         assert f'href="{event.slides.url}" download' in text
-        assert "<details" in text and "<summary>Transcript</summary>" in text and "Welcome, everyone." in text
+        assert "<details" in text and "<summary>Read the transcript</summary>" in text and "Welcome, everyone." in text
+        assert "Not published on the portal." not in text  # recording, slides and transcript are all here
         assert "Julieta Perucca" in text and "Housing" in text
         assert 'id="register-title"' not in text  # no registration for a past event
     assert client.get(f"/webinars/{make_event().slug}/").status_code == 404  # not a webinar
@@ -293,3 +298,94 @@ def test_demo_webinars_show_in_archive(client, db):
     page = client.get("/webinars/local-and-global-strategies-for-advancing-the-human-right-to-housing/")
     assert page.status_code == 200
     assert "Julieta Perucca" in page.text and "June 11, 2020, 2 p.m." in page.text
+
+
+# --- Calendar subscriptions -------------------------------------------------------------------------------
+
+
+def test_list_offers_webcal_subscriptions_to_the_feeds_filtered_on(client, city_factory, themes, settings):
+    settings.SITE_URL = "https://uprcities.example.org"
+    make_event(host_city=city_factory(), themes=[themes["housing"]])
+    text = client.get("/events/").text
+    assert re.findall(r'href="(webcal://[^"]+)">([^<]+)</a>', text) == [
+        ("webcal://uprcities.example.org/events/feed.ics", "Subscribe to every event")
+    ]
+    text = client.get("/events/?city=pittsburgh-pa&theme=housing").text
+    assert re.findall(r'href="(webcal://[^"]+)">([^<]+)</a>', text) == [
+        ("webcal://uprcities.example.org/events/feed/city/pittsburgh-pa.ics", "Subscribe to the events in Pittsburgh"),
+        ("webcal://uprcities.example.org/events/feed/theme/housing.ics", "Subscribe to the events on Housing"),
+        ("webcal://uprcities.example.org/events/feed.ics", "Subscribe to every event"),
+    ]
+    # The plain addresses, for apps that add a calendar by URL.
+    assert (
+        '<input class="form-control form-control-sm mb-1" id="feed-city-pittsburgh-pa" type="url" '
+        'value="https://uprcities.example.org/events/feed/city/pittsburgh-pa.ics" readonly>'
+    ) in text
+
+
+def test_city_page_and_theme_filtered_archive_offer_their_feed(client, city_factory, themes, settings):
+    settings.SITE_URL = "https://uprcities.example.org"
+    city_factory()
+    city_page = client.get("/cities/pittsburgh-pa/").text
+    assert 'href="webcal://uprcities.example.org/events/feed/city/pittsburgh-pa.ics"' in city_page
+    assert 'href="webcal://uprcities.example.org/events/feed.ics"' not in city_page
+    archive = client.get("/webinars/?theme=housing").text
+    assert re.findall(r'href="(webcal://[^"]+)"', archive) == [
+        "webcal://uprcities.example.org/events/feed/theme/housing.ics"
+    ]
+    assert "webcal://" not in client.get("/webinars/").text
+
+
+# --- What a past webinar's page says about its recording --------------------------------------------------
+
+
+def test_past_webinar_without_materials_says_what_is_missing(client):
+    event = make_event(kind=EventKind.WEBINAR, starts_at=PAST, status=EventStatus.HELD, place="Online")
+    text = client.get(f"/webinars/{event.slug}/").text
+    materials = text.split('id="recording-title"', 1)[1].split("</section>", 1)[0]
+    assert re.findall(r'<dt class="col-sm-3">([^<]+)</dt>\s*<dd class="col-sm-9">([^<]+)</dd>', materials) == [
+        ("Recording", "Not published on the portal."),
+        ("Slides", "Not published on the portal."),
+        ("Transcript", "Not published on the portal."),
+    ]
+    assert "Nothing has been published for this event yet." in materials
+    archive = client.get("/webinars/").text
+    assert "No recording, slides or transcript yet" in archive
+
+
+def test_past_webinar_with_materials_elsewhere_links_the_page_that_has_them(client):
+    event = make_event(
+        kind=EventKind.WEBINAR,
+        starts_at=PAST,
+        status=EventStatus.HELD,
+        materials_elsewhere_url="https://wiki.example.org/index.php?title=Webinars",
+    )
+    text = client.get(f"/webinars/{event.slug}/").text
+    assert (
+        "The organizers published the recording and materials of this event on their own site:\n"
+        '            <a href="https://wiki.example.org/index.php?title=Webinars" rel="noopener">wiki.example.org</a>'
+    ) in text
+    assert "Nothing has been published for this event yet." not in text
+    assert "Recording and materials on wiki.example.org" in client.get("/webinars/").text
+
+
+def test_an_upcoming_or_past_non_webinar_event_has_no_empty_recording_section(client):
+    for event in (make_event(kind=EventKind.WEBINAR), make_event(starts_at=PAST, status=EventStatus.HELD)):
+        assert 'id="recording-title"' not in client.get(f"/events/{event.slug}/").text
+
+
+def test_the_demo_webinars_link_the_project_page_that_publishes_their_recordings(client):
+    from events.demo import PROJECT_PAGE, load_webinars
+
+    assert load_webinars() == 3
+    for slug in (
+        "building-a-human-rights-cities-movement-against-structural-racism",
+        "local-and-global-strategies-for-advancing-the-human-right-to-housing",
+        "virtual-gathering-on-the-postponed-upr-review",
+    ):
+        text = client.get(f"/webinars/{slug}/").text
+        assert (
+            f'<a href="{PROJECT_PAGE.replace("&", "&amp;")}" rel="noopener">wiki.humanrightscities.mayfirst.org</a>'
+            in text
+        )
+        assert text.count("Not published on the portal.") == 3

@@ -333,7 +333,7 @@ def test_invalid_input_keeps_what_was_typed_and_stores_nothing(event, post_form,
     assert "Please use plain text here, without HTML tags." in page
     assert "Tell us what you need, so the organizers can arrange it." in page
     assert 'value="Tenants United"' in page and 'value="Pittsburgh"' in page
-    assert 'value="other" id="id_access_needs_4" checked' in page
+    assert 'value="other" class="form-check-input" id="id_access_needs_4" checked' in page
     assert Registration.objects.count() == 0
     assert mailoutbox == []
 
@@ -416,3 +416,18 @@ def test_the_page_and_the_service_agree_at_the_closing_minute():
     for now in (closes, closes + dt.timedelta(seconds=1)):
         assert registration_is_open(event, now) is False
         assert registration_closed_reason(event, now=now) == "Registration for this event has closed."
+
+
+def test_the_confirmed_page_offers_the_calendar_file_and_only_then(client, event, act):
+    registration = services.register(event, name="Ana", email="ana@example.org")
+    page = client.get(f"/events/registration/{registration.token}/").text
+    assert "calendar.ics" not in page  # not registered yet: nothing to add
+    act(client.post, f"/events/registration/{registration.token}/confirm/")
+    page = client.get(f"/events/registration/{registration.token}/").text
+    assert (
+        f'<a class="btn btn-primary" href="/events/{event.slug}/calendar.ics" download>Add to calendar (.ics)</a>'
+    ) in page
+    assert client.get(f"/events/{event.slug}/calendar.ics")["Content-Type"] == "text/calendar; charset=utf-8"
+    event.status = EventStatus.CANCELLED
+    event.save()
+    assert "calendar.ics" not in client.get(f"/events/registration/{registration.token}/").text

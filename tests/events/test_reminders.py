@@ -38,7 +38,7 @@ def test_each_reminder_goes_once_to_each_confirmed_registrant(event, tick, mailo
     assert sorted(m.to[0] for m in mailoutbox) == ["p0@example.org", "p1@example.org"]
     day_before = mailoutbox[0]
     assert day_before.subject == "[UPR Cities] Reminder: Housing is a human right"
-    assert "starts on March 5, 2030, 5 p.m. (America/Chicago)" in day_before.body
+    assert "starts on March 5, 2030, 5 p.m. (Central Time)" in day_before.body
     assert JOIN in day_before.body
     assert "/cancel/" in day_before.body
     # Ticks every 15 minutes until the next offset: nothing more.
@@ -80,7 +80,7 @@ def test_postponement_re_plans_the_reminders(event, tick, mailoutbox):
     assert tick(new_start - dt.timedelta(minutes=45)) == 2
     assert len(mailoutbox) == 6
     # Same UTC hour, but Chicago is on daylight saving time by then.
-    assert "starts on March 12, 2030, 6 p.m. (America/Chicago)" in mailoutbox[-1].body
+    assert "starts on March 12, 2030, 6 p.m. (Central Time)" in mailoutbox[-1].body
 
 
 def test_cancelled_and_held_events_get_no_reminders(event, tick, mailoutbox):

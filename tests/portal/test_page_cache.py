@@ -257,6 +257,58 @@ def test_seats_left_change_at_once_after_a_confirmation(client, db, page_cache, 
     assert "1 seat left." in text and "2 seats left." not in text
 
 
+def test_seats_left_change_at_once_on_the_webinar_address_too(client, db, page_cache, on_commit, mailoutbox):
+    event = make_event(capacity=5, kind="webinar")
+    path = f"/webinars/{event.slug}/"
+    assert "5 seats left." in cached(client, [path])[0]
+    registration = Registration.objects.create(event=event, name="Ana", email="ana@example.org")
+    with on_commit():
+        events.confirm(registration)
+    assert "4 seats left." in client.get(path).text
+
+
+def test_a_cancelled_registration_frees_its_seat_on_the_cached_page_at_once(
+    client, db, page_cache, on_commit, mailoutbox
+):
+    event = make_event(capacity=1)
+    registration = Registration.objects.create(event=event, name="Ana", email="ana@example.org", status="confirmed")
+    path = f"/events/{event.slug}/"
+    assert "Every seat is taken." in cached(client, [path])[0]
+    with on_commit():
+        events.cancel(registration)
+    text = client.get(path).text
+    assert "1 seat left." in text and "Every seat is taken." not in text
+
+
+def test_a_registration_leaves_every_other_cached_page_as_it_is(client, personas, page_cache, on_commit, mailoutbox):
+    event, other = make_event(capacity=3), make_event(capacity=3, title="Another event")
+    others = ["/", "/cities/", "/events/", f"/events/{other.slug}/", "/cities/pittsburgh-pa/"]
+    before = cached(client, [f"/events/{event.slug}/", *others])
+    generation = public_generation()
+    with on_commit():
+        registration = events.register(event, name="Ana", email="ana@example.org")
+    with on_commit():
+        events.confirm(registration)
+    assert public_generation() == generation
+    with CaptureQueriesContext(connection) as queries:
+        again = [client.get(path).text for path in others]
+    assert (len(queries), again) == (0, before[1:])
+    assert "2 seats left." in client.get(f"/events/{event.slug}/").text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_confirmation_keeps_the_event_page(client, page_cache):
+    event = make_event(capacity=3)
+    path = f"/events/{event.slug}/"
+    first = client.get(path).text
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Registration.objects.create(event=event, name="Ana", email="ana@example.org", status="confirmed")
+        raise RuntimeError
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).text == first
+    assert len(queries) == 0
+
+
 def test_an_accepted_local_report_shows_on_the_cached_city_page_at_once(client, personas, page_cache, on_commit):
     city = personas["city_a"]
     report = make_report(city, sections=1, status=ReportStatus.SUBMITTED)

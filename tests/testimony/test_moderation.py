@@ -1,6 +1,8 @@
 """Moderation services and pages: approve, reject with a reason, the redacted public version, bulk actions,
 the private view log, and a constant number of queries on the queue."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -266,3 +268,72 @@ def test_bulk_page(client, city, organizer, personas):
         (second.pk, ModerationAction.APPROVE, "bulk"),
         (second.pk, ModerationAction.REJECT, "Off topic"),
     ]
+
+
+def test_approving_says_so_and_the_page_shows_the_new_state(client, city, organizer):
+    testimony = make_testimony(city, reviewed=True)
+    client.force_login(organizer)
+    base = f"/organize/{city.slug}/testimony/{testimony.pk}/"
+    before = client.get(base).text
+    assert f'action="{base}approve/"' in before and "data-busy-label=" in before
+    response = client.post(base + "approve/", follow=True)
+    assert response.redirect_chain == [(base, 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        "Approved: the public version is shown as the person's consent allows."
+    ]
+    assert f'action="{base}approve/"' not in response.text  # no button to approve it again
+    assert '<span class="badge text-bg-success">Approved</span>' in response.text
+    response = client.post(base + "reject/", {"reason": "It names a neighbour."}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Rejected: the testimony is not shown anywhere, and the reason is in the log."
+    ]
+
+
+def test_a_refused_approval_says_why_and_nothing_else(client, city, organizer):
+    testimony = make_testimony(city)  # public version never reviewed
+    client.force_login(organizer)
+    response = client.post(f"/organize/{city.slug}/testimony/{testimony.pk}/approve/", follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Write the public version first: public places show only what you reviewed, never the original."
+    ]
+
+
+def test_detail_suggests_redactions_in_the_original_with_the_contact_name(client, city, organizer):
+    testimony = make_testimony(
+        city,
+        body="Me llamo Ana Ruiz. Ana vive en la calle Penn 12; llame al 412-555-0123.",
+        language="es",
+        place_text="5500 Penn Avenue",
+    )
+    ContactDetails.objects.create(testimony=testimony, name="Ana Ruiz", retain_until=timezone.localdate())
+    client.force_login(organizer)
+    page = client.get(f"/organize/{city.slug}/testimony/{testimony.pk}/").text
+    # Highlighted in the original, every occurrence ...
+    assert (
+        '<p>Me llamo <mark class="redaction-suggestion" id="suggestion-body-1" data-kind="name">Ana Ruiz</mark>. '
+        '<mark class="redaction-suggestion" id="suggestion-body-2" data-kind="name">Ana</mark> vive en la '
+        '<mark class="redaction-suggestion" id="suggestion-body-3" data-kind="address">calle Penn 12</mark>; '
+        'llame al <mark class="redaction-suggestion" id="suggestion-body-4" data-kind="phone">412-555-0123</mark>.'
+        "</p>"
+    ) in page
+    # ... and one button per distinct text, for the field it belongs to, with the placeholder in Spanish.
+    buttons = re.findall(
+        r'data-redact-target="([^"]+)" data-redact-text="([^"]+)" data-redact-placeholder="([^"]+)"', page
+    )
+    assert buttons == [
+        ("id_public_body", "Ana Ruiz", "[nombre]"),
+        ("id_public_body", "Ana", "[nombre]"),
+        ("id_public_body", "calle Penn 12", "[dirección]"),
+        ("id_public_body", "412-555-0123", "[teléfono]"),
+        ("id_public_place_text", "5500 Penn Avenue", "[dirección]"),
+    ]
+    assert '<script src="/static/js/redaction.js" defer></script>' in page
+    # The original is still what the form starts with: nothing is replaced until the organizer chooses to.
+    assert "Me llamo Ana Ruiz. Ana vive en la calle Penn 12; llame al 412-555-0123.</textarea>" in page
+
+
+def test_detail_without_anything_to_redact_offers_no_suggestions(client, city, organizer):
+    testimony = make_testimony(city, body="The heating was cut for three weeks in January.")
+    client.force_login(organizer)
+    page = client.get(f"/organize/{city.slug}/testimony/{testimony.pk}/").text
+    assert "data-redaction-suggestions" not in page and "<mark" not in page

@@ -69,6 +69,14 @@ def test_form_page_shows_consent_text_its_version_and_the_un_warning(client, per
     assert text.version == "2026-1"
     assert "The consent you give (version 2026-1)" in response.text
     assert text.text_en.splitlines()[0][:40] in response.text
+    # The wording reads as paragraphs and a list, whatever line breaks it was stored with.
+    assert (
+        "<p>Your testimony is yours. You decide how you are named and where your words may be used. Each use below "
+        "is a separate choice; you can say yes to some and no to others.</p>" in response.text
+    )
+    assert "<li>Used in public advocacy: organizers may quote you to the media and to officials.</li>" in response.text
+    consent_section = response.text.split('class="small consent-wording"', 1)[1].split("</section>", 1)[0]
+    assert "<br>" not in consent_section
     assert "except what has already been sent to the United Nations: that cannot be recalled." in response.text
     assert '<input type="hidden" name="consent_version" value="2026-1"' in response.text
     # Radio groups are fieldsets with a legend.
@@ -78,6 +86,10 @@ def test_form_page_shows_consent_text_its_version_and_the_un_warning(client, per
 def test_form_page_in_spanish_shows_the_spanish_consent_text(client, personas):
     response = client.get(URL, headers={"accept-language": "es"})
     assert current_consent_text().text_es.splitlines()[0][:40] in response.text
+    assert (
+        "<li>Citado en el informe local de la ciudad: el equipo organizador puede citarle en el informe breve que "
+        "escribe para el examen.</li>" in response.text
+    )
 
 
 def test_submission_is_stored_with_its_consent_and_both_sides_are_told(
