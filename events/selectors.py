@@ -139,6 +139,7 @@ def event_page_scope(slug: str) -> str:
 def registration_page_scope(registration: Registration) -> str | None:
     """The scope of the pages a registration changes: its event's (None once the event itself is gone, whose
     deletion makes every page stale anyway)."""
+    slug: str | None
     if Registration._meta.get_field("event").is_cached(registration):
         slug = registration.event.slug
     else:
