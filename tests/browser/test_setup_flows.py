@@ -22,7 +22,7 @@ def _national_team_member(user_factory, email: str):
     # The flush after each browser test empties the group the migrations filled: its reports permissions (the
     # dashboard's) are given again here.
     team, _created = Group.objects.get_or_create(name=NATIONAL_TEAM)
-    team.permissions.add(*Permission.objects.filter(content_type__app_label="reports"))
+    team.permissions.add(*Permission.objects.filter(content_type__app_label__in=["reports", "national"]))
     staff.groups.add(team)
     return staff
 
