@@ -143,8 +143,8 @@ def setup_world(user_factory, city_factory) -> dict:
     )
 
     staff = with_totp(user_factory("national@example.org", PASSWORD, staff=True, full_name="Nat Team"))
-    # The national team holds every permission on the reports and national apps' models (accounts/roles.py). The flush after
-    # each browser test empties the group the migrations made, so it is given them here.
+    # The national team holds every permission on the reports and national apps' models (accounts/roles.py). The
+    # flush after each browser test empties the group the migrations made, so it is given them here.
     team, _created = Group.objects.get_or_create(name=NATIONAL_TEAM)
     team.permissions.add(*Permission.objects.filter(content_type__app_label__in=["reports", "national"]))
     staff.groups.add(team)
