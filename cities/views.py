@@ -16,7 +16,7 @@ from cities import services
 from cities.enums import Role
 from cities.forms import CityRequestForm, DirectoryFilterForm, GetInvolvedForm, InviteForm, place_choices
 from cities.models import City, GetInvolvedRequest, Invitation, Membership
-from cities.registry import CITY_PAGE, DIRECTORY, ORGANIZE, city_facts
+from cities.registry import CITY_PAGE, DIRECTORY, ORGANIZE, city_facts, city_panels
 from cities.selectors import (
     directory_cities,
     get_city_for_organizer,
@@ -58,7 +58,13 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 def _city_page(request: HttpRequest, city: City, form: GetInvolvedForm, status: int = 200) -> HttpResponse:
     progress = city_facts.compute(CITY_PAGE, [city])[city.pk]
-    return render(request, "cities/detail.html", {"city": city, "form": form, "progress": progress}, status=status)
+    panels = city_panels.render(city, request)
+    return render(
+        request,
+        "cities/detail.html",
+        {"city": city, "form": form, "progress": progress, "panels": panels},
+        status=status,
+    )
 
 
 @public_page

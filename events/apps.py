@@ -37,3 +37,8 @@ class EventsConfig(AppConfig):
 
         periodic_jobs.register("registration_retention", anonymise_past_registrations)
         periodic_jobs.register("delegate_retention", delete_past_delegates)
+        from cities.registry import city_panels
+        from events.selectors import city_events_panel
+
+        # The city page's "events" panel (cities never imports events).
+        city_panels.register("events", "events/_city_events.html", city_events_panel, order=30)

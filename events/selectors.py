@@ -55,6 +55,12 @@ def city_events(city) -> tuple[list[Event], list[Event]]:
     return upcoming, past
 
 
+def city_events_panel(city) -> dict:
+    """The context of the city page's "events" panel: what is coming and the ten latest held."""
+    upcoming, past = city_events(city)
+    return {"upcoming": upcoming, "past": past[:10]}
+
+
 # --- Public pages -----------------------------------------------------------------------------------------
 
 ONLINE = "online"

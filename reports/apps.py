@@ -34,3 +34,10 @@ class ReportsConfig(AppConfig):
         from reports.rendering import hand_over_stranded_renders
 
         periodic_jobs.register("render_handover", hand_over_stranded_renders)
+        from cities.registry import city_panels
+        from reports.selectors import published_version
+
+        # The city page's "local report" panel (cities never imports reports).
+        city_panels.register(
+            "local_report", "reports/_city_report.html", lambda city: {"version": published_version(city)}, order=10
+        )

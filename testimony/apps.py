@@ -35,3 +35,13 @@ class TestimonyConfig(AppConfig):
         from testimony.retention import delete_expired_contact_details
 
         periodic_jobs.register("testimony_contact_retention", delete_expired_contact_details)
+        from cities.registry import city_panels
+        from testimony.selectors import city_public_testimony
+
+        # The city page's "testimony" panel (cities never imports testimony).
+        city_panels.register(
+            "testimony",
+            "testimony/_city_testimony.html",
+            lambda city: {"testimonies": city_public_testimony(city)},
+            order=20,
+        )
