@@ -7,8 +7,9 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_inlines import LabelledTabularInline
-from upr.importer import ImportRefused, import_recommendations
+from upr.importer import ImportRefused
 from upr.models import Milestone, Recommendation, ReviewCycle, Theme
+from upr.uhri import import_recommendation_file
 
 
 @admin.register(Theme)
@@ -56,10 +57,12 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label=_("CSV file"),
+        label=_("File"),
         help_text=_(
-            "UTF-8 CSV with the columns cycle, document, paragraph, recommendation, recommending_states, position, "
-            "source_themes. The whole file is checked first: if any line is bad nothing is imported."
+            "Either the export of the UN's Universal Human Rights Index (uhri.ohchr.org: the Excel or CSV file its "
+            "search offers, with affected persons and SDGs), or the portal's UTF-8 CSV with the columns cycle, "
+            "document, paragraph, recommendation, recommending_states, position, source_themes. The whole file is "
+            "checked first: if any line is bad nothing is imported."
         ),
     )
 
@@ -91,14 +94,23 @@ class RecommendationAdmin(admin.ModelAdmin):
         form = ImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
-                result = import_recommendations(form.cleaned_data["file"].read())
+                result, skipped = import_recommendation_file(form.cleaned_data["file"].read())
             except ImportRefused as exc:
                 errors = exc.errors
             else:
                 self.message_user(
                     request,
-                    _("Imported: %(c)s created, %(u)s updated, %(n)s unchanged.")
-                    % {"c": result.created, "u": result.updated, "n": result.unchanged},
+                    _(
+                        "Imported: %(c)s created, %(u)s updated, %(n)s unchanged. Skipped: %(m)s of other "
+                        "mechanisms, %(o)s of other countries."
+                    )
+                    % {
+                        "c": result.created,
+                        "u": result.updated,
+                        "n": result.unchanged,
+                        "m": skipped.other_mechanisms,
+                        "o": skipped.other_countries,
+                    },
                     messages.SUCCESS,
                 )
                 return redirect(reverse("admin:upr_recommendation_changelist"))
