@@ -24,6 +24,7 @@ PUBLIC_PAGES = [
     "/about-the-upr/",
     "/recommendations/",
     "/recommendations/?cycle=2",
+    "/recommendations/3/26.93/",
     "/cities/",
     "/cities/?state=PA",
     f"/cities/{CITY}/",
