@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "events",
     "testimony",
     "reports",
+    "tracking",
     "national",
     "uprcities.apps.SiteConfig",
 ]

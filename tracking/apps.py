@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TrackingConfig(AppConfig):
+    name = "tracking"
+    verbose_name = _("Tracking of recommendations")
+
+    def ready(self) -> None:
+        from cities.registry import ORGANIZE, city_facts, city_panels
+        from portal.cache import invalidate_on_change
+        from testimony.signals import testimony_withdrawn
+        from tracking import services
+        from tracking.models import Evidence, Office, Reply, StatusUpdate, TrackedItem
+        from tracking.selectors import city_scorecard_summary, tracked_counts
+
+        # Scorecards, the network grid and the city page's panel read all of these.
+        invalidate_on_change(TrackedItem, StatusUpdate, Evidence, Reply, Office)
+        # Withdrawal erases the words quoted as evidence, in the withdrawal's transaction.
+        testimony_withdrawn.connect(services.on_testimony_withdrawn, dispatch_uid="tracking.erase_withdrawn_words")
+        # The city page's scorecard summary (cities never imports tracking).
+        city_panels.register("scorecard", "tracking/_city_panel.html", city_scorecard_summary, order=25)
+        city_facts.register(
+            "tracked",
+            _("recommendations tracked"),
+            tracked_counts,
+            places=[ORGANIZE],
+            order=50,
+            url_name="tracking:board",
+        )

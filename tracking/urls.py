@@ -1,0 +1,23 @@
+from django.urls import path
+
+from tracking import views
+
+app_name = "tracking"
+urlpatterns = [
+    path("scorecard/", views.network_scorecard, name="network"),
+    path("scorecard.csv", views.network_scorecard_csv, name="network_csv"),
+    path("cities/<slug:slug>/scorecard/", views.city_scorecard, name="scorecard"),
+    path("cities/<slug:slug>/scorecard.csv", views.city_scorecard_csv, name="scorecard_csv"),
+    path("tracking/documents/<int:evidence_id>/", views.evidence_file, name="document"),
+    path("tracking/reply/<str:token>/", views.reply, name="reply"),
+    path("organize/<slug:slug>/tracking/", views.board, name="board"),
+    path("organize/<slug:slug>/tracking/choose/", views.choose, name="choose"),
+    path("organize/<slug:slug>/tracking/local/", views.local, name="local"),
+    path("organize/<slug:slug>/tracking/offices/", views.offices, name="offices"),
+    path("organize/<slug:slug>/tracking/offices/<int:office_id>/", views.offices, name="office_edit"),
+    path("organize/<slug:slug>/tracking/items/<int:item_id>/", views.item_detail, name="item"),
+    path("organize/<slug:slug>/tracking/items/<int:item_id>/who/", views.item_change, name="item_change"),
+    path("organize/<slug:slug>/tracking/items/<int:item_id>/quick/", views.quick_update, name="quick_update"),
+    path("organize/<slug:slug>/tracking/items/<int:item_id>/reply/", views.request_reply, name="request_reply"),
+    path("organize/<slug:slug>/tracking/replies/<int:reply_id>/decide/", views.decide_reply, name="decide_reply"),
+]

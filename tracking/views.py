@@ -1,0 +1,368 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from cities.selectors import cities_organized_by, get_city_for_organizer, public_city
+from portal.cache import public_page
+from portal.headers import private_link_page
+from portal.spreadsheets import csv_response
+from reports.models import ReportRecommendation
+from tracking import exports, services
+from tracking.charts import grid_chart, theme_chart
+from tracking.forms import (
+    AnswerForm,
+    ChooseFilterForm,
+    ItemForm,
+    OfficeForm,
+    QuickUpdateForm,
+    ReplyRequestForm,
+    ScorecardFilterForm,
+    UpdateForm,
+)
+from tracking.models import Office, Reply, TrackedItem, TrackingLog
+from tracking.selectors import (
+    city_items,
+    city_offices,
+    counts_by_theme,
+    evidence_document,
+    local_choices,
+    network_grid,
+    network_recommendations,
+    organizer_item,
+    recommendation_choices,
+    shown_item,
+    status_legend,
+    status_totals,
+)
+from tracking.services import TrackingError
+
+CHOOSE_PAGE_SIZE = 100
+
+# --- Public scorecards ------------------------------------------------------------------------------------
+
+
+@public_page(form=ScorecardFilterForm)
+@require_GET
+def city_scorecard(request: HttpRequest, slug: str) -> HttpResponse:
+    city = public_city(slug)
+    form = ScorecardFilterForm(request.GET or None)
+    items = city_items(city, public=True, **form.filters())
+    theme_rows = counts_by_theme(items)
+    return render(
+        request,
+        "tracking/scorecard.html",
+        {
+            "city": city,
+            "form": form,
+            "items": items,
+            "theme_rows": theme_rows,
+            "chart": theme_chart(theme_rows, _("No theme")),
+            "totals": status_totals(items),
+            "legend": status_legend(),
+        },
+    )
+
+
+@require_GET
+def city_scorecard_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    city = public_city(slug)
+    form = ScorecardFilterForm(request.GET or None)
+    items = city_items(city, public=True, **form.filters())
+    return csv_response(f"scorecard-{city.slug}.csv", exports.city_rows(items), private=False)
+
+
+@public_page(form=ScorecardFilterForm)
+@require_GET
+def network_scorecard(request: HttpRequest) -> HttpResponse:
+    form = ScorecardFilterForm(request.GET or None)
+    filters = form.filters()
+    themes, grid = network_grid(**filters)
+    return render(
+        request,
+        "tracking/network.html",
+        {
+            "form": form,
+            "themes": themes,
+            "grid": grid,
+            "chart": grid_chart(themes, grid),
+            "recommendations": network_recommendations(**filters),
+            "legend": status_legend(),
+        },
+    )
+
+
+@require_GET
+def network_scorecard_csv(request: HttpRequest) -> HttpResponse:
+    form = ScorecardFilterForm(request.GET or None)
+    themes, grid = network_grid(**form.filters())
+    return csv_response("scorecard-network.csv", exports.network_rows(themes, grid), private=False)
+
+
+@require_GET
+def evidence_file(request: HttpRequest, evidence_id: int) -> FileResponse:
+    """An evidence document: a public one to anyone, a private one only to the organizers of its city (404 to
+    everyone else, so its existence is not confirmed)."""
+    evidence = evidence_document(evidence_id, cities=cities_organized_by(request.user))
+    response = FileResponse(evidence.document.open("rb"))
+    if not evidence.is_public:
+        patch_cache_control(response, private=True, no_store=True)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- The organizers' board --------------------------------------------------------------------------------
+
+
+@login_required
+def board(request: HttpRequest, slug: str) -> HttpResponse:
+    city, _membership = get_city_for_organizer(request.user, slug)
+    form = ScorecardFilterForm(request.GET or None)
+    items = city_items(city, public=False, **form.filters())
+    return render(
+        request,
+        "tracking/board.html",
+        {
+            "city": city,
+            "form": form,
+            "items": items,
+            "totals": status_totals(items),
+            "legend": status_legend(),
+            "quick_form": QuickUpdateForm(auto_id=False),
+            "log": TrackingLog.objects.filter(city=city)
+            .select_related("actor", "item__recommendation", "item__local_recommendation")
+            .order_by("-at", "-pk")[:20],
+        },
+    )
+
+
+@login_required
+def choose(request: HttpRequest, slug: str) -> HttpResponse:
+    """Search the official recommendations and track those chosen, or every one matching the filters."""
+    city, _membership = get_city_for_organizer(request.user, slug)
+    if request.method == "POST":
+        form = ChooseFilterForm(request.POST)
+        filters = form.filters()
+        if "all_matching" in request.POST:
+            chosen = list(recommendation_choices(city, **filters))
+        else:
+            ids = [int(pk) for pk in request.POST.getlist("recommendation") if pk.isdigit()]
+            chosen = list(recommendation_choices(city).filter(pk__in=ids))
+        if not chosen:
+            messages.error(request, _("Choose at least one recommendation to track."))
+        else:
+            try:
+                created = services.track_recommendations(city, chosen, by=request.user)
+            except TrackingError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("Now tracking %(new)d more recommendations (%(chosen)d chosen).")
+                    % {"new": len(created), "chosen": len(chosen)},
+                )
+        return redirect("tracking:board", slug=city.slug)
+    form = ChooseFilterForm(request.GET or None)
+    filters = form.filters()
+    matching = recommendation_choices(city, **filters)
+    total = matching.count()
+    return render(
+        request,
+        "tracking/choose.html",
+        {
+            "city": city,
+            "form": form,
+            "recommendations": list(matching[:CHOOSE_PAGE_SIZE]),
+            "total": total,
+            "shown": min(total, CHOOSE_PAGE_SIZE),
+            "filtered": bool(filters),
+        },
+    )
+
+
+@login_required
+def local(request: HttpRequest, slug: str) -> HttpResponse:
+    """The city's own recommendations from its accepted local report, to track."""
+    city, _membership = get_city_for_organizer(request.user, slug)
+    if request.method == "POST":
+        recommendation = get_object_or_404(ReportRecommendation, pk=request.POST.get("recommendation") or 0)
+        try:
+            services.track_local(city, recommendation, by=request.user)
+        except TrackingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Your city's recommendation is now tracked."))
+        return redirect("tracking:local", slug=city.slug)
+    return render(request, "tracking/local.html", {"city": city, "recommendations": local_choices(city)})
+
+
+@login_required
+def offices(request: HttpRequest, slug: str, office_id: int | None = None) -> HttpResponse:
+    city, _membership = get_city_for_organizer(request.user, slug)
+    office = get_object_or_404(Office, pk=office_id, city=city) if office_id else Office(city=city)
+    form = OfficeForm(request.POST or None, instance=office)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.save_office(form.instance, by=request.user)
+            except TrackingError as exc:
+                form.add_error("name", str(exc))
+            else:
+                messages.success(request, _("“%(name)s” was saved.") % {"name": form.instance.name})
+                return redirect("tracking:offices", slug=city.slug)
+        status = 400
+    return render(
+        request,
+        "tracking/offices.html",
+        {"city": city, "offices": city_offices(city), "form": form, "editing": office if office.pk else None},
+        status=status,
+    )
+
+
+def _item_page(request, city, item, *, update_form=None, item_form=None, reply_form=None, status=200):
+    return render(
+        request,
+        "tracking/item.html",
+        {
+            "city": city,
+            "entry": shown_item(item, public=False),
+            "update_form": update_form or UpdateForm(item=item),
+            "item_form": item_form or ItemForm(instance=item, city=city, prefix="item"),
+            "reply_form": reply_form or ReplyRequestForm(prefix="reply"),
+            "legend": status_legend(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def item_detail(request: HttpRequest, slug: str, item_id: int) -> HttpResponse:
+    """One tracked item: its history, who must act, a status update with evidence, and asking for a reply."""
+    city, _membership = get_city_for_organizer(request.user, slug)
+    item = organizer_item(city, item_id)
+    if request.method != "POST":
+        return _item_page(request, city, item)
+    form = UpdateForm(request.POST, request.FILES, item=item)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_update(
+                item,
+                status=data["status"],
+                what_changed=data["what_changed"],
+                observed_on=data["observed_on"],
+                corrects=data["corrects"],
+                evidence=form.evidence(),
+                by=request.user,
+            )
+        except TrackingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The update was recorded."))
+            return redirect("tracking:item", slug=city.slug, item_id=item.pk)
+    return _item_page(request, city, item, update_form=form, status=400)
+
+
+@login_required
+@require_POST
+def item_change(request: HttpRequest, slug: str, item_id: int) -> HttpResponse:
+    city, _membership = get_city_for_organizer(request.user, slug)
+    item = organizer_item(city, item_id)
+    form = ItemForm(request.POST, instance=TrackedItem.objects.get(pk=item.pk), city=city, prefix="item")
+    if form.is_valid():
+        services.change_item(
+            item, level=form.cleaned_data["level"], office=form.cleaned_data["office"], by=request.user
+        )
+        messages.success(request, _("Saved who must act."))
+        return redirect("tracking:item", slug=city.slug, item_id=item.pk)
+    return _item_page(request, city, item, item_form=form, status=400)
+
+
+@login_required
+@require_POST
+def quick_update(request: HttpRequest, slug: str, item_id: int) -> HttpResponse:
+    """The board's one-line update; back to the board at the same item."""
+    city, _membership = get_city_for_organizer(request.user, slug)
+    item = get_object_or_404(TrackedItem, pk=item_id, city=city)
+    form = QuickUpdateForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        services.record_update(
+            item,
+            status=data["status"],
+            what_changed=data["what_changed"],
+            observed_on=data["observed_on"],
+            by=request.user,
+        )
+        messages.success(request, _("The update was recorded."))
+    else:
+        errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+        messages.error(request, _("Nothing was recorded: %(errors)s") % {"errors": errors})
+    return redirect(reverse("tracking:board", kwargs={"slug": city.slug}) + f"#item-{item.pk}")
+
+
+@login_required
+@require_POST
+def request_reply(request: HttpRequest, slug: str, item_id: int) -> HttpResponse:
+    city, _membership = get_city_for_organizer(request.user, slug)
+    item = organizer_item(city, item_id)
+    form = ReplyRequestForm(request.POST, prefix="reply")
+    if not item.history:
+        messages.error(request, _("Record an assessment before asking the office to answer it."))
+        return redirect("tracking:item", slug=city.slug, item_id=item.pk)
+    if form.is_valid():
+        try:
+            services.request_reply(item.history[-1], by=request.user, days=form.cleaned_data["days"])
+        except TrackingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The office was sent its private link to answer."))
+            return redirect("tracking:item", slug=city.slug, item_id=item.pk)
+    return _item_page(request, city, item, reply_form=form, status=400)
+
+
+@login_required
+@require_POST
+def decide_reply(request: HttpRequest, slug: str, reply_id: int) -> HttpResponse:
+    city, _membership = get_city_for_organizer(request.user, slug)
+    reply = get_object_or_404(Reply.objects.select_related("update__item"), pk=reply_id, update__item__city=city)
+    try:
+        services.decide_reply(reply, approve=request.POST.get("decision") == "approve", by=request.user)
+    except TrackingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your decision on the answer was saved."))
+    return redirect("tracking:item", slug=city.slug, item_id=reply.update.item_id)
+
+
+# --- The office's private link ----------------------------------------------------------------------------
+
+
+@private_link_page
+def reply(request: HttpRequest, token: str) -> HttpResponse:
+    """The office reads the assessment and answers, once, before the link's due date."""
+    found = services.reply_from_token(token)
+    if found is None:
+        return render(request, "tracking/reply_closed.html", status=404)
+    item = found.update.item
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_reply(found, answer=form.cleaned_data["answer"], name=form.cleaned_data["name"])
+        except TrackingError:
+            return render(request, "tracking/reply_closed.html", status=404)
+        return render(request, "tracking/reply_thanks.html", {"city": item.city})
+    entry = shown_item(organizer_item(item.city, item.pk), public=True)
+    return render(
+        request,
+        "tracking/reply.html",
+        {"reply": found, "item": item, "entry": entry, "update": found.update, "form": form, "legend": status_legend()},
+        status=400 if form.is_bound else 200,
+    )
