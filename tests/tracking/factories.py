@@ -74,7 +74,9 @@ def make_tracked(
                 recorded_by=by,
             )
             if evidence:
-                Evidence.objects.create(update=update, kind=EvidenceKind.LINK, title="Minutes", url="https://example.org/m")
+                Evidence.objects.create(
+                    update=update, kind=EvidenceKind.LINK, title="Minutes", url="https://example.org/m"
+                )
                 doc = Evidence(update=update, kind=EvidenceKind.DOCUMENT, title="Letter", is_public=True)
                 doc.document.save("letter.pdf", ContentFile(b"%PDF-1.4 letter"), save=True)
         if update is not None:

@@ -101,7 +101,9 @@ def test_a_correction_of_another_items_update_is_refused(city, organizer):
     one, two = services.track_recommendations(city, make_recommendations(2), by=organizer)
     update = services.record_update(one, status="in_progress", what_changed="x", observed_on=TODAY, by=organizer)
     with pytest.raises(TrackingError, match="same recommendation"):
-        services.record_update(two, status="in_progress", what_changed="y", observed_on=TODAY, by=organizer, corrects=update)
+        services.record_update(
+            two, status="in_progress", what_changed="y", observed_on=TODAY, by=organizer, corrects=update
+        )
     assert StatusUpdate.objects.filter(item=two).count() == 0
 
 
