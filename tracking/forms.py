@@ -103,7 +103,9 @@ class QuickUpdateForm(BootstrapMixin, forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=TrackingStatus.choices)
     what_changed = forms.CharField(label=_("What changed"), max_length=2000)
     observed_on = forms.DateField(
-        label=_("Date observed"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+        label=_("Date observed"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        initial=timezone.localdate,
     )
 
     def clean_observed_on(self):
