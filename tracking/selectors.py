@@ -21,7 +21,7 @@ from reports.models import ReportRecommendation
 from reports.quotes import resolve_quote
 from testimony.enums import Use
 from tracking.enums import STATUS_MEANINGS, EvidenceKind, ReplyDecision, TrackingStatus
-from tracking.models import Evidence, Office, Reply, StatusUpdate, TrackedItem
+from tracking.models import Evidence, Office, Reply, StatusUpdate, TrackedItem, TrackedItemQuerySet
 from upr.models import Recommendation, ReviewCycle, Theme
 
 # The uses a testimony's consent must allow for its words to be evidence: public advocacy, and, on the portal's
@@ -32,7 +32,7 @@ STATUS_ORDER = list(TrackingStatus)
 NOT_ASSESSED = "not_assessed"
 
 
-def status_legend() -> list[tuple[str, str, str]]:
+def status_legend() -> list[tuple[str, object, object]]:
     """(value, label, meaning) of every status, in order: shown to everyone beside every scorecard."""
     return [(status.value, status.label, STATUS_MEANINGS[status]) for status in STATUS_ORDER]
 
@@ -61,8 +61,8 @@ def items_with_history(items: QuerySet[TrackedItem]) -> QuerySet[TrackedItem]:
 
 
 def filter_items(
-    items: QuerySet[TrackedItem], *, theme=None, status: str = "", level: str = "", cycle=None
-) -> QuerySet[TrackedItem]:
+    items: TrackedItemQuerySet, *, theme=None, status: str = "", level: str = "", cycle=None
+) -> TrackedItemQuerySet:
     if theme is not None:
         items = items.filter(Q(recommendation__themes=theme) | Q(local_recommendation__theme=theme)).distinct()
     if level:
@@ -164,20 +164,28 @@ def shown_reply(reply: Reply, *, public: bool) -> ShownReply:
 
 
 def item_themes(item: TrackedItem) -> list[Theme]:
-    if item.recommendation_id is not None:
+    if item.recommendation is not None:
         return list(item.recommendation.themes.all())
-    theme = item.local_recommendation.theme
+    theme = item.local_recommendation.theme if item.local_recommendation is not None else None
     return [theme] if theme is not None else []
+
+
+def history_of(item: TrackedItem) -> list[StatusUpdate]:
+    """The item's updates, oldest first, as `items_with_history` loaded them."""
+    return item.history  # type: ignore[attr-defined]  # set by Prefetch(to_attr="history")
 
 
 def shown_item(item: TrackedItem, *, public: bool) -> ShownItem:
     history = []
-    by_pk = {update.pk: update for update in item.history}
-    for update in item.history:
+    updates = history_of(item)
+    by_pk = {update.pk: update for update in updates}
+    for update in updates:
         evidence = [shown for e in update.evidence.all() if (shown := shown_evidence(e, public=public))]
         replies = [shown_reply(r, public=public) for r in update.replies.all()]
-        history.append(ShownUpdate(update, evidence, replies, by_pk.get(update.corrects_id)))
-    latest = item.history[-1] if item.history else None
+        history.append(
+            ShownUpdate(update, evidence, replies, by_pk.get(update.corrects_id) if update.corrects_id else None)
+        )
+    latest = updates[-1] if updates else None
     return ShownItem(
         item=item,
         status=latest.status if latest else NOT_ASSESSED,
@@ -220,11 +228,10 @@ def counts_by_theme(shown: list[ShownItem]) -> list[ThemeRow]:
     """Items by status for each theme (an item counts under each of its themes; none: "No theme"), in theme
     order, computed from the items already loaded."""
     rows: dict[int | None, ThemeRow] = {}
-    themes: dict[int | None, Theme | None] = {}
     for entry in shown:
-        for theme in entry.themes or [None]:
+        themes_of: list[Theme | None] = list(entry.themes) or [None]
+        for theme in themes_of:
             key = theme.pk if theme is not None else None
-            themes[key] = theme
             row = rows.setdefault(key, ThemeRow(theme, defaultdict(int)))
             row.counts[entry.status] += 1
     return sorted(

@@ -80,8 +80,9 @@ def track_recommendations(
         raise TrackingError(_("Someone on your team changed this list meanwhile. Please try again.")) from exc
     TrackingLog.objects.bulk_create(
         [
-            TrackingLog(city=city, item=item, actor=by, action=LogAction.TRACKED, note=item.recommendation.paragraph)
+            TrackingLog(city=city, item=item, actor=by, action=LogAction.TRACKED, note=wanted[pk].paragraph)
             for item in created
+            if (pk := item.recommendation_id) is not None
         ]
     )
     if created:

@@ -32,6 +32,7 @@ from tracking.selectors import (
     city_offices,
     counts_by_theme,
     evidence_document,
+    history_of,
     local_choices,
     network_grid,
     network_recommendations,
@@ -314,12 +315,12 @@ def request_reply(request: HttpRequest, slug: str, item_id: int) -> HttpResponse
     city, _membership = get_city_for_organizer(request.user, slug)
     item = organizer_item(city, item_id)
     form = ReplyRequestForm(request.POST, prefix="reply")
-    if not item.history:
+    if not history_of(item):
         messages.error(request, _("Record an assessment before asking the office to answer it."))
         return redirect("tracking:item", slug=city.slug, item_id=item.pk)
     if form.is_valid():
         try:
-            services.request_reply(item.history[-1], by=request.user, days=form.cleaned_data["days"])
+            services.request_reply(history_of(item)[-1], by=request.user, days=form.cleaned_data["days"])
         except TrackingError as exc:
             form.add_error(None, str(exc))
         else:
