@@ -47,6 +47,8 @@ PUBLIC_PAGES = [
     "/scorecard/?theme=housing&status=regressed",
     f"/cities/{CITY}/scorecard/",
     f"/cities/{CITY}/scorecard/?level=city",
+    f"/scorecard/follow/?city={CITY}",
+    "/scorecard/follow/check-your-email/",
 ]
 
 

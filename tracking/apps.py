@@ -20,6 +20,12 @@ class TrackingConfig(AppConfig):
         testimony_withdrawn.connect(services.on_testimony_withdrawn, dispatch_uid="tracking.erase_withdrawn_words")
         # The city page's scorecard summary (cities never imports tracking).
         city_panels.register("scorecard", "tracking/_city_panel.html", city_scorecard_summary, order=25)
+        from portal.optout import optional_emails
+        from portal.registry import periodic_jobs
+        from tracking import digests
+
+        optional_emails.register(digests.DIGEST_KIND, digests.DIGEST_LABEL)
+        periodic_jobs.register("tracking_digests", digests.send_digests)
         city_facts.register(
             "tracked",
             _("recommendations tracked"),

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import BootstrapMixin, no_markup
+from portal.forms import BootstrapMixin, HoneypotMixin, no_markup
 from reports.quotes import inside_public_version
 from testimony.uploads import prepare
 from tracking.enums import EvidenceKind, Level, TrackingStatus
@@ -232,3 +232,10 @@ class AnswerForm(BootstrapMixin, forms.Form):
         value = self.cleaned_data["name"].strip()
         no_markup(value)
         return value
+
+
+class FollowForm(HoneypotMixin, BootstrapMixin, forms.Form):
+    email = forms.EmailField(
+        label=_("Your email"),
+        help_text=_("We send a link to confirm it; nothing is sent before you confirm, and one click stops it."),
+    )

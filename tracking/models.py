@@ -274,3 +274,55 @@ class TrackingLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} ({self.city_id})"
+
+
+class FollowerQuerySet(models.QuerySet):
+    def confirmed(self) -> FollowerQuerySet:
+        return self.filter(confirmed_at__isnull=False)
+
+
+class Follower(models.Model):
+    """Someone who follows a city's scorecard or one official recommendation by email (double opt-in): a digest
+    of what changed, at most daily, each change once (tracking.digests)."""
+
+    email = models.EmailField(_("email"))
+    city = models.ForeignKey(City, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    language = models.CharField(max_length=8, default="en")
+    # The secret of the confirmation link.
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FollowerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("follower")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(city__isnull=False, recommendation__isnull=True)
+                | Q(city__isnull=True, recommendation__isnull=False),
+                name="follower_city_xor_recommendation",
+                violation_error_message=_("Follow a city or a recommendation."),
+            ),
+            models.UniqueConstraint(
+                fields=["email", "city"], condition=Q(city__isnull=False), name="follower_once_per_city"
+            ),
+            models.UniqueConstraint(
+                fields=["email", "recommendation"],
+                condition=Q(recommendation__isnull=False),
+                name="follower_once_per_recommendation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def save(self, *args, **kwargs):
+        if not self.token:
+            self.token = secrets.token_urlsafe(32)
+        super().save(*args, **kwargs)

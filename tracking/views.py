@@ -2,23 +2,26 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cities.selectors import cities_organized_by, get_city_for_organizer, public_city
 from portal.cache import public_page
 from portal.headers import private_link_page
+from portal.ratelimit import over_limit
 from portal.spreadsheets import csv_response
 from reports.models import ReportRecommendation
-from tracking import exports, services
+from tracking import digests, exports, services
 from tracking.charts import grid_chart, theme_chart
 from tracking.forms import (
     AnswerForm,
     ChooseFilterForm,
+    FollowForm,
     ItemForm,
     OfficeForm,
     QuickUpdateForm,
@@ -26,7 +29,7 @@ from tracking.forms import (
     ScorecardFilterForm,
     UpdateForm,
 )
-from tracking.models import Office, Reply, TrackedItem, TrackingLog
+from tracking.models import Follower, Office, Reply, TrackedItem, TrackingLog
 from tracking.selectors import (
     city_items,
     city_offices,
@@ -43,6 +46,7 @@ from tracking.selectors import (
     status_totals,
 )
 from tracking.services import TrackingError
+from upr.models import Recommendation
 
 CHOOSE_PAGE_SIZE = 100
 
@@ -367,3 +371,51 @@ def reply(request: HttpRequest, token: str) -> HttpResponse:
         {"reply": found, "item": item, "entry": entry, "update": found.update, "form": form, "legend": status_legend()},
         status=400 if form.is_bound else 200,
     )
+
+
+# --- Following by email ---------------------------------------------------------------------------------------
+
+
+def _followed(request: HttpRequest):
+    """What the follow page is about: ?city=<slug> or ?recommendation=<id> (404 for anything else)."""
+    slug, rec_id = request.GET.get("city", ""), request.GET.get("recommendation", "")
+    if slug:
+        return public_city(slug), None
+    if rec_id.isdigit():
+        return None, get_object_or_404(Recommendation.objects.select_related("cycle"), pk=int(rec_id))
+    raise Http404("Nothing to follow")
+
+
+def follow(request: HttpRequest) -> HttpResponse:
+    city, recommendation = _followed(request)
+    form = FollowForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_spam():
+            return redirect("tracking:follow_check_email")
+        if over_limit(request, "tracking_follow"):
+            messages.error(request, _("Too many requests from your connection in the last hour. Please try later."))
+            status = 429
+        elif form.is_valid():
+            digests.follow(
+                form.cleaned_data["email"], city=city, recommendation=recommendation, language=get_language()
+            )
+            return redirect("tracking:follow_check_email")
+        else:
+            status = 400
+    return render(
+        request, "tracking/follow.html", {"form": form, "city": city, "recommendation": recommendation}, status=status
+    )
+
+
+def follow_check_email(request: HttpRequest) -> HttpResponse:
+    return render(request, "tracking/follow_check_email.html")
+
+
+@private_link_page
+def follow_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed link: a page with one button (a mail scanner opening the link confirms nothing)."""
+    follower = get_object_or_404(Follower.objects.select_related("city", "recommendation"), token=token)
+    if request.method == "POST":
+        follower = digests.confirm(follower)
+    return render(request, "tracking/follow_confirm.html", {"follower": follower})

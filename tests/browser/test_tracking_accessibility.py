@@ -26,6 +26,7 @@ def test_tracking_pages_have_no_serious_or_critical_axe_violations(
         f"/cities/{CITY}/scorecard/",
         f"/cities/{CITY}/scorecard/?status=partly_implemented",
         f"/cities/{CITY}/",
+        f"/scorecard/follow/?city={CITY}",
         services.reply_url(world.reply).removeprefix(settings.SITE_URL),
     ]
     check_pages(page, live_server, public, language)
