@@ -124,6 +124,7 @@ class World:
             f"/organize/{CITY}/tracking/choose/",
             f"/organize/{CITY}/tracking/choose/?theme=housing",
             f"/organize/{CITY}/tracking/offices/",
+            f"/organize/{CITY}/tracking/import/",
             f"/organize/{CITY}/tracking/items/{self.tracked_item.pk}/",
             f"/organize/{SUBMITTED_CITY}/tracking/local/",
         ]

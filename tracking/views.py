@@ -16,7 +16,7 @@ from portal.headers import private_link_page
 from portal.ratelimit import over_limit
 from portal.spreadsheets import csv_response
 from reports.models import ReportRecommendation
-from tracking import digests, exports, services
+from tracking import digests, exports, imports, services
 from tracking.charts import grid_chart, theme_chart
 from tracking.forms import (
     AnswerForm,
@@ -419,3 +419,47 @@ def follow_confirm(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         follower = digests.confirm(follower)
     return render(request, "tracking/follow_confirm.html", {"follower": follower})
+
+
+# --- Bulk work: CSV export and import ---------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def export_items(request: HttpRequest, slug: str) -> HttpResponse:
+    city, _membership = get_city_for_organizer(request.user, slug)
+    return csv_response(f"tracking-{city.slug}.csv", imports.export_rows(city_items(city, public=False)))
+
+
+@login_required
+def import_items(request: HttpRequest, slug: str) -> HttpResponse:
+    """Upload the changed file: its errors by row and column, or a preview of the changes to confirm."""
+    city, _membership = get_city_for_organizer(request.user, slug)
+    context: dict = {"city": city, "columns": imports.COLUMNS, "statuses": status_legend()}
+    status = 200
+    if request.method == "POST" and "confirm" in request.POST:
+        data = imports.unsign_file(request.POST.get("file_token", ""))
+        if data is None:
+            messages.error(request, _("The preview expired. Please upload the file again."))
+            return redirect("tracking:import", slug=city.slug)
+        try:
+            count = imports.apply_import(city, data, by=request.user)
+        except TrackingError as exc:
+            messages.error(request, str(exc))
+            return redirect("tracking:import", slug=city.slug)
+        messages.success(request, _("%(count)d status updates were recorded.") % {"count": count})
+        return redirect("tracking:board", slug=city.slug)
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["errors"] = [imports.RowError(0, "", _("Choose the CSV file to import."))]
+            status = 400
+        else:
+            data = upload.read(imports.MAX_BYTES + 1)
+            changes, errors = imports.check_import(city, data)
+            context.update({"changes": changes, "errors": errors, "checked": True})
+            if errors:
+                status = 400
+            elif changes:
+                context["file_token"] = imports.sign_file(data)
+    return render(request, "tracking/import.html", context, status=status)

@@ -58,6 +58,9 @@ def _urls(world) -> dict:
         ("GET", f"/organize/{slug}/tracking/choose/"): organizer_get,
         ("POST", f"/organize/{slug}/tracking/choose/"): organizer_post,
         ("GET", f"/organize/{slug}/tracking/local/"): organizer_get,
+        ("GET", f"/organize/{slug}/tracking/export.csv"): organizer_get,
+        ("GET", f"/organize/{slug}/tracking/import/"): organizer_get,
+        ("POST", f"/organize/{slug}/tracking/import/"): [302, 404, 400, 404, 404],  # no file: refused
         ("POST", f"/organize/{slug}/tracking/local/"): [302, 404, 404, 404, 404],  # no such recommendation
         ("GET", f"/organize/{slug}/tracking/offices/"): organizer_get,
         ("POST", f"/organize/{slug}/tracking/offices/"): [302, 404, 400, 404, 404],  # no name: refused
@@ -75,6 +78,8 @@ def _urls(world) -> dict:
         ("GET", "/scorecard/"): [200] * 5,
         ("GET", "/scorecard.csv"): [200] * 5,
         ("GET", "/cities/no-such-city/scorecard/"): [404] * 5,
+        ("GET", f"/scorecard/follow/?city={slug}"): [200] * 5,
+        ("GET", "/scorecard/follow/not-a-token/"): [404] * 5,
     }
 
 
@@ -83,6 +88,9 @@ URL_KEYS = [
     "choose",
     "choose-post",
     "local",
+    "export",
+    "import",
+    "import-post",
     "local-post",
     "offices",
     "offices-post",
@@ -100,6 +108,8 @@ URL_KEYS = [
     "network",
     "network-csv",
     "unknown-city",
+    "follow",
+    "follow-forged-token",
 ]
 
 
