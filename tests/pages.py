@@ -125,6 +125,7 @@ class World:
             f"/organize/{CITY}/tracking/choose/?theme=housing",
             f"/organize/{CITY}/tracking/offices/",
             f"/organize/{CITY}/tracking/import/",
+            f"/organize/{CITY}/tracking/brief/",
             f"/organize/{CITY}/tracking/items/{self.tracked_item.pk}/",
             f"/organize/{SUBMITTED_CITY}/tracking/local/",
         ]

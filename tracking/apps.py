@@ -26,6 +26,12 @@ class TrackingConfig(AppConfig):
 
         optional_emails.register(digests.DIGEST_KIND, digests.DIGEST_LABEL)
         periodic_jobs.register("tracking_digests", digests.send_digests)
+        from cities.models import City
+        from reports.rendering import register_document
+        from tracking import brief
+
+        register_document(City, brief.BRIEF, brief.build_brief, brief.brief_filename)
+        register_document(City, brief.ANNEX, brief.build_annex, brief.annex_filename)
         city_facts.register(
             "tracked",
             _("recommendations tracked"),

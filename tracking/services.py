@@ -20,6 +20,7 @@ from portal.mail import send_templated_email
 from reports.enums import ReportStatus
 from reports.models import ReportRecommendation
 from reports.quotes import inside_public_version
+from reports.rendering import delete_renders
 from testimony.enums import Use
 from testimony.models import Testimony
 from testimony.selectors import quotable_for
@@ -214,6 +215,8 @@ def erase_withdrawn_words(testimony: Testimony) -> None:
     Evidence.objects.filter(pk__in=[row.pk for row in rows]).update(excerpt="")
     for row in rows:
         log(row.update.item.city, LogAction.EVIDENCE_ERASED, item=row.update.item, note=f"evidence #{row.pk}")
+    # A file cannot be edited: every brief of these cities that may print the words is deleted now.
+    delete_renders(City, {row.update.item.city_id for row in rows})
     from portal.cache import bump_public_generation
 
     bump_public_generation()

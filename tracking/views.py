@@ -15,8 +15,10 @@ from portal.cache import public_page
 from portal.headers import private_link_page
 from portal.ratelimit import over_limit
 from portal.spreadsheets import csv_response
-from reports.models import ReportRecommendation
-from tracking import digests, exports, imports, services
+from reports import rendering
+from reports.enums import RenderFormat
+from reports.models import Render, ReportRecommendation
+from tracking import brief, digests, exports, imports, services
 from tracking.charts import grid_chart, theme_chart
 from tracking.forms import (
     AnswerForm,
@@ -463,3 +465,42 @@ def import_items(request: HttpRequest, slug: str) -> HttpResponse:
             elif changes:
                 context["file_token"] = imports.sign_file(data)
     return render(request, "tracking/import.html", context, status=status)
+
+
+# --- The officials' brief ---------------------------------------------------------------------------------
+
+
+def _brief_render(city, render_id: int) -> Render:
+    """A render of this city's brief; 404 for any other render."""
+    found = Render.objects.for_object(city).filter(pk=render_id, document__in=brief.DOCUMENTS).first()
+    if found is None:
+        raise Http404("No such file of this city's brief")
+    return found
+
+
+@login_required
+def brief_files(request: HttpRequest, slug: str) -> HttpResponse:
+    """The brief and its annex, as PDF and Word: ask for a file, see where it stands, download it."""
+    city, _membership = get_city_for_organizer(request.user, slug)
+    if request.method == "POST":
+        name, fmt = request.POST.get("document", ""), request.POST.get("format", "")
+        if name not in brief.DOCUMENTS or fmt not in RenderFormat.values:
+            return HttpResponse(_("Unknown document or format."), status=400)
+        rendering.request_render(city, name, fmt, user=request.user)
+        return redirect("tracking:brief", slug=city.slug)
+    documents = {name: rendering.build_document(city, name) for name in brief.DOCUMENTS}
+    rows = []
+    for name, document in documents.items():
+        for fmt in RenderFormat.values:
+            current = rendering.current_render(city, name, fmt, version=document.version())
+            rows.append({"name": name, "fmt": fmt, "render": current, "title": document.title})
+    return render(request, "tracking/brief.html", {"city": city, "rows": rows})
+
+
+@login_required
+@require_GET
+def brief_download(request: HttpRequest, slug: str, render_id: int) -> FileResponse:
+    city, _membership = get_city_for_organizer(request.user, slug)
+    response = rendering.file_response(_brief_render(city, render_id))
+    response["Cache-Control"] = "private, no-store"
+    return response

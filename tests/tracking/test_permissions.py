@@ -61,6 +61,8 @@ def _urls(world) -> dict:
         ("GET", f"/organize/{slug}/tracking/export.csv"): organizer_get,
         ("GET", f"/organize/{slug}/tracking/import/"): organizer_get,
         ("POST", f"/organize/{slug}/tracking/import/"): [302, 404, 400, 404, 404],  # no file: refused
+        ("GET", f"/organize/{slug}/tracking/brief/"): organizer_get,
+        ("POST", f"/organize/{slug}/tracking/brief/"): [302, 404, 400, 404, 404],  # no document named
         ("POST", f"/organize/{slug}/tracking/local/"): [302, 404, 404, 404, 404],  # no such recommendation
         ("GET", f"/organize/{slug}/tracking/offices/"): organizer_get,
         ("POST", f"/organize/{slug}/tracking/offices/"): [302, 404, 400, 404, 404],  # no name: refused
@@ -91,6 +93,8 @@ URL_KEYS = [
     "export",
     "import",
     "import-post",
+    "brief",
+    "brief-post",
     "local-post",
     "offices",
     "offices-post",
