@@ -22,10 +22,14 @@ class TrackingConfig(AppConfig):
         city_panels.register("scorecard", "tracking/_city_panel.html", city_scorecard_summary, order=25)
         from portal.optout import optional_emails
         from portal.registry import periodic_jobs
-        from tracking import digests
+        from tracking import digests, reminders
 
         optional_emails.register(digests.DIGEST_KIND, digests.DIGEST_LABEL)
+        optional_emails.register(reminders.STALE_KIND, reminders.STALE_LABEL)
+        optional_emails.register(reminders.REPLY_KIND, reminders.REPLY_LABEL)
         periodic_jobs.register("tracking_digests", digests.send_digests)
+        periodic_jobs.register("tracking_stale_reminders", reminders.send_stale_reminders)
+        periodic_jobs.register("tracking_reply_due_reminders", reminders.send_reply_due_reminders)
         from cities.models import City
         from reports.rendering import register_document
         from tracking import brief
