@@ -1,0 +1,5 @@
+"""Reads for the profile, compare and CSV pages."""
+
+
+def city_profile_panel(city):
+    return {}
