@@ -16,3 +16,14 @@ class IndicatorsConfig(AppConfig):
         invalidate_on_change(Indicator, IndicatorValue, MetroMatch)
         # The city page's "profile" panel (cities never imports indicators).
         city_panels.register("indicators", "indicators/_city_panel.html", city_profile_panel, order=15)
+        from cities.registry import ORGANIZE, city_facts
+        from indicators.selectors import local_value_counts
+
+        city_facts.register(
+            "indicator_values",
+            _("local figures and facts on the profile"),
+            local_value_counts,
+            places=[ORGANIZE],
+            order=60,
+            url_name="indicators:organize",
+        )

@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -81,9 +80,6 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("indicators:detail", kwargs={"slug": self.slug})
 
     @property
     def display_name(self) -> str:
