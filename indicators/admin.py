@@ -3,7 +3,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from indicators import services
 from indicators.enums import Origin
@@ -83,12 +82,9 @@ class MetroMatchAdmin(admin.ModelAdmin):
             return
         self.message_user(
             request,
-            ngettext(
-                "%(created)d new value, %(changed)d changed, %(unchanged)d unchanged, %(skipped)d empty cells "
-                "skipped; %(unmatched)d city outside the 105 metro areas.",
-                "%(created)d new values, %(changed)d changed, %(unchanged)d unchanged, %(skipped)d empty cells "
-                "skipped; %(unmatched)d cities outside the 105 metro areas.",
-                len(result.unmatched),
+            _(
+                "New values: %(created)d; changed (the earlier value kept as history): %(changed)d; unchanged: "
+                "%(unchanged)d; empty cells skipped: %(skipped)d; cities outside the 105 metro areas: %(unmatched)d."
             )
             % {
                 "created": result.created,

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import indicators.models
+from accounts.roles import grant_national_team_migration
 
 
 class Migration(migrations.Migration):
@@ -322,4 +323,5 @@ class Migration(migrations.Migration):
                 violation_error_message="A metropolitan-area figure names its metropolitan area.",
             ),
         ),
+        migrations.RunPython(grant_national_team_migration("indicators"), migrations.RunPython.noop),
     ]

@@ -2,38 +2,28 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import template
-from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+
+from indicators.formatting import figure
 
 register = template.Library()
 
 WIDTH, HEIGHT, PAD = 120, 32, 4
 
 
-@register.filter
-def figure(value) -> str:
-    """12.215000 -> "12.215"; 3020210.000000 -> "3,020,210" (grouped and localised, no trailing zeros)."""
-    if value is None or value == "":
-        return ""
-    number = Decimal(value).normalize()
-    if number.as_tuple().exponent > 0:
-        number = number.quantize(Decimal(1))
-    return number_format(number, force_grouping=True)
+register.filter("figure", figure)
 
 
 @register.simple_tag
-def sparkline(series, title: str):
-    """An SVG line through the values of `series` (IndicatorValue rows, oldest year first): role="img" with a
-    <title> naming the years and the figures, so the line is never the only way to read them."""
-    points = [(row.year, row.value) for row in series if row.value is not None]
+def sparkline(points, title: str):
+    """An SVG line through `points` ((year, figure as shown, value), oldest year first; selectors.ProfileRow):
+    role="img" with a <title> naming the years and the figures, so the line is never the only way to read them."""
     if len(points) < 2:
         return ""
-    years = [year for year, _value in points]
-    values = [value for _year, value in points]
+    years = [year for year, _shown, _value in points]
+    values = [value for _year, _shown, value in points]
     low, high = min(values), max(values)
     span_x = (years[-1] - years[0]) or 1
     span_y = (high - low) or 1
@@ -43,10 +33,10 @@ def sparkline(series, title: str):
         y = HEIGHT - PAD - (HEIGHT - 2 * PAD) * float((value - low) / span_y)
         return f"{x:.1f}", f"{y:.1f}"
 
-    coordinates = [xy(year, value) for year, value in points]
+    coordinates = [xy(year, value) for year, _shown, value in points]
     described = _("%(title)s: %(figures)s") % {
         "title": title,
-        "figures": "; ".join(f"{year} {figure(value)}" for year, value in points),
+        "figures": "; ".join(f"{year} {shown}" for year, shown, _value in points),
     }
     return format_html(
         '<svg class="indicator-line" width="{}" height="{}" viewBox="0 0 {} {}" role="img" '
