@@ -15,7 +15,7 @@ class IndicatorsConfig(AppConfig):
         # The profile, compare and city pages show these.
         invalidate_on_change(Indicator, IndicatorValue, MetroMatch)
         # The city page's "profile" panel (cities never imports indicators).
-        city_panels.register("indicators", "indicators/_city_panel.html", city_profile_panel, order=15)
+        city_panels.register("indicators", "indicators/_city_panel.html", city_profile_panel, order=40)
         from cities.registry import ORGANIZE, city_facts
         from indicators.selectors import local_value_counts
 
