@@ -12,4 +12,5 @@ urlpatterns = [
     path("organize/<slug:slug>/profile/", views.organize, name="organize"),
     path("organize/<slug:slug>/profile/figure/", views.add_value, {"kind": "outcome"}, name="add_figure"),
     path("organize/<slug:slug>/profile/fact/", views.add_value, {"kind": "structural"}, name="add_fact"),
+    path("organize/<slug:slug>/profile/<slug:indicator>/history/", views.history, name="history"),
 ]

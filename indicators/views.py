@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -14,7 +14,8 @@ from indicators.enums import READING_SYMBOLS, Kind, Origin, Reading
 from indicators.exports import values_csv_response
 from indicators.forms import FactForm, FigureForm
 from indicators.importer import ATTRIBUTION, LICENCE, LICENCE_URL
-from indicators.selectors import MAX_COMPARED, city_profile, compared_cities, csv_values
+from indicators.models import Indicator
+from indicators.selectors import MAX_COMPARED, city_profile, compared_cities, csv_values, value_history
 from indicators.selectors import compare as compare_cities
 from portal.cache import public_page
 
@@ -62,6 +63,18 @@ def city_csv(request: HttpRequest, slug: str) -> HttpResponse:
 def organize(request: HttpRequest, slug: str) -> HttpResponse:
     city, _membership = get_city_for_organizer(request.user, slug)
     return render(request, "indicators/organize.html", {"city": city, "profile": city_profile(city)})
+
+
+@login_required
+@require_GET
+def history(request: HttpRequest, slug: str, indicator: str) -> HttpResponse:
+    """Every value the city has had for one indicator, with who entered it and when it was replaced."""
+    city, _membership = get_city_for_organizer(request.user, slug)
+    found = get_object_or_404(Indicator, slug=indicator)
+    values = value_history(city, found)
+    if not values:
+        raise Http404("No value of this indicator for this city")
+    return render(request, "indicators/history.html", {"city": city, "indicator": found, "values": values})
 
 
 @login_required

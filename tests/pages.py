@@ -117,6 +117,7 @@ class World:
             f"/organize/{CITY}/profile/",
             f"/organize/{CITY}/profile/figure/",
             f"/organize/{CITY}/profile/fact/",
+            f"/organize/{CITY}/profile/eviction-filings/history/",
         ]
 
     def staff_pages(self) -> list[str]:

@@ -44,6 +44,7 @@ def test_url_by_role(client, world, role):
         ("GET", f"/organize/{slug}/profile/figure/"): [302, 404, 200, 200, 404, 404],
         ("GET", f"/organize/{slug}/profile/fact/"): [302, 404, 200, 200, 404, 404],
         ("POST", f"/organize/{slug}/profile/figure/"): [302, 404, 302, 302, 404, 404],
+        ("GET", f"/organize/{slug}/profile/eviction-filings/history/"): [302, 404, 200, 200, 404, 404],
         ("GET", f"/cities/{slug}/profile/"): [200] * 6,
         ("GET", f"/cities/{slug}/profile.csv"): [200] * 6,
     }
@@ -69,6 +70,17 @@ def test_organizer_adds_a_figure_and_a_correction_keeps_history(client, world):
         (Decimal("6.1"), False, organizer, Origin.ORGANIZER),
         (Decimal("5.9"), True, organizer, Origin.ORGANIZER),
     ]
+    history = client.get(f"/organize/{world['city'].slug}/profile/eviction-filings/history/")
+    assert [(row.value, row.replaced_at is None) for row in history.context["values"]] == [
+        (Decimal("5.9"), True),
+        (Decimal("6.1"), False),
+    ]
+    assert "Court records corrected." in history.text and "No: replaced on" in history.text
+
+
+def test_history_of_an_indicator_the_city_has_no_value_for_is_404(client, world):
+    client.force_login(world["users"]["organizer_a"])
+    assert client.get(f"/organize/{world['city'].slug}/profile/eviction-filings/history/").status_code == 404
 
 
 @pytest.mark.parametrize(
