@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "accounts",
     "upr",
     "cities",
+    "indicators",
     "events",
     "testimony",
     "reports",

@@ -59,6 +59,9 @@ def fetch_every_page(client, world) -> dict[str, str]:
         )
         item = f"/organize/{CITY}/tracking/items/{world.tracked_item.pk}/"
         documents[f"{language} {item} (errors shown)"] = fetch(client, item, language, method="post", status=400)
+        documents[f"{language} /organize/{CITY}/profile/figure/ (errors shown)"] = fetch(
+            client, f"/organize/{CITY}/profile/figure/", language, method="post", status=400
+        )
 
         client.force_login(world.staff)
         for path in world.staff_pages():

@@ -16,12 +16,14 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from indicators.registry import theme_panels
 from testimony.enums import Identification, Status
 from testimony.models import PUBLIC_TEXT_FIELDS, ContactDetails
 from tests.testimony.factories import make_testimony
 from tests.tracking.factories import make_recommendations
 from tracking.enums import EvidenceKind
 from tracking.models import Evidence, StatusUpdate, TrackedItem
+from upr.models import Theme
 
 TITLE = "Zqtitlemarker"  # the organizers' public title
 SUBMITTED_TITLE = "Zqsubmittedtitle"  # the title as the person wrote it: may carry a name, never public
@@ -161,6 +163,12 @@ def test_privacy_matrix(client, user_factory, identification, uses, status, age)
         else:
             for marker in [NAME, *PUBLICS.values(), "youtube"]:
                 assert marker not in text, (place, marker)
+    # The city profile counts public testimony beside each theme (indicators.registry.theme_panels): counted only
+    # when shown.
+    theme, _created = Theme.objects.get_or_create(slug="housing", defaults={"name": "Housing", "name_es": "Vivienda"})
+    testimony.themes.add(theme)
+    lines = theme_panels.lines(city, [theme])[theme.pk]
+    assert [(str(line.label), line.count) for line in lines] == [("public testimony on this theme", 1 if shown else 0)]
     if shown:
         assert PUBLIC_TRANSCRIPT in pages["testimony page"] and PUBLIC_CAPTION in pages["testimony page"]
         assert "youtube-nocookie.com/embed/dQw4w9WgXcQ" in pages["testimony page"]

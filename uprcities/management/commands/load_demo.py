@@ -21,6 +21,8 @@ from cities.enums import Role
 from cities.loaders import load_cities, load_seed_page_details
 from cities.models import City, Membership
 from events.demo import load_upcoming_demo_events, load_webinars
+from indicators.importer import import_sdsn
+from indicators.loaders import load_portal_indicators
 from tracking.demo import load_demo_tracking
 from upr.enums import DEFAULT_REMINDER_OFFSETS, Audience, MilestoneKind
 from upr.loaders import US, load_review_data
@@ -39,6 +41,8 @@ class Command(BaseCommand):
         counts = load_review_data()
         counts["cities"] = load_cities()
         load_seed_page_details()
+        counts["network indicators"] = load_portal_indicators()
+        counts["SDSN metro-area figures"] = import_sdsn().created
         counts["webinars"] = load_webinars()
         counts["upcoming demo events"] = load_upcoming_demo_events()
         counts["planning milestones"] = self._planning_milestones()
