@@ -43,6 +43,9 @@ PUBLIC_PAGES = [
     f"/cities/{CITY}/testimony/new/",
     f"/cities/{CITY}/testimony/thanks/",
     f"/cities/{SUBMITTED_CITY}/report/",
+    "/resources/",
+    "/resources/?kind=un_document&language=es",
+    "/resources/a-hrc-30-12/",
 ]
 
 
@@ -110,6 +113,7 @@ class World:
             f"/organize/{CITY}/report/preview/",
             f"/organize/{SUBMITTED_CITY}/report/",
             f"/organize/{SUBMITTED_CITY}/report/preview/",
+            "/resources/suggest/",
         ]
 
     def staff_pages(self) -> list[str]:

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "portal.apps.PortalConfig",
     "accounts",
     "upr",
+    "resources",
     "cities",
     "events",
     "testimony",

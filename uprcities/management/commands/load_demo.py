@@ -21,6 +21,7 @@ from cities.enums import Role
 from cities.loaders import load_cities, load_seed_page_details
 from cities.models import City, Membership
 from events.demo import load_upcoming_demo_events, load_webinars
+from resources.demo import load_resources
 from upr.enums import DEFAULT_REMINDER_OFFSETS, Audience, MilestoneKind
 from upr.loaders import US, load_review_data
 from upr.models import Milestone, ReviewCycle
@@ -40,6 +41,7 @@ class Command(BaseCommand):
         load_seed_page_details()
         counts["webinars"] = load_webinars()
         counts["upcoming demo events"] = load_upcoming_demo_events()
+        counts["resources"] = load_resources()
         counts["planning milestones"] = self._planning_milestones()
         self.stdout.write("Loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
         # Said plainly: a link pointing at another port than the one served is the first thing that breaks.
