@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "testimony",
     "reports",
     "national",
+    "search",
     "uprcities.apps.SiteConfig",
 ]
 

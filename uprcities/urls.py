@@ -47,6 +47,7 @@ urlpatterns = [
     path("", include("events.registration_urls")),
     path("", include("reports.urls")),
     path("", include("resources.urls")),
+    path("", include("search.urls")),
 ]
 
 if settings.DEBUG:
