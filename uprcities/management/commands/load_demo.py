@@ -22,6 +22,7 @@ from cities.loaders import load_cities, load_seed_page_details
 from cities.models import City, Membership
 from events.demo import load_upcoming_demo_events, load_webinars
 from resources.demo import load_resources
+from search.services import rebuild as rebuild_search_index
 from upr.enums import DEFAULT_REMINDER_OFFSETS, Audience, MilestoneKind
 from upr.loaders import US, load_review_data
 from upr.models import Milestone, ReviewCycle
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         counts["upcoming demo events"] = load_upcoming_demo_events()
         counts["resources"] = load_resources()
         counts["planning milestones"] = self._planning_milestones()
+        counts["search documents"] = sum(rebuild_search_index().values())
         self.stdout.write("Loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
         # Said plainly: a link pointing at another port than the one served is the first thing that breaks.
         self.stdout.write(f"Links in emails and calendar (.ics) files point at SITE_URL: {settings.SITE_URL}")
