@@ -16,11 +16,12 @@ from search.selectors import PAGE_SIZE, Filters, search
 from search.services import rebuild
 from tests.events import make_event
 from tests.resources import make_resource
+from tests.search import POSTGRESQL  # noqa: E402
 from upr.models import Recommendation, ReviewCycle, Theme
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL full-text search"),
+    pytest.mark.skipif(not POSTGRESQL, reason="PostgreSQL full-text search (the simpler search has its own test)"),
 ]
 
 
@@ -252,22 +253,3 @@ def test_rebuild_matches_what_signals_keep(cycle, themes):
     before = sorted(SearchDocument.objects.values_list("kind", "object_id", "title", "keywords"))
     assert rebuild()["recommendation"] == 1
     assert sorted(SearchDocument.objects.values_list("kind", "object_id", "title", "keywords")) == before
-
-
-# --- the simpler search on SQLite -----------------------------------------------------------------------------
-
-
-def test_simple_search_finds_words_as_written_and_says_it_is_simpler(client, cycle, themes, monkeypatch):
-    from search import selectors, views
-
-    monkeypatch.setattr(selectors, "full_text_available", lambda: False)
-    monkeypatch.setattr(views, "full_text_available", lambda: False)
-    rec(cycle, "26.1", "Abolish the death penalty.", states="Sweden", themes=[themes["housing"]])
-    rec(cycle, "26.2", "Establish a moratorium on the death penalty.", states="Cuba")
-    assert sorted(paragraphs("death penalty")) == ["26.1", "26.2"]
-    assert sorted(paragraphs("death -Cuba")) == ["26.1"]
-    assert sorted(paragraphs("moratorium or abolish")) == ["26.1", "26.2"]
-    assert paragraphs("vivienda") == ["26.1"]
-    response = client.get("/search/?q=penalty")
-    assert "This is a simpler search" in response.text
-    assert "<mark>penalty</mark>" in response.text
