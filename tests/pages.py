@@ -46,6 +46,11 @@ PUBLIC_PAGES = [
     "/resources/",
     "/resources/?kind=un_document&language=es",
     "/resources/a-hrc-30-12/",
+    "/search/",
+    "/search/?q=vivienda",
+    "/search/?q=housing&kind=recommendation&theme=housing",
+    '/search/?q="death+penalty"+-Cuba&page=2',
+    "/search/?q=woman",
 ]
 
 
