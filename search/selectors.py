@@ -224,51 +224,59 @@ def _postgres(query: str, filters: Filters, page_number: int) -> tuple[int, list
     doc = SearchDocument._meta.db_table
     cycle_table, city_table = ReviewCycle._meta.db_table, City._meta.db_table
     theme_table, links = Theme._meta.db_table, SearchDocument.themes.through._meta.db_table
-    # Table names come from the models; every value is a query parameter.
-    page_sql = f"""
-        SELECT p.id, p.kind, p.object_id, p.url, p.title, p.language, p.date, p.total,
-               ts_headline(
-                   CASE WHEN p.language = 'es' THEN 'upr_es'::regconfig ELSE 'upr_en'::regconfig END, p.body,
-                   CASE WHEN p.language = 'es' THEN websearch_to_tsquery('upr_es', %(h_es)s)
-                        ELSE websearch_to_tsquery('upr_en', %(h_en)s) END,
-                   %(options)s),
-               c.number, c.review_date, ci.name, ci.state
-        FROM (
-            SELECT d.id, d.kind, d.object_id, d.url, d.title, d.body, d.language, d.date, d.cycle_id, d.city_id,
+    # One query, the match evaluated once (MATERIALIZED): the page of ranked hits with snippets and the facet
+    # counts, as rows of one shape (kind of row, then text, numbers and dates). Table names come from the models;
+    # every value is a query parameter.
+    sql = f"""
+        WITH m AS MATERIALIZED (
+            SELECT d.id, d.kind, d.language, d.cycle_id, d.city_id, d.date,
                    ts_rank(d.search_vector, CASE WHEN d.language = 'es' THEN websearch_to_tsquery('upr_es', %(q_es)s)
-                                                 ELSE websearch_to_tsquery('upr_en', %(q_en)s) END) AS rank,
-                   count(*) OVER () AS total
+                                                 ELSE websearch_to_tsquery('upr_en', %(q_en)s) END) AS rank
             FROM {doc} d
             WHERE {where}
-            ORDER BY rank DESC, d.date DESC NULLS LAST, d.id
+        ),
+        page AS (
+            SELECT m.id, m.rank, row_number() OVER (ORDER BY m.rank DESC, m.date DESC NULLS LAST, m.id) AS position
+            FROM m ORDER BY m.rank DESC, m.date DESC NULLS LAST, m.id
             LIMIT %(limit)s OFFSET %(offset)s
-        ) p
-        LEFT JOIN {cycle_table} c ON c.id = p.cycle_id
-        LEFT JOIN {city_table} ci ON ci.id = p.city_id
-        ORDER BY p.rank DESC, p.date DESC NULLS LAST, p.id
-    """  # noqa: S608
-    facet_sql = f"""
-        WITH m AS (SELECT d.id, d.kind, d.language, d.cycle_id, d.city_id FROM {doc} d WHERE {where})
-        SELECT 'kind', m.kind, NULL, NULL, count(*) FROM m GROUP BY m.kind
+        )
+        SELECT 'hit', d.kind, d.url, d.title, d.language,
+               ts_headline(
+                   CASE WHEN d.language = 'es' THEN 'upr_es'::regconfig ELSE 'upr_en'::regconfig END, d.body,
+                   CASE WHEN d.language = 'es' THEN websearch_to_tsquery('upr_es', %(h_es)s)
+                        ELSE websearch_to_tsquery('upr_en', %(h_en)s) END,
+                   %(options)s),
+               ci.name || ', ' || ci.state, d.object_id, c.number::bigint, page.position, d.date, c.review_date
+        FROM page JOIN {doc} d ON d.id = page.id
+        LEFT JOIN {cycle_table} c ON c.id = d.cycle_id
+        LEFT JOIN {city_table} ci ON ci.id = d.city_id
         UNION ALL
-        SELECT 'language', m.language, NULL, NULL, count(*) FROM m GROUP BY m.language
+        SELECT 'facet', 'kind', m.kind, NULL, NULL, NULL, NULL, count(*), NULL, NULL, NULL, NULL FROM m GROUP BY m.kind
         UNION ALL
-        SELECT 'cycle', c.id::text, c.number::text, c.review_date::text, count(*)
+        SELECT 'facet', 'language', m.language, NULL, NULL, NULL, NULL, count(*), NULL, NULL, NULL, NULL
+            FROM m GROUP BY m.language
+        UNION ALL
+        SELECT 'facet', 'cycle', c.id::text, c.number::text, NULL, NULL, NULL, count(*), NULL, NULL, NULL,
+               c.review_date
             FROM m JOIN {cycle_table} c ON c.id = m.cycle_id GROUP BY c.id, c.number, c.review_date
         UNION ALL
-        SELECT 'city', ci.slug, ci.name, ci.state, count(*)
+        SELECT 'facet', 'city', ci.slug, ci.name, ci.state, NULL, NULL, count(*), NULL, NULL, NULL, NULL
             FROM m JOIN {city_table} ci ON ci.id = m.city_id GROUP BY ci.slug, ci.name, ci.state
         UNION ALL
-        SELECT 'theme', t.slug, t.name, t.name_es, count(*)
+        SELECT 'facet', 'theme', t.slug, t.name, t.name_es, NULL, NULL, count(*), NULL, NULL, NULL, NULL
             FROM m JOIN {links} l ON l.searchdocument_id = m.id JOIN {theme_table} t ON t.id = l.theme_id
             GROUP BY t.slug, t.name, t.name_es
     """  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(page_sql, params)
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
-        cursor.execute(facet_sql, params)
-        facets = cursor.fetchall()
-    total = rows[0][7] if rows else _total(facets)
+    hit_rows = sorted((row for row in rows if row[0] == "hit"), key=lambda row: row[9])
+    facets = [
+        (name, value, a, b.isoformat() if name == "cycle" and b else b, count)
+        for _row, name, value, a, b_text, _s, _c, count, _n, _p, _d, b_date in rows
+        if _row == "facet"
+        for b in [b_date if name == "cycle" else b_text]
+    ]
     hits = [
         Hit(
             kind=kind,
@@ -278,12 +286,12 @@ def _postgres(query: str, filters: Filters, page_number: int) -> tuple[int, list
             snippet=marked_html(snippet or ""),
             language=language,
             date=date,
-            cycle_label=_cycle_label(number, dt.date.fromisoformat(str(review)) if review else None),
-            city_label=f"{city}, {state}" if city else "",
+            cycle_label=_cycle_label(number, review),
+            city_label=city or "",
         )
-        for _id, kind, object_id, url, title, language, date, _total_, snippet, number, review, city, state in rows
+        for _row, kind, url, title, language, snippet, city, object_id, number, _position, date, review in hit_rows
     ]
-    return total, hits, facets
+    return _total(facets), hits, facets
 
 
 def _total(facets: list[tuple]) -> int:
