@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "portal.apps.PortalConfig",
     "accounts",
     "upr",
+    "resources",
     "cities",
     "indicators",
     "events",
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "reports",
     "tracking",
     "national",
+    "search",
     "uprcities.apps.SiteConfig",
 ]
 
