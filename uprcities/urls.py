@@ -46,6 +46,7 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("events.registration_urls")),
     path("", include("reports.urls")),
+    path("", include("api.urls")),
 ]
 
 if settings.DEBUG:
