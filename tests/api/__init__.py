@@ -24,7 +24,7 @@ def fill(n: int, *, prefix: str = "x") -> None:
     (and speakers for events); plus, per item, a testimony that is not public."""
     cycle = current_cycle()
     two = themes(2)
-    speaker = Speaker.objects.create(name="Dr. Speaker", organisation="Univ.")
+    speaker, _ = Speaker.objects.get_or_create(name="Dr. Speaker", organisation="Univ.")
     now = timezone.now()
     for i in range(n):
         rec = Recommendation.objects.create(
@@ -49,7 +49,10 @@ def fill(n: int, *, prefix: str = "x") -> None:
             speakers=[speaker],
         )
         Milestone.objects.create(
-            cycle=cycle, kind="briefing", title=f"M {prefix}{i}", date=dt.date(2026, 1, 1) + dt.timedelta(days=i)
+            cycle=cycle,
+            kind="briefing",
+            title=f"M {prefix}{i}",
+            date=dt.date(2026, 1, 1) + dt.timedelta(days=1000 * (ord(prefix[0]) - 96) + i),
         )
         make_testimony(city=city, cycle=cycle, themes=two, identification=Identification.FULL_NAME, display_name="Ana")
         make_testimony(city=city, status=Status.RECEIVED, body="Not yet reviewed words")
