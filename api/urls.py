@@ -8,4 +8,8 @@ urlpatterns = [
     # Before the API's own routes: the reference page is ours, rendered from the schema (api/reference.py).
     path("api/v1/docs/", views.api_reference, name="api_reference"),
     path("api/v1/", api.urls),
+    path("open-data/", views.open_data, name="open_data"),
+    path("open-data/datapackage.json", views.datapackage_json, name="open_data_package"),
+    path("open-data/upr-cities-open-data.zip", views.package_zip, name="open_data_zip"),
+    path("open-data/<slug:name>.csv", views.dataset_csv, name="open_data_csv"),
 ]

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import json
 
-from api import reference
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date
+
+from api import datasets, reference
 from api.v1 import MAX_LIMIT, api
 from portal.cache import public_page
 
@@ -14,9 +18,46 @@ def api_reference(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "api/reference.html",
-        {
-            "operations": reference.operations(document),
-            "title": document["info"]["title"],
-            "max_limit": MAX_LIMIT,
-        },
+        {"operations": reference.operations(document), "title": document["info"]["title"], "max_limit": MAX_LIMIT},
     )
+
+
+@public_page
+def open_data(request: HttpRequest) -> HttpResponse:
+    files = [(dataset, datasets.built(dataset, request)) for dataset in datasets.datasets]
+    return render(
+        request,
+        "api/open_data.html",
+        {"files": files, "license": datasets.LICENSE, "package_name": datasets.PACKAGE_NAME},
+    )
+
+
+def _download(content: bytes, content_type: str, filename: str, built_at=None) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if built_at is not None:
+        response["Last-Modified"] = http_date(built_at.timestamp())
+    # Public data, but never kept stale: a withdrawn testimony must leave every copy at once.
+    patch_cache_control(response, public=True, max_age=0)
+    return response
+
+
+def dataset_csv(request: HttpRequest, name: str) -> HttpResponse:
+    dataset = datasets.datasets.get(name)
+    if dataset is None:
+        raise Http404("No such dataset")
+    built = datasets.built(dataset, request)
+    return _download(built.content, "text/csv; charset=utf-8", dataset.filename, built.built_at)
+
+
+def datapackage_json(request: HttpRequest) -> HttpResponse:
+    descriptor = json.dumps(datasets.datapackage(request), indent=2, ensure_ascii=False)
+    response = HttpResponse(descriptor, content_type="application/json")
+    patch_cache_control(response, public=True, max_age=0)
+    # Tools read the package from other sites (data portals, notebooks in the browser).
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def package_zip(request: HttpRequest) -> HttpResponse:
+    return _download(datasets.package_zip(request), "application/zip", f"{datasets.PACKAGE_NAME}.zip")
