@@ -12,4 +12,7 @@ urlpatterns = [
     path("open-data/datapackage.json", views.datapackage_json, name="open_data_package"),
     path("open-data/upr-cities-open-data.zip", views.package_zip, name="open_data_zip"),
     path("open-data/<slug:name>.csv", views.dataset_csv, name="open_data_csv"),
+    path("feeds/<slug:key>.atom", views.feed, name="feed"),
+    path("sitemap.xml", views.sitemap, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
 ]

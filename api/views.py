@@ -2,12 +2,17 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
+from django.contrib.sitemaps import views as sitemap_views
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
 from api import datasets, reference
+from api.feeds import feeds
+from api.sitemaps import SITEMAPS
 from api.v1 import MAX_LIMIT, api
 from portal.cache import public_page
 
@@ -28,7 +33,7 @@ def open_data(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "api/open_data.html",
-        {"files": files, "license": datasets.LICENSE, "package_name": datasets.PACKAGE_NAME},
+        {"files": files, "license": datasets.LICENSE, "package_name": datasets.PACKAGE_NAME, "feeds": list(feeds)},
     )
 
 
@@ -61,3 +66,41 @@ def datapackage_json(request: HttpRequest) -> HttpResponse:
 
 def package_zip(request: HttpRequest) -> HttpResponse:
     return _download(datasets.package_zip(request), "application/zip", f"{datasets.PACKAGE_NAME}.zip")
+
+
+def feed(request: HttpRequest, key: str) -> HttpResponse:
+    entry = feeds.get(key)
+    if entry is None:
+        raise Http404("No such feed")
+    return _cached_feeds[key](request)
+
+
+# Each feed a cached public page (portal.cache): its own generation key follows every change of what it shows.
+_cached_feeds = {entry.key: public_page(entry.feed()) for entry in feeds}
+
+
+@public_page
+def sitemap(request: HttpRequest) -> HttpResponse:
+    return sitemap_views.sitemap(request, sitemaps=SITEMAPS)
+
+
+ROBOTS_DISALLOW = [
+    # Organizers' pages, the admin and sign-in pages are for people with accounts, not for indexes.
+    "/organize/",
+    "/admin/",
+    "/accounts/",
+    # Private links: each holds a secret that must never be indexed or followed from an index.
+    "/testimony/mine/",
+    "/events/registration/",
+    "/sign-off/",
+    "/offers/",
+    "/invitations/",
+    "/email/stop/",
+    "/i18n/",
+]
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW), ""]
+    lines.append(f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -43,6 +43,8 @@ PUBLIC_PAGES = [
     f"/cities/{CITY}/testimony/new/",
     f"/cities/{CITY}/testimony/thanks/",
     f"/cities/{SUBMITTED_CITY}/report/",
+    "/open-data/",
+    "/api/v1/docs/",
 ]
 
 

@@ -6,13 +6,14 @@ back the portal consent; take back the national-report consent; take back the lo
 organizers redact the public version so the quoted words are gone; widen (portal off -> on: not shown until
 accepted).
 
-Surfaces (14): with the page cache on, the public testimony list, the testimony's page and the city page; the
+Surfaces (18): with the page cache on, the public testimony list, the testimony's page and the city page, the
+JSON API's testimony list and item, the testimony Atom feed and the open-data CSV; the
 organizers' CSV export; the accepted local report's public page, a fresh PDF of it and the file made before the
 change; the compiled national report's admin page, the joint submitters' sign-off page, a fresh national PDF and
 Word file, the national files made before the change (downloadable? linked from the admin page?); the OHCHR
 consent check (does it count the quote?); the emails sent after the change.
 
-Matrix: 8 changes x 14 surfaces = 112 cells, each checked before the change (what consent allowed is there, so
+Matrix: 8 changes x 18 surfaces = 144 cells, each checked before the change (what consent allowed is there, so
 the test proves something), after it, and for the two changes that wait, once more after organizers accept.
 What each surface must show is derived from the consent in force by one small model (`expected`), so every cell
 is an exact set of markers, present or absent.
@@ -61,7 +62,16 @@ MARKERS = (NAME, PSEUDONYM, WORDS, REDACTED)
 # Not words: an earlier file was handed out (SERVED) or linked from the admin page (OFFERED).
 SERVED, OFFERED = "<served>", "<offered>"
 
-PORTAL_PAGES = ("testimony list", "testimony page", "city page")
+PORTAL_PAGES = (
+    "testimony list",
+    "testimony page",
+    "city page",
+    # The open data (api app): the API's list and item, the Atom feed and the CSV download, each cached.
+    "api list",
+    "api item",
+    "atom feed",
+    "open-data csv",
+)
 LOCAL = ("local report page", "local report fresh pdf")
 NATIONAL = ("national admin page", "sign-off page", "national fresh pdf", "national fresh docx")
 SURFACES = (
@@ -219,6 +229,10 @@ def surfaces(world) -> dict[str, frozenset[str]]:
         "testimony list": "/testimony/",
         "testimony page": f"/testimony/{quoted.pk}/",
         "city page": city.get_absolute_url(),
+        "api list": "/api/v1/testimony/",
+        "api item": f"/api/v1/testimony/{quoted.pk}/",
+        "atom feed": "/feeds/testimony.atom",
+        "open-data csv": "/open-data/testimony.csv",
     }
     shown = []
     for surface, path in pages.items():
@@ -350,7 +364,7 @@ CASES = {
         waits=True,
     ),
 }
-assert len(CASES) * len(SURFACES) == 112  # the module docstring's matrix
+assert len(CASES) * len(SURFACES) == 144  # the module docstring's matrix
 
 
 def _start_consent(start: dict) -> Consent:
