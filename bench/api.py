@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 
 import run as pages  # the page benchmark: its environment, baseline view and throughput measure
-
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
