@@ -135,7 +135,12 @@ def _build(dataset: Dataset) -> Built:
 def built(dataset: Dataset, request=None) -> Built:
     """The dataset's file for the data as it is now: built once per generation of the public data."""
     key = f"opendata:{public_generation(request)}:{dataset.name}"
-    return cache.get_or_set(key, lambda: _build(dataset), BUILT_SECONDS)
+    found = cache.get(key)
+    if found is None:
+        # An unreachable cache answers None (portal.cache_backend): the file is then built for this request.
+        found = _build(dataset)
+        cache.set(key, found, BUILT_SECONDS)
+    return found
 
 
 def datapackage(request=None) -> dict:
