@@ -308,13 +308,13 @@ datasets.register(
     Dataset(
         "cities",
         "Cities",
-        "The human rights cities in the directory (exploring or participating).",
+        "The human rights cities in the directory: taking part, or having submitted their local report.",
         _cities,
         (
             Column("slug", "string", "The city's identifier."),
             Column("name", "string", "The city."),
             Column("state", "string", "The state's two-letter postal code."),
-            Column("status", "string", "exploring, participating or report_submitted."),
+            Column("status", "string", "participating or report_submitted."),
             Column("latitude", "number", "Latitude of the city centre."),
             Column("longitude", "number", "Longitude of the city centre."),
             Column("population", "integer", "Population, where known."),

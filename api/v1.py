@@ -372,7 +372,8 @@ class CityFilters(PageParams):
 @api.get("/cities/", response={200: Page[CityOut], **LIST_ERRORS}, tags=["Cities"], summary="Cities")
 @cached(CityFilters)
 def cities(request: HttpRequest, filters: Query[CityFilters]):
-    """The cities in the directory (exploring and participating), by name; filtered as on the directory."""
+    """The cities in the directory (taking part, or having submitted their local report), by name; filtered as on
+    the directory."""
     theme = _theme(filters.theme)
     if _names_nothing(theme):
         return empty_page(filters)
