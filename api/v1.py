@@ -398,6 +398,7 @@ class EventFilters(PageParams):
     status: Literal[tuple(EventStatus.values)] | None = None  # type: ignore[valid-type]
     theme: str | None = Field(None, max_length=50, description="A theme's slug.")
     city: str | None = Field(None, max_length=60, description="The host city's slug.")
+    mode: Literal["online", "in_person"] | None = Field(None, description="Events one can join online, or attend.")
     starts_after: dt.date | None = Field(None, description="Events starting on or after this date.")
     starts_before: dt.date | None = Field(None, description="Events starting before this date.")
 
@@ -418,6 +419,7 @@ def events(request: HttpRequest, filters: Query[EventFilters]):
     items = public_events(
         kind=filters.kind or "",
         status=filters.status or "",
+        mode=filters.mode or "",
         theme=theme,
         city=city,
         starts_after=_day_start(filters.starts_after),

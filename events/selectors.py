@@ -92,7 +92,7 @@ def upcoming_events(*, kind: str = "", theme=None, city=None, mode: str = "") ->
 
 
 def public_events(
-    *, kind: str = "", theme=None, city=None, status: str = "", starts_after=None, starts_before=None
+    *, kind: str = "", theme=None, city=None, status: str = "", mode: str = "", starts_after=None, starts_before=None
 ) -> QuerySet[Event]:
     """Every event, as its public page shows it (each has one, cancelled ones included, which say so), soonest
     first, filtered; with everything a list row shows loaded. The join link is never part of a public surface."""
@@ -105,6 +105,10 @@ def public_events(
         events = events.filter(host_city=city)
     if status:
         events = events.filter(status=status)
+    if mode == ONLINE:
+        events = events.exclude(online_url="")
+    elif mode == IN_PERSON:
+        events = events.exclude(place="")
     if starts_after is not None:
         events = events.filter(starts_at__gte=starts_after)
     if starts_before is not None:

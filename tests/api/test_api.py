@@ -7,9 +7,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from events.enums import EventKind, EventStatus
 from testimony import services
 from testimony.enums import Identification, Status
 from tests.api import fill
+from tests.events import make_event
 from tests.testimony.factories import make_testimony
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +65,25 @@ def test_recommendations_filter_like_the_page(client):
     assert client.get("/api/v1/recommendations/", {"theme": "housing", "cycle": 4}).json()["count"] == 4
     # A well-formed value naming nothing matches nothing.
     assert client.get("/api/v1/recommendations/", {"theme": "no-such-theme"}).json()["count"] == 0
+
+
+def test_events_filter_like_the_page(client, city_factory):
+    city = city_factory("Boston", "MA")
+    make_event(slug="online", online_url="https://meet.example/x", place="", host_city=city)
+    make_event(slug="in-person", kind=EventKind.PUBLIC_HEARING)
+    make_event(slug="cancelled", status=EventStatus.CANCELLED)
+
+    def slugs(**query) -> list[str]:
+        return [e["slug"] for e in client.get("/api/v1/events/", query).json()["results"]]
+
+    assert slugs(mode="online") == ["online"]
+    assert slugs(mode="in_person") == ["in-person", "cancelled"]
+    assert slugs(city="boston-ma") == ["online"]
+    assert slugs(kind="public_hearing") == ["in-person"]
+    assert slugs(status="cancelled") == ["cancelled"]
+    assert slugs(starts_after="2000-01-01", starts_before="2000-01-02") == []
+    online = client.get("/api/v1/events/online/").json()
+    assert online["online"] is True and "meet.example" not in client.get("/api/v1/events/online/").text
 
 
 def test_pages_through_with_limit_and_offset(client):
