@@ -48,7 +48,19 @@ class ApiMiddleware:
             )
             response["Access-Control-Max-Age"] = "86400"
             return _open_to_every_site(response)
-        if request.method in ("GET", "HEAD") and over_limit(request, SCOPE):
+        head = request.method == "HEAD"
+        if head:
+            # ninja routes GET alone; HEAD is the same answer, whose body the server leaves out (it reads the
+            # method back, so it is restored).
+            request.method = "GET"
+        try:
+            return self._answer(request)
+        finally:
+            if head:
+                request.method = "HEAD"
+
+    def _answer(self, request):
+        if request.method == "GET" and over_limit(request, SCOPE):
             window = settings.RATE_LIMITS[SCOPE][1]
             response = JsonResponse(
                 {"detail": "Too many requests from your address: wait and try again.", "errors": []}, status=429
@@ -56,6 +68,6 @@ class ApiMiddleware:
             response["Retry-After"] = str(int(window - time.time() % window) + 1)
             return _open_to_every_site(response)
         response = _as_json(self.get_response(request))
-        if request.method in ("GET", "HEAD"):
+        if request.method == "GET":
             _open_to_every_site(response)
         return response

@@ -133,6 +133,8 @@ def test_cors_is_open_for_reads(client):
     assert preflight.status_code == 204
     assert preflight["Access-Control-Allow-Origin"] == "*"
     assert preflight["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
+    head = client.head("/api/v1/cycles/")
+    assert (head.status_code, head["Access-Control-Allow-Origin"], head.content) == (200, "*", b"")
     # Writes are not part of the API.
     assert client.post("/api/v1/cycles/").status_code == 405
     # Pages outside the API are not opened to other sites.
