@@ -24,7 +24,9 @@ from datetime import datetime
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from api import v1
 from cities.selectors import directory_cities
@@ -58,7 +60,7 @@ class Column:
 
     name: str
     type: str  # a Frictionless table schema type: string, integer, number, date, datetime, boolean
-    description: str
+    description: str | Promise
     value: Callable[[dict], object] | None = None
 
     def cell(self, item: dict) -> object:
@@ -73,8 +75,8 @@ class Column:
 @dataclass(frozen=True)
 class Dataset:
     name: str  # the file's name without .csv, and the package resource's name
-    title: str
-    description: str
+    title: str | Promise
+    description: str | Promise
     items: Callable[[], Iterable[dict]]
     columns: tuple[Column, ...]
     sources: tuple[dict, ...] = field(default=PORTAL_SOURCE)
@@ -84,7 +86,7 @@ class Dataset:
         return f"{self.name}.csv"
 
     def table_schema(self) -> dict:
-        return {"fields": [{"name": c.name, "type": c.type, "description": c.description} for c in self.columns]}
+        return {"fields": [{"name": c.name, "type": c.type, "description": str(c.description)} for c in self.columns]}
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,13 @@ def built(dataset: Dataset, request=None) -> Built:
 
 
 def datapackage(request=None) -> dict:
-    """The Frictionless Data Package descriptor: every dataset as a tabular resource with its table schema."""
+    """The Frictionless Data Package descriptor: every dataset as a tabular resource with its table schema, in
+    English whatever the page's language (one descriptor for everyone; the open-data page shows it translated)."""
+    with translation.override("en"):
+        return _datapackage(request)
+
+
+def _datapackage(request) -> dict:
     files = [(dataset, built(dataset, request)) for dataset in datasets]
     return {
         "profile": "tabular-data-package",
@@ -166,8 +174,8 @@ def datapackage(request=None) -> dict:
                 "name": dataset.name,
                 "path": dataset.filename,
                 "profile": "tabular-data-resource",
-                "title": dataset.title,
-                "description": dataset.description,
+                "title": str(dataset.title),
+                "description": str(dataset.description),
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8-sig",
@@ -233,37 +241,37 @@ def _absolute(item: dict) -> str:
 datasets.register(
     Dataset(
         "themes",
-        "Themes",
-        "The portal's themes, which tag recommendations, cities' priorities, events and testimony.",
+        _("Themes"),
+        _("The portal's themes, which tag recommendations, cities' priorities, events and testimony."),
         _themes,
         (
-            Column("slug", "string", "The theme's identifier, used in the other files."),
-            Column("name", "string", "Its name in English."),
-            Column("name_es", "string", "Its name in Spanish."),
+            Column("slug", "string", _("The theme's identifier, used in the other files.")),
+            Column("name", "string", _("Its name in English.")),
+            Column("name_es", "string", _("Its name in Spanish.")),
         ),
     )
 )
 datasets.register(
     Dataset(
         "review-cycles",
-        "Review cycles",
-        "Each Universal Periodic Review of the United States.",
+        _("Review cycles"),
+        _("Each Universal Periodic Review of the United States."),
         _cycles,
         (
-            Column("number", "integer", "The cycle (1: 2010, 2: 2015, 3: 2020, 4: the fourth)."),
-            Column("country", "string", "The State under review."),
-            Column("working_group_session", "integer", "The UPR Working Group's session."),
-            Column("review_date", "date", "The day of the review."),
-            Column("report_symbol", "string", "The Working Group report's UN document symbol."),
-            Column("response_symbol", "string", "The symbol of the State's response (addendum)."),
-            Column("outcome_adopted", "date", "When the Human Rights Council adopted the outcome."),
-            Column("status", "string", "upcoming, held, postponed or non_cooperation."),
-            Column("recommendations_total", "integer", "Recommendations received, by the UN's count."),
-            Column("recommendations_supported", "integer", "Supported in whole or in part."),
-            Column("recommendations_noted", "integer", "Noted."),
-            Column("recommendations_in_portal", "integer", "How many the recommendations file holds."),
-            Column("note", "string", "A note in English."),
-            Column("note_es", "string", "The note in Spanish."),
+            Column("number", "integer", _("The cycle (1: 2010, 2: 2015, 3: 2020, 4: the fourth).")),
+            Column("country", "string", _("The State under review.")),
+            Column("working_group_session", "integer", _("The UPR Working Group's session.")),
+            Column("review_date", "date", _("The day of the review.")),
+            Column("report_symbol", "string", _("The Working Group report's UN document symbol.")),
+            Column("response_symbol", "string", _("The symbol of the State's response (addendum).")),
+            Column("outcome_adopted", "date", _("When the Human Rights Council adopted the outcome.")),
+            Column("status", "string", _("upcoming, held, postponed or non_cooperation.")),
+            Column("recommendations_total", "integer", _("Recommendations received, by the UN's count.")),
+            Column("recommendations_supported", "integer", _("Supported in whole or in part.")),
+            Column("recommendations_noted", "integer", _("Noted.")),
+            Column("recommendations_in_portal", "integer", _("How many the recommendations file holds.")),
+            Column("note", "string", _("A note in English.")),
+            Column("note_es", "string", _("The note in Spanish.")),
         ),
         UN_SOURCES,
     )
@@ -271,15 +279,15 @@ datasets.register(
 datasets.register(
     Dataset(
         "milestones",
-        "Milestones",
-        "Public dates of each review: deadlines, the review itself and the adoption of its outcome.",
+        _("Milestones"),
+        _("Public dates of each review: deadlines, the review itself and the adoption of its outcome."),
         _milestones,
         (
-            Column("cycle", "integer", "The review cycle's number."),
-            Column("kind", "string", "What happens (local_input_due, national_report_due, review, adoption...)."),
-            Column("title", "string", "In English."),
-            Column("title_es", "string", "In Spanish."),
-            Column("date", "date", "The day."),
+            Column("cycle", "integer", _("The review cycle's number.")),
+            Column("kind", "string", _("What happens (local_input_due, national_report_due, review, adoption...).")),
+            Column("title", "string", _("In English.")),
+            Column("title_es", "string", _("In Spanish.")),
+            Column("date", "date", _("The day.")),
         ),
         (*UN_SOURCES, *PORTAL_SOURCE),
     )
@@ -287,19 +295,19 @@ datasets.register(
 datasets.register(
     Dataset(
         "recommendations",
-        "Recommendations",
-        "The recommendations the United States received in each review, with the US response and themes.",
+        _("Recommendations"),
+        _("The recommendations the United States received in each review, with the US response and themes."),
         _recommendations,
         (
-            Column("id", "integer", "The portal's identifier (as in the API)."),
-            Column("cycle", "integer", "The review cycle's number."),
-            Column("document", "string", "The UN document numbering it."),
-            Column("paragraph", "string", "Its paragraph number in that document."),
-            Column("text", "string", "The recommendation."),
-            Column("recommending_states", "string", "The State or States that made it."),
-            Column("response", "string", "The US response: supported, supported in part, noted or pending."),
-            Column("themes", "string", "Theme slugs (see themes.csv), separated by semicolons."),
-            Column("source_themes", "string", "The source file's own theme labels."),
+            Column("id", "integer", _("The portal's identifier (as in the API).")),
+            Column("cycle", "integer", _("The review cycle's number.")),
+            Column("document", "string", _("The UN document numbering it.")),
+            Column("paragraph", "string", _("Its paragraph number in that document.")),
+            Column("text", "string", _("The recommendation.")),
+            Column("recommending_states", "string", _("The State or States that made it.")),
+            Column("response", "string", _("The US response: supported, supported in part, noted or pending.")),
+            Column("themes", "string", _("Theme slugs (see themes.csv), separated by semicolons.")),
+            Column("source_themes", "string", _("The source file's own theme labels.")),
         ),
         UN_SOURCES,
     )
@@ -307,76 +315,78 @@ datasets.register(
 datasets.register(
     Dataset(
         "cities",
-        "Cities",
-        "The human rights cities in the directory: taking part, or having submitted their local report.",
+        _("Cities"),
+        _("The human rights cities in the directory: taking part, or having submitted their local report."),
         _cities,
         (
-            Column("slug", "string", "The city's identifier."),
-            Column("name", "string", "The city."),
-            Column("state", "string", "The state's two-letter postal code."),
-            Column("status", "string", "participating or report_submitted."),
-            Column("latitude", "number", "Latitude of the city centre."),
-            Column("longitude", "number", "Longitude of the city centre."),
-            Column("population", "integer", "Population, where known."),
-            Column("human_rights_city_since", "integer", "The year it became a human rights city."),
-            Column("coalition_name", "string", "The local coalition."),
-            Column("description", "string", "What the city says about its work."),
-            Column("priorities", "string", "Theme slugs of its local priorities, separated by semicolons."),
-            Column("url", "string", "Its page on the portal.", _absolute),
+            Column("slug", "string", _("The city's identifier.")),
+            Column("name", "string", _("The city.")),
+            Column("state", "string", _("The state's two-letter postal code.")),
+            Column("status", "string", _("participating or report_submitted.")),
+            Column("latitude", "number", _("Latitude of the city centre.")),
+            Column("longitude", "number", _("Longitude of the city centre.")),
+            Column("population", "integer", _("Population, where known.")),
+            Column("human_rights_city_since", "integer", _("The year it became a human rights city.")),
+            Column("coalition_name", "string", _("The local coalition.")),
+            Column("description", "string", _("What the city says about its work.")),
+            Column("priorities", "string", _("Theme slugs of its local priorities, separated by semicolons.")),
+            Column("url", "string", _("Its page on the portal."), _absolute),
         ),
     )
 )
 datasets.register(
     Dataset(
         "events",
-        "Events and webinars",
-        "Every event: webinars, community conversations, hearings, lobby days; cancelled ones say so.",
+        _("Events and webinars"),
+        _("Every event: webinars, community conversations, hearings, lobby days; cancelled ones say so."),
         _events,
         (
-            Column("slug", "string", "The event's identifier."),
-            Column("kind", "string", "webinar, community_conversation, public_hearing, lobby_day..."),
-            Column("title", "string", "The title."),
-            Column("description", "string", "What it is about."),
-            Column("status", "string", "scheduled, postponed, cancelled or held."),
-            Column("starts_at", "datetime", "When it starts (ISO 8601 with the offset from UTC)."),
-            Column("ends_at", "datetime", "When it ends."),
-            Column("time_zone", "string", "The time zone it is planned in."),
-            Column("place", "string", "Where, for an event held in person."),
-            Column("online", "boolean", "Whether it can be joined online."),
-            Column("host_city", "string", "The host city's slug; empty for national events."),
-            Column("themes", "string", "Theme slugs, separated by semicolons."),
-            Column("speakers", "string", "Speakers and their organisations, separated by semicolons.", _speakers),
-            Column("capacity", "integer", "Seats, where limited."),
-            Column("recording_url", "string", "The recording, once held."),
-            Column("materials_elsewhere_url", "string", "Where else its materials are published."),
-            Column("url", "string", "Its page on the portal.", _absolute),
+            Column("slug", "string", _("The event's identifier.")),
+            Column("kind", "string", _("webinar, community_conversation, public_hearing, lobby_day...")),
+            Column("title", "string", _("The title.")),
+            Column("description", "string", _("What it is about.")),
+            Column("status", "string", _("scheduled, postponed, cancelled or held.")),
+            Column("starts_at", "datetime", _("When it starts (ISO 8601 with the offset from UTC).")),
+            Column("ends_at", "datetime", _("When it ends.")),
+            Column("time_zone", "string", _("The time zone it is planned in.")),
+            Column("place", "string", _("Where, for an event held in person.")),
+            Column("online", "boolean", _("Whether it can be joined online.")),
+            Column("host_city", "string", _("The host city's slug; empty for national events.")),
+            Column("themes", "string", _("Theme slugs, separated by semicolons.")),
+            Column("speakers", "string", _("Speakers and their organisations, separated by semicolons."), _speakers),
+            Column("capacity", "integer", _("Seats, where limited.")),
+            Column("recording_url", "string", _("The recording, once held.")),
+            Column("materials_elsewhere_url", "string", _("Where else its materials are published.")),
+            Column("url", "string", _("Its page on the portal."), _absolute),
         ),
     )
 )
 datasets.register(
     Dataset(
         "testimony",
-        "Testimony",
-        "Testimony shown on the portal with the consent of the people who gave it: only the public version "
-        "organizers wrote after reading the original, names only as each person chose, and places and dates "
-        "less precise where they asked.",
+        _("Testimony"),
+        _(
+            "Testimony shown on the portal with the consent of the people who gave it: only the public version "
+            "organizers wrote after reading the original, names only as each person chose, and places and dates "
+            "less precise where they asked."
+        ),
         _testimony,
         (
-            Column("id", "integer", "The portal's identifier (as in the API)."),
-            Column("url", "string", "Its page on the portal.", _absolute),
-            Column("city", "string", "The city's slug."),
-            Column("cycle", "integer", "The review cycle it was gathered for."),
-            Column("kind", "string", "written, video, audio, meeting_notes or survey."),
-            Column("nature", "string", "challenge or positive."),
-            Column("language", "string", "The language it was given in."),
-            Column("title", "string", "Its public title."),
-            Column("text", "string", "Its public version."),
-            Column("transcript", "string", "The public version of its transcript."),
-            Column("caption", "string", "The public caption of its file or link."),
-            Column("place", "string", "Where it happened; empty where the person asked for less precision."),
-            Column("when", "string", "When it happened: a date, or only the year where asked."),
-            Column("name", "string", "The name as the person chose to be identified; empty when anonymous."),
-            Column("themes", "string", "Theme slugs, separated by semicolons."),
+            Column("id", "integer", _("The portal's identifier (as in the API).")),
+            Column("url", "string", _("Its page on the portal."), _absolute),
+            Column("city", "string", _("The city's slug.")),
+            Column("cycle", "integer", _("The review cycle it was gathered for.")),
+            Column("kind", "string", _("written, video, audio, meeting_notes or survey.")),
+            Column("nature", "string", _("challenge or positive.")),
+            Column("language", "string", _("The language it was given in.")),
+            Column("title", "string", _("Its public title.")),
+            Column("text", "string", _("Its public version.")),
+            Column("transcript", "string", _("The public version of its transcript.")),
+            Column("caption", "string", _("The public caption of its file or link.")),
+            Column("place", "string", _("Where it happened; empty where the person asked for less precision.")),
+            Column("when", "string", _("When it happened: a date, or only the year where asked.")),
+            Column("name", "string", _("The name as the person chose to be identified; empty when anonymous.")),
+            Column("themes", "string", _("Theme slugs, separated by semicolons.")),
         ),
     )
 )
