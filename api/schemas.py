@@ -63,6 +63,15 @@ class RecommendationOut(Schema):
     response: str = Field(description="supported, supported in part, noted or pending.")
     themes: list[str] = Field(description="Portal theme slugs (see /api/v1/themes/).")
     source_themes: str = Field(description="The source file's own theme labels.")
+    affected_persons: list[str] = Field(
+        description="The groups of persons it concerns, as the UN's Universal Human Rights Index names them."
+    )
+    sdgs: list[int] = Field(description="The Sustainable Development Goals (1-17) it relates to.")
+    cluster: int | None = Field(
+        description="The cluster of similar recommendations it belongs to (the same ask from other states and "
+        "reviews; filter with ?cluster=), or null."
+    )
+    url: str = Field(description="Its page on the portal.")
 
 
 class CityOut(Schema):

@@ -44,7 +44,14 @@ from portal.cache import public_page
 from testimony.enums import Kind, Nature
 from testimony.selectors import filter_public_testimony, public_testimony
 from upr.enums import Response
-from upr.selectors import filter_recommendations, public_cycles, public_milestones, public_themes
+from upr.selectors import (
+    filter_recommendations,
+    public_affected_groups,
+    public_cycles,
+    public_milestones,
+    public_sdgs,
+    public_themes,
+)
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 25
@@ -192,6 +199,10 @@ def recommendation_out(recommendation) -> dict:
         "response": recommendation.response,
         "themes": _slugs(recommendation.themes),
         "source_themes": recommendation.source_themes,
+        "affected_persons": [group.name for group in recommendation.affected_groups.all()],
+        "sdgs": [goal.number for goal in recommendation.sdgs.all()],
+        "cluster": recommendation.cluster_id,
+        "url": recommendation.get_absolute_url(),
     }
 
 
@@ -321,6 +332,9 @@ class RecommendationFilters(PageParams):
     theme: str | None = Field(None, max_length=50, description="A theme's slug.")
     response: Literal[tuple(Response.values)] | None = Field(None, description="The US response.")  # type: ignore[valid-type]
     state: str | None = Field(None, max_length=100, description='Part of a recommending state\'s name ("Cuba").')
+    affected: str | None = Field(None, max_length=120, description="A group of affected persons, by its slug.")
+    sdg: int | None = Field(None, ge=1, le=17, description="A Sustainable Development Goal's number.")
+    cluster: int | None = Field(None, ge=1, le=2**31 - 1, description="A cluster of similar recommendations.")
     q: str | None = Field(None, max_length=200, description="Words in the text, a state, or a paragraph number.")
 
 
@@ -335,7 +349,9 @@ def recommendations(request: HttpRequest, filters: Query[RecommendationFilters])
     """The recommendations the United States received, latest review first, in paragraph order; filtered as on
     the recommendations page."""
     cycle, theme = _cycle(filters.cycle), _theme(filters.theme)
-    if _names_nothing(cycle, theme):
+    affected = public_affected_groups().filter(slug=filters.affected).first() or NOTHING if filters.affected else None
+    sdg = public_sdgs().filter(number=filters.sdg).first() if filters.sdg else None
+    if _names_nothing(cycle, theme, affected):
         return empty_page(filters)
     items = filter_recommendations(
         q=(filters.q or "").strip(),
@@ -343,7 +359,11 @@ def recommendations(request: HttpRequest, filters: Query[RecommendationFilters])
         theme=theme,
         response=filters.response or "",
         state=(filters.state or "").strip(),
+        affected=affected,
+        sdg=sdg,
     )
+    if filters.cluster:
+        items = items.filter(cluster_id=filters.cluster)
     page = paginate(items, filters)
     return {**page, "results": [recommendation_out(r) for r in page["results"]]}
 

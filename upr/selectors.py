@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from upr.models import Milestone, Recommendation, ReviewCycle, Theme
+from upr.models import AffectedGroup, Milestone, Recommendation, ReviewCycle, SustainableDevelopmentGoal, Theme
 
 
 def public_cycles() -> QuerySet[ReviewCycle]:
@@ -20,6 +20,14 @@ def public_milestones(*, cycle=None) -> QuerySet[Milestone]:
 
 def public_themes() -> QuerySet[Theme]:
     return Theme.objects.order_by("position", "name")
+
+
+def public_affected_groups() -> QuerySet[AffectedGroup]:
+    return AffectedGroup.objects.order_by("name")
+
+
+def public_sdgs() -> QuerySet[SustainableDevelopmentGoal]:
+    return SustainableDevelopmentGoal.objects.order_by("number")
 
 
 def filter_recommendations(

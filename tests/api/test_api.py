@@ -40,12 +40,13 @@ def test_list_query_counts_do_not_grow_with_the_list(client):
     few = {path: _queries(client, path) for path in LISTS}
     fill(297, prefix="b")
     many = {path: _queries(client, path) for path in LISTS}
-    # The literal counts: a count and a page, plus one query per prefetched relation (themes, speakers).
+    # The literal counts: a count and a page, plus one query per prefetched relation (themes, speakers; a
+    # recommendation's themes, affected persons and goals).
     assert {path: n for path, (n, _) in few.items()} == {
         "/api/v1/themes/": 2,
         "/api/v1/cycles/": 2,
         "/api/v1/milestones/": 2,
-        "/api/v1/recommendations/": 3,
+        "/api/v1/recommendations/": 5,
         "/api/v1/cities/": 3,
         "/api/v1/events/": 4,
         "/api/v1/webinars/": 4,
@@ -65,6 +66,32 @@ def test_recommendations_filter_like_the_page(client):
     assert client.get("/api/v1/recommendations/", {"theme": "housing", "cycle": 4}).json()["count"] == 4
     # A well-formed value naming nothing matches nothing.
     assert client.get("/api/v1/recommendations/", {"theme": "no-such-theme"}).json()["count"] == 0
+
+
+def test_recommendations_carry_and_filter_by_affected_persons_goals_and_cluster(client):
+    from upr.models import AffectedGroup, Recommendation, RecommendationCluster, SustainableDevelopmentGoal
+
+    fill(3)
+    first, second, _third = Recommendation.objects.order_by("sort_key")
+    children = AffectedGroup.objects.create(name="Children", slug="children")
+    first.affected_groups.add(children)
+    first.sdgs.add(SustainableDevelopmentGoal.objects.get(number=4))
+    cluster = RecommendationCluster.objects.create(label="Same ask")
+    Recommendation.objects.filter(pk__in=[first.pk, second.pk]).update(cluster=cluster)
+
+    item = client.get(f"/api/v1/recommendations/{first.pk}/").json()
+    assert (item["affected_persons"], item["sdgs"], item["cluster"]) == (["Children"], [4], cluster.pk)
+    assert item["url"] == first.get_absolute_url()
+
+    def ids(**query) -> list[int]:
+        return [r["id"] for r in client.get("/api/v1/recommendations/", query).json()["results"]]
+
+    assert ids(affected="children") == [first.pk]
+    assert ids(sdg=4) == [first.pk]
+    assert ids(sdg=5) == []
+    assert sorted(ids(cluster=cluster.pk)) == sorted([first.pk, second.pk])
+    assert ids(affected="nobody") == []
+    assert client.get("/api/v1/recommendations/", {"sdg": 18}).status_code == 400
 
 
 def test_events_filter_like_the_page(client, city_factory):
