@@ -320,3 +320,25 @@ def test_network_grid_runs_the_same_queries_for_3_and_20_cities(client, personas
     assert City.objects.filter(tracked_items__isnull=False).distinct().count() == 20
     many = _queries(client, "/scorecard/")
     assert (few, many) == (6, 6)
+
+
+def test_organizers_see_where_other_cities_stand_on_the_same_recommendation(organizer_client, personas):
+    mine = make_tracked(personas["city_a"], count=1, updates_each=1)[0]
+    theirs = make_tracked(personas["city_b"], count=1, updates_each=2)[0]
+    page = organizer_client.get(f"/organize/{personas['city_a'].slug}/tracking/items/{mine.pk}/").content.decode()
+    assert f'/cities/{personas["city_b"].slug}/scorecard/#item-{theirs.pk}">Boston, MA</a>: ' in page
+    assert "In progress" in page  # Boston's latest update (the factory's second status)
+
+
+def test_cached_scorecards_follow_a_new_update(client, personas, settings, django_capture_on_commit_callbacks):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    city = personas["city_a"]
+    item = make_tracked(city, count=1, updates_each=0)[0]
+    urls = [f"/cities/{city.slug}/scorecard/", "/scorecard/", f"/cities/{city.slug}/"]
+    before = [client.get(url).content.decode() for url in urls]
+    assert all("Zqnewstep" not in page for page in before)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_update(item, status="regressed", what_changed="Zqnewstep", observed_on=TODAY, by=None)
+    after = [client.get(url).content.decode() for url in urls]
+    assert "Zqnewstep" in after[0]
+    assert "Regressed" in after[1] and "Regressed" in after[2]
