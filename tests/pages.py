@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
+from decimal import Decimal
 from importlib import import_module
 
 CITY = "pittsburgh-pa"
@@ -24,6 +25,7 @@ PUBLIC_PAGES = [
     "/about-the-upr/",
     "/recommendations/",
     "/recommendations/?cycle=2",
+    "/recommendations/3/26.93/",
     "/cities/",
     "/cities/?state=PA",
     f"/cities/{CITY}/",
@@ -49,6 +51,17 @@ PUBLIC_PAGES = [
     f"/cities/{CITY}/scorecard/?level=city",
     f"/scorecard/follow/?city={CITY}",
     "/scorecard/follow/check-your-email/",
+    f"/cities/{CITY}/profile/",
+    "/cities/eugene-or/profile/",
+    f"/cities/compare/?cities={CITY},newark-nj,eugene-or",
+    "/resources/",
+    "/resources/?kind=un_document&language=es",
+    "/resources/a-hrc-30-12/",
+    "/search/",
+    "/search/?q=vivienda",
+    "/search/?q=housing&kind=recommendation&theme=housing",
+    '/search/?q="death+penalty"+-Cuba&page=2',
+    "/search/?q=woman",
 ]
 
 
@@ -128,6 +141,11 @@ class World:
             f"/organize/{CITY}/tracking/brief/",
             f"/organize/{CITY}/tracking/items/{self.tracked_item.pk}/",
             f"/organize/{SUBMITTED_CITY}/tracking/local/",
+            f"/organize/{CITY}/profile/",
+            f"/organize/{CITY}/profile/figure/",
+            f"/organize/{CITY}/profile/fact/",
+            f"/organize/{CITY}/profile/eviction-filings/history/",
+            "/resources/suggest/",
         ]
 
     def staff_pages(self) -> list[str]:
@@ -161,6 +179,8 @@ def build_world(user_factory) -> World:
     from events import services as events
     from events.enums import EventKind
     from events.models import Delegate, Event
+    from indicators.models import Indicator
+    from indicators.services import record_value
     from national.enums import SubmissionType
     from national.models import JointSubmitter, NationalReport
     from reports import services as local_reports
@@ -224,6 +244,11 @@ def build_world(user_factory) -> World:
     )
     widening = make_testimony(city=city, body="The clinic closed on weekends.", themes=[housing])
     testimony.change_consent(widening, allows_local_report=True)
+
+    # Local eviction figures over three years: the profile's line, reading and source.
+    eviction = Indicator.objects.get(slug="eviction-filings")
+    for year, value in [(2021, "7.4"), (2022, "6.8"), (2023, "6.1")]:
+        record_value(eviction, city, year=year, value=Decimal(value), source_url="https://evictionlab.org/")
 
     report = make_report(city, sections=2, recommendations=1, quotes=[approved])
     ReportRecommendation.objects.filter(report=report).first().official.set(

@@ -56,12 +56,15 @@ INSTALLED_APPS = [
     "portal.apps.PortalConfig",
     "accounts",
     "upr",
+    "resources",
     "cities",
+    "indicators",
     "events",
     "testimony",
     "reports",
     "tracking",
     "national",
+    "search",
     "uprcities.apps.SiteConfig",
 ]
 

@@ -3,8 +3,9 @@
 Cases: 4 ways to be identified x 4 combinations of uses (none; the portal only; every use but the portal; every
 use) x 4 statuses x 3 ages (adult; under 18 with a guardian's consent; under 18 without) = 192. In each case the
 public places are: the city page, the testimony list (whole and filtered by the city), the testimony's own page
-(for an anonymous visitor and for a signed-in resident), the home page's count, the directory's count, and the
-city's scorecard (where the testimony is quoted as evidence: only with public advocacy as well) and its CSV.
+(for an anonymous visitor and for a signed-in resident), the home page's count, the directory's count, the
+city's scorecard (where the testimony is quoted as evidence: only with public advocacy as well) and its CSV, and
+the search (results and snippets).
 Only an approved testimony, allowing the portal, by an adult or with a guardian's consent, is shown; it is shown
 with the chosen name unless anonymous. Every free-text field of `PUBLIC_TEXT_FIELDS` is given both an original
 and a public version: the original never appears anywhere, only the public version organizers set; and the
@@ -16,12 +17,14 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from indicators.registry import theme_panels
 from testimony.enums import Identification, Status
 from testimony.models import PUBLIC_TEXT_FIELDS, ContactDetails
 from tests.testimony.factories import make_testimony
 from tests.tracking.factories import make_recommendations
 from tracking.enums import EvidenceKind
 from tracking.models import Evidence, StatusUpdate, TrackedItem
+from upr.models import Theme
 
 TITLE = "Zqtitlemarker"  # the organizers' public title
 SUBMITTED_TITLE = "Zqsubmittedtitle"  # the title as the person wrote it: may carry a name, never public
@@ -161,9 +164,26 @@ def test_privacy_matrix(client, user_factory, identification, uses, status, age)
         else:
             for marker in [NAME, *PUBLICS.values(), "youtube"]:
                 assert marker not in text, (place, marker)
+    # The city profile counts public testimony beside each theme (indicators.registry.theme_panels): counted only
+    # when shown.
+    theme, _created = Theme.objects.get_or_create(slug="housing", defaults={"name": "Housing", "name_es": "Vivienda"})
+    testimony.themes.add(theme)
+    lines = theme_panels.lines(city, [theme])[theme.pk]
+    assert [(str(line.label), line.count) for line in lines] == [("public testimony on this theme", 1 if shown else 0)]
     if shown:
         assert PUBLIC_TRANSCRIPT in pages["testimony page"] and PUBLIC_CAPTION in pages["testimony page"]
         assert "youtube-nocookie.com/embed/dQw4w9WgXcQ" in pages["testimony page"]
+
+    # Search (tests/search/test_privacy.py has the rest): a public word finds the testimony only when it is shown,
+    # with the public title and text and never a name; a word of an original finds nothing.
+    found = client.get(f"/search/?q={PUBLIC}")
+    assert found.context["results"].total == (1 if shown else 0)
+    for marker in [ORIGINAL, *ORIGINALS.values(), *CONTACT, NAME]:
+        assert marker not in found.text, ("search", marker)
+    if shown:
+        assert TITLE in found.text and f"<mark>{PUBLIC}</mark>" in found.text
+    for original in ORIGINALS.values():
+        assert client.get("/search/", {"q": original}).context["results"].total == 0, original
 
     assert _home_count(home) == (1 if shown else 0)
     assert _directory_count(directory, city) == (1 if shown else 0)
