@@ -62,6 +62,8 @@ PUBLIC_PAGES = [
     "/search/?q=housing&kind=recommendation&theme=housing",
     '/search/?q="death+penalty"+-Cuba&page=2',
     "/search/?q=woman",
+    "/open-data/",
+    "/api/v1/docs/",
 ]
 
 

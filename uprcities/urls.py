@@ -51,6 +51,7 @@ urlpatterns = [
     path("", include("tracking.urls")),
     path("", include("resources.urls")),
     path("", include("search.urls")),
+    path("", include("api.urls")),
 ]
 
 if settings.DEBUG:

@@ -29,6 +29,7 @@ ORDER = [
     "tracking",
     "national",
     "search",
+    "api",
 ]
 WIRING = "uprcities"
 OURS = {*ORDER, WIRING}
