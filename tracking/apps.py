@@ -19,7 +19,7 @@ class TrackingConfig(AppConfig):
         # Withdrawal erases the words quoted as evidence, in the withdrawal's transaction.
         testimony_withdrawn.connect(services.on_testimony_withdrawn, dispatch_uid="tracking.erase_withdrawn_words")
         # The city page's scorecard summary (cities never imports tracking).
-        city_panels.register("scorecard", "tracking/_city_panel.html", city_scorecard_summary, order=40)
+        city_panels.register("scorecard", "tracking/_city_panel.html", city_scorecard_summary, order=25)
         from portal.optout import optional_emails
         from portal.registry import periodic_jobs
         from tracking import digests, reminders
