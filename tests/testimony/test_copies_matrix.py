@@ -393,7 +393,7 @@ CASES = {
         waits=True,
     ),
 }
-assert len(CASES) * len(SURFACES) == 144  # the module docstring's matrix
+assert len(CASES) * len(SURFACES) == 180  # the module docstring's matrix
 
 
 def _start_consent(start: dict) -> Consent:
