@@ -413,3 +413,28 @@ def tracked_counts(cities) -> dict[int, int]:
 
     rows = TrackedItem.objects.filter(city__in=cities).values("city").annotate(n=Count("id"))
     return {row["city"]: row["n"] for row in rows}
+
+
+def elsewhere(item: TrackedItem) -> list[tuple[City, int, str, str, object]]:
+    """For organizers: the other cities tracking the same official recommendation, each with its item's id, status,
+    label and date observed (one query)."""
+    if item.recommendation_id is None:
+        return []
+    labels = {s.value: s.label for s in STATUS_ORDER} | {NOT_ASSESSED: not_assessed_label()}
+    others = (
+        TrackedItem.objects.filter(recommendation_id=item.recommendation_id)
+        .exclude(city_id=item.city_id)
+        .with_current()
+        .select_related("city")
+        .order_by("city__name", "city__state")
+    )
+    return [
+        (
+            other.city,
+            other.pk,
+            other.current_status or NOT_ASSESSED,
+            labels[other.current_status or NOT_ASSESSED],
+            other.current_observed_on,
+        )
+        for other in others
+    ]

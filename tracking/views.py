@@ -36,6 +36,7 @@ from tracking.selectors import (
     city_items,
     city_offices,
     counts_by_theme,
+    elsewhere,
     evidence_document,
     history_of,
     local_choices,
@@ -240,6 +241,7 @@ def _item_page(request, city, item, *, update_form=None, item_form=None, reply_f
         {
             "city": city,
             "entry": shown_item(item, public=False),
+            "elsewhere": elsewhere(item),
             "update_form": update_form or UpdateForm(item=item),
             "item_form": item_form or ItemForm(instance=item, city=city, prefix="item"),
             "reply_form": reply_form or ReplyRequestForm(prefix="reply"),

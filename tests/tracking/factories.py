@@ -93,3 +93,47 @@ def make_tracked(
             )
         items.append(item)
     return items
+
+
+def make_tracked_in_bulk(city: City, *, count: int, updates_each: int, start: int = 1000) -> None:
+    """Many tracked items fast (bulk inserts): `count` items of `city`, each with `updates_each` updates, a link as
+    evidence on each update and an approved reply on its last; for the query-count tests at full size."""
+    office = Office.objects.filter(city=city).first() or make_office(city)
+    recs = make_recommendations(count, start=start)
+    items = TrackedItem.objects.bulk_create(
+        [TrackedItem(city=city, recommendation=rec, level=Level.CITY, office=office) for rec in recs]
+    )
+    day = dt.date(2026, 1, 1)
+    updates = StatusUpdate.objects.bulk_create(
+        [
+            StatusUpdate(
+                item=item,
+                status=STATUSES[(i + u) % len(STATUSES)],
+                what_changed=f"Step {u}.",
+                observed_on=day + dt.timedelta(days=u),
+            )
+            for i, item in enumerate(items)
+            for u in range(updates_each)
+        ]
+    )
+    Evidence.objects.bulk_create(
+        [
+            Evidence(update=update, kind=EvidenceKind.LINK, title="Minutes", url="https://example.org/m")
+            for update in updates
+        ]
+    )
+    last = updates[updates_each - 1 :: updates_each]
+    Reply.objects.bulk_create(
+        [
+            Reply(
+                update=update,
+                office=office,
+                sent_to=office.contact_email,
+                due_on=day,
+                decision=ReplyDecision.APPROVED,
+                answer="Answered.",
+                answered_at=dt.datetime(2026, 1, 2, tzinfo=dt.UTC),
+            )
+            for update in last
+        ]
+    )

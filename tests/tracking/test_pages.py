@@ -12,7 +12,7 @@ from cities.models import City
 from testimony.enums import Identification
 from tests.reports.factories import themes
 from tests.testimony.factories import make_testimony
-from tests.tracking.factories import make_office, make_recommendations, make_tracked
+from tests.tracking.factories import make_office, make_recommendations, make_tracked, make_tracked_in_bulk
 from tracking import services
 from tracking.enums import EvidenceKind, ReplyDecision, TrackingStatus
 from tracking.models import Evidence, Reply, StatusUpdate, TrackedItem
@@ -310,13 +310,53 @@ def test_city_pages_run_the_same_queries_for_3_and_60_items(client, personas, pu
     assert (few, many) == (expected, expected)
 
 
-def test_network_grid_runs_the_same_queries_for_3_and_20_cities(client, personas, city_factory):
+def test_network_grid_runs_the_same_queries_for_3_and_50_cities(client, personas, city_factory):
     themes(5)
     for n in range(3):
         make_tracked(city_factory(f"Town {n}", "OH"), count=2, start=n * 10 + 1)
     few = _queries(client, "/scorecard/")
-    for n in range(3, 20):
-        make_tracked(city_factory(f"Town {n}", "OH"), count=3, updates_each=2, start=n * 10 + 1)
-    assert City.objects.filter(tracked_items__isnull=False).distinct().count() == 20
+    for n in range(3, 50):
+        make_tracked_in_bulk(city_factory(f"Town {n}", "OH"), count=3, updates_each=2, start=n * 10 + 1)
+    assert City.objects.filter(tracked_items__isnull=False).distinct().count() == 50
     many = _queries(client, "/scorecard/")
     assert (few, many) == (6, 6)
+
+
+def test_organizers_see_where_other_cities_stand_on_the_same_recommendation(organizer_client, personas):
+    mine = make_tracked(personas["city_a"], count=1, updates_each=1)[0]
+    theirs = make_tracked(personas["city_b"], count=1, updates_each=2)[0]
+    page = organizer_client.get(f"/organize/{personas['city_a'].slug}/tracking/items/{mine.pk}/").content.decode()
+    assert f'/cities/{personas["city_b"].slug}/scorecard/#item-{theirs.pk}">Boston, MA</a>: ' in page
+    assert "In progress" in page  # Boston's latest update (the factory's second status)
+
+
+def test_cached_scorecards_follow_a_new_update(client, personas, settings, django_capture_on_commit_callbacks):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    city = personas["city_a"]
+    item = make_tracked(city, count=1, updates_each=0)[0]
+    urls = [f"/cities/{city.slug}/scorecard/", "/scorecard/", f"/cities/{city.slug}/"]
+    before = [client.get(url).content.decode() for url in urls]
+    assert all("Zqnewstep" not in page for page in before)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_update(item, status="regressed", what_changed="Zqnewstep", observed_on=TODAY, by=None)
+    after = [client.get(url).content.decode() for url in urls]
+    assert "Zqnewstep" in after[0]
+    assert "Regressed" in after[1] and "Regressed" in after[2]
+
+
+@pytest.mark.parametrize(("public", "expected"), [(True, 9), (False, 11)], ids=["scorecard", "board"])
+def test_city_pages_run_the_same_queries_for_3_and_300_items_with_10_updates(client, personas, public, expected):
+    """The issue's full size: 300 tracked items with 10 updates each (3,000 updates, their evidence and replies)."""
+    from cities.enums import Role
+    from cities.models import Membership
+
+    small, large = personas["city_a"], personas["city_b"]
+    make_tracked(small, count=3, updates_each=3)
+    make_tracked_in_bulk(large, count=300, updates_each=10)
+    if not public:
+        Membership.objects.create(user=personas["organizer_a"], city=large, role=Role.ORGANIZER)
+        client.force_login(personas["organizer_a"])
+    path = "/cities/{}/scorecard/" if public else "/organize/{}/tracking/"
+    few = _queries(client, path.format(small.slug))
+    many = _queries(client, path.format(large.slug))
+    assert (few, many) == (expected, expected)
