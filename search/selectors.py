@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cities.models import City
 from search.enums import DocumentKind, IndexLanguage
+from search.glossary import translate
 from search.highlight import PLURALS, START, STOP, excerpt, marked_html, positive_terms
 from search.models import SearchDocument
 from search.normalise import normalise
@@ -167,7 +168,10 @@ def _recheck_testimony(hits: list[Hit], query: str) -> list[Hit]:
 
 # --- PostgreSQL ---------------------------------------------------------------------------------------------------
 
-_CONFIG = "CASE WHEN d.language = 'es' THEN 'upr_es'::regconfig ELSE 'upr_en'::regconfig END"
+# The query in each language's configuration: as typed, or translated word by word from the other language
+# (search.glossary), so that "racismo" finds English texts on racism and "housing" Spanish ones on vivienda.
+EN_QUERY = "(websearch_to_tsquery('upr_en', %(q_en)s) || websearch_to_tsquery('upr_en', %(t_en)s))"
+ES_QUERY = "(websearch_to_tsquery('upr_es', %(q_es)s) || websearch_to_tsquery('upr_es', %(t_es)s))"
 
 
 def _match_sql(filters: Filters) -> tuple[str, dict]:
@@ -176,9 +180,9 @@ def _match_sql(filters: Filters) -> tuple[str, dict]:
     sql = [
         # Both languages' queries at once: a superset of the matches that the GIN index answers in one scan (the
         # exact condition below alone, an OR over the language, makes the planner read the whole table).
-        "d.search_vector @@ (websearch_to_tsquery('upr_es', %(q_es)s) || websearch_to_tsquery('upr_en', %(q_en)s))",
-        "((d.language = 'es' AND d.search_vector @@ websearch_to_tsquery('upr_es', %(q_es)s))"
-        " OR (d.language <> 'es' AND d.search_vector @@ websearch_to_tsquery('upr_en', %(q_en)s)))",
+        f"d.search_vector @@ ({ES_QUERY} || {EN_QUERY})",
+        f"((d.language = 'es' AND d.search_vector @@ {ES_QUERY})"
+        f" OR (d.language <> 'es' AND d.search_vector @@ {EN_QUERY}))",
     ]
     params: dict = {}
     if filters.kind:
@@ -207,11 +211,15 @@ def _query_params(query: str) -> dict:
     folded = {normalise("en", term).lower() for term in positive_terms(query)}
     plurals = " or ".join(PLURALS[word] for word in sorted(folded) if word in PLURALS)
     extra = f" or {plurals}" if plurals else ""
+    # Without a word of the glossary, the "translation" is the query itself (an empty query would be noted).
+    t_en, t_es = translate(query, "en") or query, translate(query, "es") or query
     return {
         "q_en": normalise("en", query),
         "q_es": normalise("es", query),
-        "h_en": f"{normalise('en', query)} or {query}{extra}",
-        "h_es": f"{normalise('es', query)} or {query}",
+        "t_en": normalise("en", t_en),
+        "t_es": normalise("es", t_es),
+        "h_en": f"{normalise('en', query)} or {query} or {t_en}{extra}",
+        "h_es": f"{normalise('es', query)} or {query} or {t_es}",
     }
 
 
@@ -230,8 +238,7 @@ def _postgres(query: str, filters: Filters, page_number: int) -> tuple[int, list
     sql = f"""
         WITH m AS MATERIALIZED (
             SELECT d.id, d.kind, d.language, d.cycle_id, d.city_id, d.date,
-                   ts_rank(d.search_vector, CASE WHEN d.language = 'es' THEN websearch_to_tsquery('upr_es', %(q_es)s)
-                                                 ELSE websearch_to_tsquery('upr_en', %(q_en)s) END) AS rank
+                   ts_rank(d.search_vector, CASE WHEN d.language = 'es' THEN {ES_QUERY} ELSE {EN_QUERY} END) AS rank
             FROM {doc} d
             WHERE {where}
         ),

@@ -124,6 +124,10 @@ CASES = [
     ("policía", top_five_themed("policing-justice")),
     ("medio ambiente", top_five_themed("environment")),
     ("Niñez", top_five_themed("children")),
+    # Spanish words that no theme name holds, through the glossary (search.glossary).
+    ("racismo", first_is("/webinars/building-a-human-rights-cities-movement-against-structural-racism/")),
+    ("niños", first_says("child")),
+    ("discriminación racial", first_says("racial discrimination")),
     ("Informe del Grupo de Trabajo 2015", first_is("/resources/a-hrc-30-12/")),
     ("Respuesta de los Estados Unidos 2020", first_is("/resources/a-hrc-46-15-add-1/")),
     ("grabación sesión informativa", first_is("/resources/us-civil-society-virtual-briefing-2020-recording/")),

@@ -99,6 +99,23 @@ def test_a_spanish_search_finds_english_texts_through_their_themes(cycle, themes
     assert paragraphs("viviendas") == ["26.286"]
 
 
+@pytest.mark.parametrize(
+    ("typed", "paragraph"), [("racismo", "26.1"), ("niños", "26.2"), ('"pena de muerte" -Cuba', "26.3")]
+)
+def test_spanish_words_find_english_texts_through_the_glossary(cycle, typed, paragraph):
+    rec(cycle, "26.1", "Combat structural racism.")
+    rec(cycle, "26.2", "Protect children from violence.")
+    rec(cycle, "26.3", "Abolish the death penalty.", states="Sweden")
+    rec(cycle, "26.4", "Establish a moratorium on the death penalty.", states="Cuba")
+    assert paragraphs(typed) == [paragraph]
+
+
+def test_english_words_find_spanish_texts_through_the_glossary():
+    make_resource(title="Guía", description="Sobre la vivienda en Pittsburgh.")
+    SearchDocument.objects.filter(kind=DocumentKind.RESOURCE).update(language="es")
+    assert search("housing").total == 1
+
+
 def test_the_python_and_database_folding_agree():
     words = "Women men children woman mujeres jóvenes ciudades naciones leyes lines houses menores país"
     with connection.cursor() as cursor:
