@@ -45,14 +45,7 @@ from upr.models import Recommendation, ReviewCycle  # noqa: E402
 MODERATION, QUOTES, RECOMMENDATIONS, CITIES = 200, 30, 20, 50
 
 
-def make_user(
-    email,
-    password="correct horse battery",
-    *,  # noqa: S107 (test users)
-    staff=False,
-    verified=True,
-    **extra,
-):
+def make_user(email, password="correct horse battery", *, staff=False, verified=True, **extra):  # noqa: S107
     """tests/conftest.py's user_factory, outside pytest."""
     user = get_user_model().objects.create_user(email=email, password=password, is_staff=staff, **extra)
     EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)

@@ -34,7 +34,8 @@ TOP = int(os.environ.get("BENCH_TOP", "25"))
 
 def build(env: dict) -> None:
     load = http_pages.load
-    load.admin_sql(f"DROP DATABASE IF EXISTS {http_pages.DB_NAME} WITH (FORCE)", f"CREATE DATABASE {http_pages.DB_NAME}")
+    name = http_pages.DB_NAME
+    load.admin_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}")
     subprocess.run([load.PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], env=env, cwd=ROOT, check=True)
     built = subprocess.run([load.PYTHON, str(ROOT / "bench" / "http_world.py")], env=env, cwd=ROOT, check=True,
                            capture_output=True, text=True)  # fmt: skip
@@ -50,8 +51,8 @@ def profile(paths: list[str]) -> None:
     from django.test import Client
 
     world = json.loads(WORLD.read_text())
-    cookies = {p: world["organizer_cookie"] for p in world["organizer"]}
-    cookies.update({p: world["staff_cookie"] for p in world["staff"]})
+    cookies = dict.fromkeys(world["organizer"], world["organizer_cookie"])
+    cookies.update(dict.fromkeys(world["staff"], world["staff_cookie"]))
     for path in paths or [*world["public"], *world["form"], *world["organizer"], *world["staff"]]:
         client = Client(HTTP_ACCEPT_ENCODING="gzip")
         if path in cookies:
@@ -60,7 +61,7 @@ def profile(paths: list[str]) -> None:
         assert response.status_code == 200, (path, response.status_code)
         times, queries = [], []
 
-        def count(execute, sql, params, many, context):
+        def count(execute, sql, params, many, context, queries=queries):
             queries.append(sql)
             return execute(sql, params, many, context)
 
@@ -83,7 +84,8 @@ def profile(paths: list[str]) -> None:
 
 
 def main() -> None:
-    env = http_pages.environment(tempfile.mkdtemp(prefix="uprcities-profile-"), PUBLIC_PAGE_CACHE_SECONDS="0", ALLOWED_HOSTS="testserver")
+    var_dir = tempfile.mkdtemp(prefix="uprcities-profile-")
+    env = http_pages.environment(var_dir, PUBLIC_PAGE_CACHE_SECONDS="0", ALLOWED_HOSTS="testserver")
     if "--drop" in sys.argv:
         http_pages.load.admin_sql(f"DROP DATABASE IF EXISTS {http_pages.DB_NAME} WITH (FORCE)")
         return

@@ -33,6 +33,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.forms import Form
+from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
@@ -140,6 +141,10 @@ def _canonical_query(request, params: tuple[str, ...]) -> str:
     return urlencode(pairs)
 
 
+def _compress(request, response):
+    return GZipMiddleware(lambda request: response).process_response(request, response)
+
+
 def public_page(
     view=None,
     *,
@@ -172,7 +177,10 @@ def public_page(
         generation = public_generation(request)
         if scope is not None:
             generation = f"{generation}.{_generation(scope_key(scope(**kwargs)))}"
-        key = f"page:{generation}:{get_language()}:{digest}"
+        # Browsers that accept gzip get the page stored compressed (a fifth of the bytes to read from the cache, and
+        # nothing to compress on each visit); others get the plain copy.
+        gzip = bool(re_accepts_gzip.search(request.headers.get("accept-encoding", "")))
+        key = f"page:{generation}:{get_language()}:{'gz' if gzip else 'id'}:{digest}"
         response = cache.get(key)
         if response is None:
             response = view(request, *args, **kwargs)
@@ -182,6 +190,9 @@ def public_page(
             if storable and form is not None and canonical:
                 storable = form(request.GET).is_valid()
             if storable:
+                # Safe to compress: a stored page sets no cookie (so holds no CSRF token) and is nobody's own.
+                if gzip:
+                    response = _compress(request, response)
                 cache.set(key, response, settings.PUBLIC_PAGE_CACHE_SECONDS)
         patch_cache_control(response, public=True, max_age=0)
         return response
