@@ -4,7 +4,8 @@ cache off, the organizer pages signed in) against the same world in PostgreSQL.
     .venv/bin/python bench/profile_pages.py --build     # once: create BENCH_DB_NAME and build bench/http_world.py
     .venv/bin/python bench/profile_pages.py [PATH ...]  # profile the pages (all of them without PATH)
 
-Prints, per page, the milliseconds of one render (median of BENCH_REPEAT=5, after a warm-up), its SQL queries, and
+Prints, per page, the milliseconds of one render (median of BENCH_REPEAT=5, after a warm-up; wall clock and this
+process's CPU time, the steadier figure on a busy machine), its SQL queries, and
 the functions with the most cumulative time (BENCH_TOP=25). The database is kept; drop it when done
 (`--drop`). Uses the environment of bench/http_pages.py (BENCH_DB_NAME, BENCH_CACHE_URL, BENCH_PG_URL).
 """
@@ -65,12 +66,14 @@ def profile(paths: list[str]) -> None:
             queries.append(sql)
             return execute(sql, params, many, context)
 
+        cpu = []
         for _ in range(REPEAT):
             queries.clear()
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             with connection.execute_wrapper(count):
                 response = client.get(path)
             times.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - cpu_started)
         profiler = cProfile.Profile()
         profiler.enable()
         client.get(path)
@@ -79,7 +82,8 @@ def profile(paths: list[str]) -> None:
         pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(TOP)
         body = out.getvalue()
         body = body[body.find("   ncalls") :]
-        print(f"=== {path}: {statistics.median(times) * 1000:.1f} ms, {len(queries)} queries, "
+        print(f"=== {path}: {statistics.median(times) * 1000:.1f} ms "
+              f"({statistics.median(cpu) * 1000:.1f} ms of this process's CPU), {len(queries)} queries, "
               f"{len(response.content) / 1024:.0f} KiB ===\n{body}", flush=True)  # fmt: skip
 
 
