@@ -9,6 +9,7 @@ from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import mark_safe
 
+from portal.forms import BootstrapMixin
 from portal.renderers import WRITERS, LeanRenderer
 
 
@@ -33,6 +34,23 @@ class EveryInput(forms.Form):
     safe_label = forms.CharField(label=mark_safe("<em>Safe</em> label"), required=False)
 
 
+class Choices(BootstrapMixin, forms.Form):
+    """The portal's radio and checkbox lists (portal/widgets/check_list.html), and Django's own beside them."""
+
+    kind = forms.ChoiceField(choices=[("a", "A & B"), ("b", "<b>")], widget=forms.RadioSelect, initial="b")
+    themes = forms.MultipleChoiceField(
+        choices=[("x", "X"), ("y", "Y"), ("Group", [("z", "Z")])],
+        widget=forms.CheckboxSelectMultiple,
+        initial=["x", "z"],
+    )
+    plain = forms.ChoiceField(choices=[(1, "One")], widget=forms.RadioSelect, required=False)
+    agree = forms.BooleanField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plain"].widget.option_template_name = "django/forms/widgets/radio_option.html"
+
+
 def render_all(form: forms.Form) -> str:
     parts = [str(form)]
     for field in form:
@@ -47,12 +65,13 @@ def render_all(form: forms.Form) -> str:
 
 
 @pytest.mark.parametrize("data", [None, {"text": "x" * 30, "number": "-1", "email": "not an email", "checked": "on"}])
-def test_same_markup_as_djangos_templates(data):
-    lean, stock = EveryInput(data, renderer=LeanRenderer()), EveryInput(data, renderer=DjangoTemplates())
+@pytest.mark.parametrize("form_class", [EveryInput, Choices])
+def test_same_markup_as_the_templates(data, form_class):
+    lean, stock = form_class(data, renderer=LeanRenderer()), form_class(data, renderer=DjangoTemplates())
     assert render_all(lean) == render_all(stock)
 
 
-def test_every_template_written_in_python_is_djangos_own_here():
+def test_every_template_written_in_python_is_the_one_in_use_here():
     renderer = LeanRenderer()
     assert all(renderer._stock(name) for name in WRITERS)
 
