@@ -16,7 +16,7 @@ for candidate in "$$PYTHON" python3.13 python3.12 python3 \
 done; exit 1
 endef
 
-.PHONY: run test typecheck venv node-tools lint check bench bench-http bench-testimony bench-reports bench-reminders bench-national bench-faults messages clean-venv
+.PHONY: run test typecheck venv node-tools lint check bench bench-testimony bench-reports bench-reminders bench-national bench-faults messages clean-venv
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@py="$$( $(find_python) )" || { echo "No Python >= 3.12 found. Install Python 3.12 or 3.13 (or set PYTHON=/path/to/python3.12) and run make again." >&2; exit 1; }; \
@@ -105,5 +105,6 @@ bench-faults: venv
 # Every public page and the organizer pages through gunicorn, PostgreSQL and Redis, as ratios of a baseline page
 # (bench/http_pages.py's docstring); then the submission load and the national report's render memory. Uses wrk if
 # installed (Debian: apt-get install wrk), else a Python load generator.
+.PHONY: bench-http
 bench-http: venv
 	$(VPY) bench/http_pages.py
