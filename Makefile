@@ -115,3 +115,10 @@ bench-indicators: venv
 bench-faults: venv
 	DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/uprcities}" FAULT_SUBMISSIONS=1000 \
 	  FAULT_CLIENTS=16 FAULT_OUTAGE_SECONDS=30 $(VPY) -m pytest tests/portal/test_fault_suite.py -k redis -s -q -p no:cacheprovider
+
+# Every public page and the organizer pages through gunicorn, PostgreSQL and Redis, as ratios of a baseline page
+# (bench/http_pages.py's docstring); then the submission load and the national report's render memory. Uses wrk if
+# installed (Debian: apt-get install wrk), else a Python load generator.
+.PHONY: bench-http
+bench-http: venv
+	$(VPY) bench/http_pages.py

@@ -17,8 +17,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def start(name: str, *, email_url: str | None = None) -> str:
-    """Prepare the environment for benchmark `name`, start Django, and return the throw-away folder."""
+    """Prepare the environment for benchmark `name`, start Django, and return the throw-away folder.
+
+    When Django is already set up (another benchmark imports this one's builders: bench/http_world.py), the
+    running settings are kept and the environment is left alone."""
     sys.path.insert(0, str(ROOT))
+    from django.apps import apps
+
+    if apps.ready:
+        return os.environ.get("VAR_DIR", "")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "uprcities.settings")
     var_dir = tempfile.mkdtemp(prefix=f"uprcities-bench-{name}-")
     os.environ["VAR_DIR"] = var_dir

@@ -37,6 +37,7 @@ import io
 import json
 import os
 import pstats
+import resource
 import shutil
 import statistics
 import sys
@@ -345,9 +346,13 @@ def main() -> None:
         "seconds": {label: t.seconds for label, t in times.items()},
         "queries": {label: t.queries for label, t in times.items()},
         "setup_seconds": setup_seconds,
+        # The process's peak resident memory (Linux: KiB): an upper bound on a worker's rendering this report,
+        # since this process also built the 50 reports and rendered the samples.
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
     JSON_PATH.parent.mkdir(exist_ok=True)
     JSON_PATH.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"peak resident memory of this process: {result['peak_rss_mb']:.0f} MB")
     print(
         f"setup {setup_seconds:.0f} s, whole run {time.perf_counter() - started:.0f} s; "
         f"all figures in {JSON_PATH.relative_to(ROOT)}"

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -25,13 +27,28 @@ from cities.selectors import (
     team_of,
 )
 from cities.usmap import render_map
-from portal.cache import public_page
+from portal.cache import public_generation, public_page
 from portal.headers import private_link_page
 from portal.ratelimit import over_limit
 from upr.enums import Audience
 from upr.models import Milestone
 
 # --- Public pages -----------------------------------------------------------------------------------------
+
+# The map of every active city is the same for every filter and every visitor, and drawing it was most of the
+# directory's time (issue 19): it is drawn once per generation of the public pages (portal/cache.py), which any
+# committed change to a City draws anew, so a new, moved or hidden city is on the next page, cached or not.
+MAP_CACHE_SECONDS = 24 * 60 * 60
+
+
+def active_cities_map(request: HttpRequest) -> SafeString:
+    key = f"cities-map:{public_generation(request)}:{get_language()}"
+    svg = cache.get(key)
+    if svg is None:
+        cities = City.objects.active().only("name", "state", "slug", "latitude", "longitude")
+        svg = str(render_map(cities, title=_("Map of the human rights cities taking part")))
+        cache.set(key, svg, MAP_CACHE_SECONDS)
+    return mark_safe(svg)  # noqa: S308 - render_map's own escaped markup, stored as a plain string
 
 
 @public_page(form=DirectoryFilterForm)
@@ -41,9 +58,6 @@ def directory(request: HttpRequest) -> HttpResponse:
     cities = list(directory_cities(**filters))
     facts = city_facts.compute(DIRECTORY, cities)
     rows = [(city, facts[city.pk]) for city in cities]
-    all_active = (
-        cities if not filters else list(City.objects.active().only("name", "state", "slug", "latitude", "longitude"))
-    )
     return render(
         request,
         "cities/directory.html",
@@ -51,7 +65,7 @@ def directory(request: HttpRequest) -> HttpResponse:
             "form": form,
             "rows": rows,
             "columns": city_facts.for_place(DIRECTORY),
-            "map": render_map(all_active, title=_("Map of the human rights cities taking part")),
+            "map": active_cities_map(request),
         },
     )
 

@@ -5,9 +5,10 @@ is what lets a public page serve close to a static one. Only GET 200 responses t
 pending messages and without cookies being set are stored, so nothing personal is ever cached.
 
 A withdrawn, rejected or narrowed testimony must leave every public place at once (DESIGN.md section 5), so a
-cached page may not outlive the data it shows. Every stored page is keyed by the current *generation*, a token
-kept in the cache; any committed change to data a public page reads draws a new token, and pages stored under
-the old one are never read again (they expire on their own). Each app lists the models its public pages read
+cached page may not outlive the data it shows. Every stored page carries the *generation* it was rendered under, a
+token kept in the cache and read in the same cache call as the page; any committed change to data a public page
+reads draws a new token, and a page of another generation than the current one is never served (it is rendered
+again and replaces it). Each app lists the models its public pages read
 with `invalidate_on_change()` in its AppConfig.ready(); a service that changes such rows with QuerySet.update()
 or bulk_create() (which send no signals) calls `bump_public_generation()` itself.
 
@@ -33,6 +34,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.forms import Form
+from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
@@ -56,12 +58,14 @@ def public_generation(request=None) -> str:
 
 
 def _generation(key: str) -> str:
-    generation = cache.get(key)
-    if generation is None:
-        token = _new_token()
-        # Timeout None: the generation never expires; another request may have started one meanwhile.
-        generation = token if cache.add(key, token, None) else (cache.get(key) or token)
-    return generation
+    return cache.get(key) or _start_generation(key)
+
+
+def _start_generation(key: str) -> str:
+    """A generation for `key`, which the cache did not hold a moment ago."""
+    token = _new_token()
+    # Timeout None: the generation never expires; another request may have started one meanwhile.
+    return token if cache.add(key, token, None) else (cache.get(key) or token)
 
 
 def scope_key(scope: str) -> str:
@@ -140,6 +144,10 @@ def _canonical_query(request, params: tuple[str, ...]) -> str:
     return urlencode(pairs)
 
 
+def _compress(request, response):
+    return GZipMiddleware(lambda request: response).process_response(request, response)
+
+
 def public_page(
     view=None,
     *,
@@ -167,13 +175,21 @@ def public_page(
         canonical = _canonical_query(request, params)
         extra = any(name not in params for name in request.GET)
         digest = hashlib.sha256(f"{request.path}?{canonical}".encode()).hexdigest()[:32]
-        # The generation is read before the view runs: a change committed while it renders draws a new one, so
-        # the page rendered from the older data is stored under a key nobody reads any more.
-        generation = public_generation(request)
-        if scope is not None:
-            generation = f"{generation}.{_generation(scope_key(scope(**kwargs)))}"
-        key = f"page:{generation}:{get_language()}:{digest}"
-        response = cache.get(key)
+        # Browsers that accept gzip get the page stored compressed (a fifth of the bytes to read from the cache, and
+        # nothing to compress on each visit); others get the plain copy.
+        gzip = bool(re_accepts_gzip.search(request.headers.get("accept-encoding", "")))
+        key = f"page:{get_language()}:{'gz' if gzip else 'id'}:{digest}"
+        # One cache call reads the generation(s) and the stored page together (a cached page is then one round trip
+        # to Redis, not two). The generation is read before the view runs: a change committed while it renders
+        # draws a new one, so the page rendered from the older data is stored with a generation no longer current.
+        scope_name = scope_key(scope(**kwargs)) if scope is not None else None
+        found = cache.get_many([GENERATION_KEY, key, *([scope_name] if scope_name else [])])
+        generation = found.get(GENERATION_KEY) or _start_generation(GENERATION_KEY)
+        request._public_generation = generation
+        if scope_name is not None:
+            generation = f"{generation}.{found.get(scope_name) or _start_generation(scope_name)}"
+        stored = found.get(key)
+        response = stored[1] if isinstance(stored, tuple) and stored[0] == generation else None
         if response is None:
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
@@ -182,7 +198,10 @@ def public_page(
             if storable and form is not None and canonical:
                 storable = form(request.GET).is_valid()
             if storable:
-                cache.set(key, response, settings.PUBLIC_PAGE_CACHE_SECONDS)
+                # Safe to compress: a stored page sets no cookie (so holds no CSRF token) and is nobody's own.
+                if gzip:
+                    response = _compress(request, response)
+                cache.set(key, (generation, response), settings.PUBLIC_PAGE_CACHE_SECONDS)
         patch_cache_control(response, public=True, max_age=0)
         return response
 

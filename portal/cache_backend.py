@@ -14,7 +14,7 @@ import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -29,9 +29,28 @@ _down_until: dict[str, float] = {}
 _last_logged: dict[str, float] = {}
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's Redis cache client makes a new redis.Redis object for every cache call; building one fills a table
+    of some 170 reply parsers, which cost more than the call itself on a cached page (two calls: the generation,
+    then the page; issue 19). A redis.Redis object is safe to share between threads and keeps no state of its own
+    besides its connection pool, so one per pool is kept and reused."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = self._client(connection_pool=self._get_connection_pool(index))
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
         self._location = server if isinstance(server, str) else ",".join(server)
         self._retry_after = float(params.get("RETRY_AFTER", 2))
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.formsets import BaseFormSet
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 _MARKUP = re.compile(r"<[^>]*>|&#?\w+;")
@@ -35,6 +37,42 @@ class HoneypotMixin(forms.Form):
 # Django renders each <option> through its own template include; a select of 50 states then costs more than the
 # rest of the page. This template writes the options in one loop (same markup, no optgroups needed here).
 FAST_SELECT_TEMPLATE = "portal/widgets/fast_select.html"
+
+
+class LeanSelect(forms.Select):
+    """A single select that writes FAST_SELECT_TEMPLATE's markup in Python, without building Django's per-option
+    dictionaries (`optgroups`) or running a template: the report editor's 30 quote selects of 110 testimonies each
+    took 1.6 s through templates (issue 19). The markup is the template's, byte for byte; grouped choices are
+    flattened as the template does."""
+
+    template_name = FAST_SELECT_TEMPLATE
+
+    @classmethod
+    def from_select(cls, widget: forms.Select) -> LeanSelect:
+        """The same widget (attributes, choices, required flag), rendered the lean way."""
+        lean = cls.__new__(cls)
+        lean.__dict__.update(widget.__dict__)
+        return lean
+
+    def render(self, name, value, attrs=None, renderer=None):
+        wanted = set(self.format_value(value))
+        options, selected = [], False
+        for option_value, option_label in self.choices:
+            group = option_label if isinstance(option_label, list | tuple) else [(option_value, option_label)]
+            for sub_value, sub_label in group:
+                sub_value = "" if sub_value is None else str(sub_value)
+                chosen = not selected and sub_value in wanted
+                selected = selected or chosen
+                # escape(), not format_html(), per option: a tenth of the time on a select of a hundred options.
+                label = conditional_escape(sub_label)
+                options.append(f'<option value="{escape(sub_value)}"{" selected" if chosen else ""}>{label}</option>')
+        # As django/forms/widgets/attrs.html writes them: in order, True as a bare name, False left out.
+        final_attrs = "".join(
+            format_html(" {}", key) if value is True else format_html(' {}="{}"', key, value)
+            for key, value in self.build_attrs(self.attrs, attrs).items()
+            if value is not False
+        )
+        return format_html('<select name="{}"{}>{}</select>', name, mark_safe(final_attrs), mark_safe("".join(options)))  # noqa: S308
 
 
 # Radio buttons and checkbox lists in Bootstrap's markup (.form-check, .form-check-input, .form-check-label), like
@@ -70,7 +108,7 @@ class BootstrapMixin:
             if widget.is_hidden:
                 continue
             if type(widget) is forms.Select:
-                widget.template_name = FAST_SELECT_TEMPLATE
+                field.widget = widget = LeanSelect.from_select(widget)
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             widget.attrs.setdefault("class", css)
 

@@ -4,6 +4,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http.multipartparser import MultiPartParserError
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import render
 from django.views.defaults import bad_request
 
@@ -98,3 +99,26 @@ class ServiceUnavailableMiddleware:
         if isinstance(exception, faults.DATABASE_UNAVAILABLE):
             return faults.database_unavailable_response(request, exception)
         return None
+
+
+class PublicGZipMiddleware(GZipMiddleware):
+    """Django's GZipMiddleware, for responses that hold no secret only (BREACH).
+
+    BREACH recovers a secret from the size of compressed responses that also reflect what an attacker sends. So a
+    response is compressed only when: nobody is signed in (no personal data, no session-bound page); the view put
+    no CSRF token in it (Django marks `CSRF_COOKIE_NEEDS_UPDATE` whenever one is used); and it is not a private page
+    (Cache-Control private or no-store: the private links' pages). That leaves the public pages, which are the same
+    for every visitor. Django's own padding of compressed responses (Heal The BREACH) is kept as a second guard.
+    Cached public pages arrive here already compressed (portal.cache stores the gzip copy), and are left as they are.
+    """
+
+    def process_response(self, request, response):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return response
+        if "CSRF_COOKIE_NEEDS_UPDATE" in request.META:
+            return response
+        cache_control = response.get("Cache-Control", "")
+        if "private" in cache_control or "no-store" in cache_control:
+            return response
+        return super().process_response(request, response)

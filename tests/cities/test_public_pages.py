@@ -32,13 +32,16 @@ def _city_with_event(city_factory, i: int, theme, state="PA"):
 
 
 @pytest.mark.parametrize("path", ["/cities/", "/cities/?state=PA&theme=housing&q=town"])
-def test_directory_query_count_is_constant(client, city_factory, housing, path):
-    for i in range(3):
-        _city_with_event(city_factory, i, housing)
+def test_directory_query_count_is_constant(client, city_factory, housing, django_capture_on_commit_callbacks, path):
+    # The commits draw a new generation of the public pages, as in production: the map is drawn again each time.
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(3):
+            _city_with_event(city_factory, i, housing)
     with CaptureQueriesContext(connection) as few:
         client.get(path)
-    for i in range(3, 60):
-        _city_with_event(city_factory, i, housing)
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(3, 60):
+            _city_with_event(city_factory, i, housing)
     with CaptureQueriesContext(connection) as many:
         response = client.get(path)
     assert len(few) == len(many)
@@ -196,3 +199,18 @@ def test_organizer_home_lists_todo_with_constant_queries(client, user_factory, c
         "tracked": 0,
         "indicator_values": 0,
     }
+
+
+def test_directory_map_is_drawn_once_per_change_of_the_cities(client, city_factory, django_capture_on_commit_callbacks):
+    """The map is memoised under the public pages' generation: drawn once, drawn again after a city changes."""
+    with django_capture_on_commit_callbacks(execute=True):
+        city_factory("Pittsburgh", "PA", latitude=40.44, longitude=-79.99)
+    with CaptureQueriesContext(connection) as first:
+        first_page = client.get("/cities/").content.decode()
+    with CaptureQueriesContext(connection) as second:
+        client.get("/cities/")
+    assert len(second) == len(first) - 1  # the map's query, and its drawing, are skipped
+    assert "Pittsburgh, Pennsylvania" in first_page
+    with django_capture_on_commit_callbacks(execute=True):
+        city_factory("Boise", "ID", latitude=43.61, longitude=-116.2)
+    assert "Boise, Idaho" in client.get("/cities/").content.decode()
