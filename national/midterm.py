@@ -154,7 +154,7 @@ def draft_paragraphs(cycle: ReviewCycle) -> list[Draft]:
                 previous=previous,
                 what_changed=latest.what_changed,
                 office=item.office.name if item.office else "",
-                replies=list(latest.replies.all()),
+                replies=list(latest.reply_list),
                 update_id=latest.pk,
             )
         )

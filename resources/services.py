@@ -15,7 +15,7 @@ from resources.models import Resource
 def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(title)[:100] or "resource"
     slug, n = base, 2
-    taken = Resource.objects.exclude(pk=exclude_pk)
+    taken = Resource.objects.exclude(pk=exclude_pk) if exclude_pk is not None else Resource.objects.all()
     while taken.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug

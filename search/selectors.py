@@ -54,7 +54,7 @@ class Hit:
 
     @property
     def kind_label(self) -> str:
-        return DocumentKind(self.kind).label
+        return str(DocumentKind(self.kind).label)
 
 
 @dataclass
@@ -413,7 +413,7 @@ FACETS = [
 
 
 def _facets(rows: list[tuple], filters: Filters) -> list[Facet]:
-    by_name: dict[str, Facet] = {name: Facet(name, label) for name, label in FACETS}
+    by_name: dict[str, Facet] = {name: Facet(name, str(label)) for name, label in FACETS}
     kinds, languages = dict(DocumentKind.choices), dict(IndexLanguage.choices)
     for name, value, a, b, count in rows:
         if name == "kind":

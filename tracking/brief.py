@@ -160,14 +160,14 @@ def _print_item(blocks: list[Block], entry: ShownItem, number: int) -> int:
         if shown.corrects is not None:
             text += " " + _("(corrects the assessment of %(date)s)") % {"date": un_date(shown.corrects.observed_on)}
         notes = []
-        for evidence in update.evidence.all():
+        for evidence in update.evidence_list:
             if evidence.kind == EvidenceKind.TESTIMONY:
                 continue
             printed = shown_evidence(evidence, public=True)  # private documents never print
             if printed is not None:
                 notes.append(printed.url or printed.title)
         blocks.append(Block("paragraph", text=text, number=number, footnotes=notes))
-        for evidence in update.evidence.all():
+        for evidence in update.evidence_list:
             if evidence.kind != EvidenceKind.TESTIMONY:
                 continue
             quote = shown_evidence(evidence, public=False)  # resolved for public advocacy (the brief's use)
