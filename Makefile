@@ -16,7 +16,7 @@ for candidate in "$$PYTHON" python3.13 python3.12 python3 \
 done; exit 1
 endef
 
-.PHONY: run test typecheck venv node-tools lint check bench bench-testimony bench-reports bench-reminders bench-national bench-indicators bench-faults messages clean-venv
+.PHONY: run test typecheck venv node-tools lint check bench bench-testimony bench-reports bench-reminders bench-national bench-tracking bench-faults messages clean-venv bench-indicators
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@py="$$( $(find_python) )" || { echo "No Python >= 3.12 found. Install Python 3.12 or 3.13 (or set PYTHON=/path/to/python3.12) and run make again." >&2; exit 1; }; \
@@ -95,6 +95,9 @@ clean-venv:
 
 bench-national: venv
 	$(VPY) bench/national.py
+
+bench-tracking: venv
+	$(VPY) bench/tracking.py
 
 bench-indicators: venv
 	$(VPY) bench/indicators.py

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "events",
     "testimony",
     "reports",
+    "tracking",
     "national",
     "uprcities.apps.SiteConfig",
 ]
@@ -222,6 +223,7 @@ RATE_LIMITS = {
     "event_registration": (10, 3600),
     "testimony": (10, 3600),
     "contact": (5, 3600),
+    "tracking_follow": (10, 3600),
     # Staff asking for a two-factor enrolment link, and trying colleagues' codes.
     "staff_enrolment_link": (3, 3600),
     "staff_enrolment_code": (10, 3600),

@@ -48,6 +48,7 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("events.registration_urls")),
     path("", include("reports.urls")),
+    path("", include("tracking.urls")),
 ]
 
 if settings.DEBUG:

@@ -57,6 +57,8 @@ def fetch_every_page(client, world) -> dict[str, str]:
         documents[f"{language} /organize/{CITY}/testimony/enter/ (errors shown)"] = fetch(
             client, f"/organize/{CITY}/testimony/enter/", language, method="post", status=400
         )
+        item = f"/organize/{CITY}/tracking/items/{world.tracked_item.pk}/"
+        documents[f"{language} {item} (errors shown)"] = fetch(client, item, language, method="post", status=400)
         documents[f"{language} /organize/{CITY}/profile/figure/ (errors shown)"] = fetch(
             client, f"/organize/{CITY}/profile/figure/", language, method="post", status=400
         )

@@ -3,7 +3,8 @@
 Cases: 4 ways to be identified x 4 combinations of uses (none; the portal only; every use but the portal; every
 use) x 4 statuses x 3 ages (adult; under 18 with a guardian's consent; under 18 without) = 192. In each case the
 public places are: the city page, the testimony list (whole and filtered by the city), the testimony's own page
-(for an anonymous visitor and for a signed-in resident), the home page's count and the directory's count.
+(for an anonymous visitor and for a signed-in resident), the home page's count, the directory's count, and the
+city's scorecard (where the testimony is quoted as evidence: only with public advocacy as well) and its CSV.
 Only an approved testimony, allowing the portal, by an adult or with a guardian's consent, is shown; it is shown
 with the chosen name unless anonymous. Every free-text field of `PUBLIC_TEXT_FIELDS` is given both an original
 and a public version: the original never appears anywhere, only the public version organizers set; and the
@@ -19,6 +20,9 @@ from indicators.registry import theme_panels
 from testimony.enums import Identification, Status
 from testimony.models import PUBLIC_TEXT_FIELDS, ContactDetails
 from tests.testimony.factories import make_testimony
+from tests.tracking.factories import make_recommendations
+from tracking.enums import EvidenceKind
+from tracking.models import Evidence, StatusUpdate, TrackedItem
 from upr.models import Theme
 
 TITLE = "Zqtitlemarker"  # the organizers' public title
@@ -113,6 +117,14 @@ def test_privacy_matrix(client, user_factory, identification, uses, status, age)
     )
     city = testimony.city
     shown = status == Status.APPROVED and uses in ("portal only", "all") and age != "minor without guardian"
+    # The testimony is quoted whole as evidence on the city's scorecard: shown only if it is shown at all and its
+    # consent also allows public advocacy.
+    tracked = TrackedItem.objects.create(city=city, recommendation=make_recommendations(1)[0])
+    update = StatusUpdate.objects.create(
+        item=tracked, status="regressed", what_changed="Shelters closed.", observed_on=datetime.date(2026, 1, 5)
+    )
+    Evidence.objects.create(update=update, kind=EvidenceKind.TESTIMONY, testimony=testimony)
+    quoted = shown and uses == "all"
 
     detail = client.get(f"/testimony/{testimony.pk}/")
     assert detail.status_code == (200 if shown else 404)
@@ -130,6 +142,8 @@ def test_privacy_matrix(client, user_factory, identification, uses, status, age)
         "testimony page, signed in": signed_in.text,
         "home": home.text,
         "directory": directory.text,
+        "scorecard": client.get(f"/cities/{city.slug}/scorecard/").text,
+        "scorecard csv": client.get(f"/cities/{city.slug}/scorecard.csv").content.decode(),
     }
     showing = (
         {"city page", "list", "list of the city", "testimony page", "testimony page, signed in"} if shown else set()
@@ -137,7 +151,10 @@ def test_privacy_matrix(client, user_factory, identification, uses, status, age)
     for place, text in pages.items():
         for marker in [ORIGINAL, *ORIGINALS.values(), *CONTACT]:
             assert marker not in text, (place, marker)
-        if place in showing:
+        if place == "scorecard" and quoted:
+            assert PUBLIC in text and (NAME in text) is not anonymous, place
+            assert TITLE not in text and PUBLIC_PLACE not in text, place  # the words and the name only
+        elif place in showing:
             assert PUBLIC in text and TITLE in text, place
             assert (NAME in text) is not anonymous, place
             if anonymous:

@@ -23,6 +23,7 @@ from cities.models import City, Membership
 from events.demo import load_upcoming_demo_events, load_webinars
 from indicators.importer import import_sdsn
 from indicators.loaders import load_portal_indicators
+from tracking.demo import load_demo_tracking
 from upr.enums import DEFAULT_REMINDER_OFFSETS, Audience, MilestoneKind
 from upr.loaders import US, load_review_data
 from upr.models import Milestone, ReviewCycle
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         counts["webinars"] = load_webinars()
         counts["upcoming demo events"] = load_upcoming_demo_events()
         counts["planning milestones"] = self._planning_milestones()
+        counts["demo tracked recommendations"] = load_demo_tracking()
         self.stdout.write("Loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
         # Said plainly: a link pointing at another port than the one served is the first thing that breaks.
         self.stdout.write(f"Links in emails and calendar (.ics) files point at SITE_URL: {settings.SITE_URL}")
