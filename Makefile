@@ -16,7 +16,7 @@ for candidate in "$$PYTHON" python3.13 python3.12 python3 \
 done; exit 1
 endef
 
-.PHONY: run test typecheck venv node-tools lint check bench bench-testimony bench-reports bench-reminders bench-national bench-tracking bench-faults messages clean-venv bench-indicators
+.PHONY: run test typecheck venv node-tools lint check bench bench-testimony bench-reports bench-reminders bench-national bench-tracking bench-faults messages clean-venv bench-indicators bench-search bench-api
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@py="$$( $(find_python) )" || { echo "No Python >= 3.12 found. Install Python 3.12 or 3.13 (or set PYTHON=/path/to/python3.12) and run make again." >&2; exit 1; }; \
@@ -77,6 +77,10 @@ bench: venv
 	$(VPY) bench/reports.py
 	$(MAKE) bench-faults
 
+# The JSON API's lists, the open-data files, a feed and the sitemap against bench/run.py's baseline.
+bench-api: venv
+	$(VPY) bench/api.py
+
 bench-testimony: venv
 	$(VPY) bench/testimony_load.py
 
@@ -85,6 +89,10 @@ bench-reports: venv
 
 bench-reminders: venv
 	$(VPY) bench/reminders.py
+
+# The full-text search over 20,000 documents; PostgreSQL is what it is about (BENCH_DATABASE_URL, an empty database).
+bench-search: venv
+	BENCH_DATABASE_URL="$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/uprcities_bench_search}" $(VPY) bench/search.py
 
 messages: venv
 	$(VPY) manage.py makemessages -l es --ignore=.venv --ignore=var --ignore=static/vendor --ignore=tests --ignore=node_modules

@@ -91,6 +91,31 @@ def upcoming_events(*, kind: str = "", theme=None, city=None, mode: str = "") ->
     return _with_listing_relations(events)
 
 
+def public_events(
+    *, kind: str = "", theme=None, city=None, status: str = "", mode: str = "", starts_after=None, starts_before=None
+) -> QuerySet[Event]:
+    """Every event, as its public page shows it (each has one, cancelled ones included, which say so), soonest
+    first, filtered; with everything a list row shows loaded. The join link is never part of a public surface."""
+    events = Event.objects.all()
+    if kind:
+        events = events.filter(kind=kind)
+    if theme is not None:
+        events = events.filter(themes=theme)
+    if city is not None:
+        events = events.filter(host_city=city)
+    if status:
+        events = events.filter(status=status)
+    if mode == ONLINE:
+        events = events.exclude(online_url="")
+    elif mode == IN_PERSON:
+        events = events.exclude(place="")
+    if starts_after is not None:
+        events = events.filter(starts_at__gte=starts_after)
+    if starts_before is not None:
+        events = events.filter(starts_at__lt=starts_before)
+    return _with_listing_relations(events.order_by("starts_at", "pk"))
+
+
 def archived_webinars() -> QuerySet[Event]:
     """Past webinars: ended and not cancelled (held, or scheduled ones nobody has marked held yet)."""
     return (

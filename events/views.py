@@ -30,6 +30,7 @@ from events.selectors import (
     upcoming_events,
     webinar_archive,
 )
+from events.structured_data import event_json_ld, json_ld_script
 from portal.cache import public_page
 from portal.links import embed_url
 from upr.models import Theme
@@ -61,9 +62,11 @@ def detail_context(event: Event) -> dict:
     """What the detail page (and the registration panel it includes) is given."""
     seats = seats_left(event)
     now = timezone.now()
+    speakers = event_speakers(event)
     return {
         "event": event,
-        "speakers": event_speakers(event),
+        "speakers": speakers,
+        "json_ld": json_ld_script(event_json_ld(event, speakers, settings.SITE_URL + event.get_absolute_url())),
         "themes": list(event.themes.all()),
         "seats_left": seats,
         "is_full": seats == 0,

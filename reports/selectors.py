@@ -44,6 +44,13 @@ def published_version(city) -> ReportVersion | None:
     )
 
 
+def cities_with_published_report() -> list[str]:
+    """The slugs of the cities whose local report has a public page (an accepted version, any cycle)."""
+    return sorted(
+        set(ReportVersion.objects.filter(decision=Decision.ACCEPTED).values_list("report__city__slug", flat=True))
+    )
+
+
 def render_of_city(city, render_id: int) -> Render:
     """A render of this city's local report (a draft or a submitted version); 404 for anything else."""
     report_type = ContentType.objects.get_for_model(LocalReport)

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City
@@ -291,6 +292,12 @@ class Testimony(models.Model):
     def public_text(self) -> str:
         """The text public places show: only the version organizers reviewed ("" until they have)."""
         return self.public_body
+
+    @property
+    def shown_title(self) -> str:
+        """The heading public places show: the organizers' public title, or the first words of the public text;
+        never the title as submitted (it may carry a name). Pages, feeds and the API all read this one rule."""
+        return self.public_title or Truncator(self.public_text).words(8, truncate=" …")
 
     @property
     def place_may_be_shown(self) -> bool:

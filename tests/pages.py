@@ -54,6 +54,16 @@ PUBLIC_PAGES = [
     f"/cities/{CITY}/profile/",
     "/cities/eugene-or/profile/",
     f"/cities/compare/?cities={CITY},newark-nj,eugene-or",
+    "/resources/",
+    "/resources/?kind=un_document&language=es",
+    "/resources/a-hrc-30-12/",
+    "/search/",
+    "/search/?q=vivienda",
+    "/search/?q=housing&kind=recommendation&theme=housing",
+    '/search/?q="death+penalty"+-Cuba&page=2',
+    "/search/?q=woman",
+    "/open-data/",
+    "/api/v1/docs/",
 ]
 
 
@@ -137,6 +147,7 @@ class World:
             f"/organize/{CITY}/profile/figure/",
             f"/organize/{CITY}/profile/fact/",
             f"/organize/{CITY}/profile/eviction-filings/history/",
+            "/resources/suggest/",
         ]
 
     def staff_pages(self) -> list[str]:

@@ -2,12 +2,31 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from upr.models import Recommendation
+from upr.models import Milestone, Recommendation, ReviewCycle, Theme
+
+
+def public_cycles() -> QuerySet[ReviewCycle]:
+    """Every review cycle, with how many of its recommendations the portal holds: all of it is public."""
+    return ReviewCycle.objects.with_imported_count().order_by("number")
+
+
+def public_milestones(*, cycle=None) -> QuerySet[Milestone]:
+    """Milestones meant for everyone (those for organizers or the national team stay off public surfaces)."""
+    milestones = Milestone.objects.public().select_related("cycle")
+    if cycle is not None:
+        milestones = milestones.filter(cycle=cycle)
+    return milestones.order_by("date", "pk")
+
+
+def public_themes() -> QuerySet[Theme]:
+    return Theme.objects.order_by("position", "name")
 
 
 def filter_recommendations(
-    *, q: str = "", cycle=None, theme=None, response: str = "", affected=None, sdg=None
+    *, q: str = "", cycle=None, theme=None, response: str = "", affected=None, sdg=None, state: str = ""
 ) -> QuerySet[Recommendation]:
+    """The recommendations page's list (all of them are public), filtered; `state` is part of a recommending
+    state's name ("Cuba")."""
     qs = Recommendation.objects.for_listing()
     if cycle is not None:
         qs = qs.filter(cycle=cycle)
@@ -19,6 +38,8 @@ def filter_recommendations(
         qs = qs.filter(sdgs=sdg)
     if response:
         qs = qs.filter(response=response)
+    if state:
+        qs = qs.filter(recommending_states__icontains=state)
     if q:
         qs = qs.filter(Q(text__icontains=q) | Q(recommending_states__icontains=q) | Q(paragraph=q))
     return qs.order_by("-cycle__number", "sort_key")

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sites",
+    "django.contrib.sitemaps",
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "portal.apps.PortalConfig",
     "accounts",
     "upr",
+    "resources",
     "cities",
     "indicators",
     "events",
@@ -63,6 +65,8 @@ INSTALLED_APPS = [
     "reports",
     "tracking",
     "national",
+    "search",
+    "api",
     "uprcities.apps.SiteConfig",
 ]
 
@@ -73,6 +77,9 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "portal.middleware.RequestSizeLimitMiddleware",
+    # CORS, the per-client rate limit and JSON errors of /api/; around BadInputMiddleware, so that a request it
+    # refuses still answers JSON to an API client.
+    "api.middleware.ApiMiddleware",
     "portal.middleware.BadInputMiddleware",
     "portal.middleware.ServiceUnavailableMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -224,6 +231,8 @@ RATE_LIMITS = {
     "testimony": (10, 3600),
     "contact": (5, 3600),
     "tracking_follow": (10, 3600),
+    # Requests to the JSON API per client address and minute (cached answers count too).
+    "api": (env_int("API_RATE_LIMIT_PER_MINUTE", 300), 60),
     # Staff asking for a two-factor enrolment link, and trying colleagues' codes.
     "staff_enrolment_link": (3, 3600),
     "staff_enrolment_code": (10, 3600),

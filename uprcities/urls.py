@@ -49,6 +49,9 @@ urlpatterns = [
     path("", include("events.registration_urls")),
     path("", include("reports.urls")),
     path("", include("tracking.urls")),
+    path("", include("resources.urls")),
+    path("", include("search.urls")),
+    path("", include("api.urls")),
 ]
 
 if settings.DEBUG:

@@ -26,7 +26,7 @@ def fetch(client, path: str, language: str, *, method: str = "get", status: int 
 def test_every_page_has_no_nu_html_checker_error(client, user_factory):
     world = build_world(user_factory)
     documents = fetch_every_page(client, world)
-    assert len(documents) == 2 * (len(world.public_pages()) + 3 + len(world.organizer_pages()) + 3 + 2)
+    assert len(documents) == 2 * (len(world.public_pages()) + 3 + len(world.organizer_pages()) + 4 + 2)
     errors = nu_errors(documents)
     report = [f"{name}:\n    " + "\n    ".join(messages) for name, messages in sorted(errors.items())]
     assert errors == {}, f"Nu HTML checker: {sum(map(len, errors.values()))} error(s)\n" + "\n".join(report)

@@ -6,14 +6,15 @@ back the portal consent; take back the national-report consent; take back the lo
 advocacy consent; withdraw; the organizers redact the public version so the quoted words are gone; widen (portal
 off -> on: not shown until accepted).
 
-Surfaces (14): with the page cache on, the public testimony list, the testimony's page and the city page; the
+Surfaces (20): with the page cache on, the public testimony list, the testimony's page and the city page, the
+JSON API's testimony list and item, the testimony Atom feed and the open-data CSV; the
 organizers' CSV export; the accepted local report's public page, a fresh PDF of it and the file made before the
 change; the compiled national report's admin page, the joint submitters' sign-off page, a fresh national PDF and
 Word file, the national files made before the change (downloadable? linked from the admin page?); the OHCHR
 consent check (does it count the quote?); the emails sent after the change; the city's public scorecard, where the
 testimony is quoted as evidence of a tracked recommendation, and its CSV (never the words or the name).
 
-Matrix: 9 changes x 16 surfaces = 144 cells, each checked before the change (what consent allowed is there, so
+Matrix: 9 changes x 20 surfaces = 180 cells, each checked before the change (what consent allowed is there, so
 the test proves something), after it, and for the two changes that wait, once more after organizers accept.
 What each surface must show is derived from the consent in force by one small model (`expected`), so every cell
 is an exact set of markers, present or absent.
@@ -66,7 +67,16 @@ MARKERS = (NAME, PSEUDONYM, WORDS, REDACTED)
 # Not words: an earlier file was handed out (SERVED) or linked from the admin page (OFFERED).
 SERVED, OFFERED = "<served>", "<offered>"
 
-PORTAL_PAGES = ("testimony list", "testimony page", "city page")
+PORTAL_PAGES = (
+    "testimony list",
+    "testimony page",
+    "city page",
+    # The open data (api app): the API's list and item, the Atom feed and the CSV download, each cached.
+    "api list",
+    "api item",
+    "atom feed",
+    "open-data csv",
+)
 LOCAL = ("local report page", "local report fresh pdf")
 NATIONAL = ("national admin page", "sign-off page", "national fresh pdf", "national fresh docx")
 SURFACES = (
@@ -244,6 +254,10 @@ def surfaces(world) -> dict[str, frozenset[str]]:
         "testimony page": f"/testimony/{quoted.pk}/",
         "city page": city.get_absolute_url(),
         "city scorecard": reverse("tracking:scorecard", args=[city.slug]),
+        "api list": "/api/v1/testimony/",
+        "api item": f"/api/v1/testimony/{quoted.pk}/",
+        "atom feed": "/feeds/testimony.atom",
+        "open-data csv": "/open-data/testimony.csv",
     }
     shown = []
     for surface, path in pages.items():

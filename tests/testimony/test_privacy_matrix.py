@@ -3,8 +3,12 @@
 Cases: 4 ways to be identified x 4 combinations of uses (none; the portal only; every use but the portal; every
 use) x 4 statuses x 3 ages (adult; under 18 with a guardian's consent; under 18 without) = 192. In each case the
 public places are: the city page, the testimony list (whole and filtered by the city), the testimony's own page
-(for an anonymous visitor and for a signed-in resident), the home page's count, the directory's count, and the
-city's scorecard (where the testimony is quoted as evidence: only with public advocacy as well) and its CSV.
+(for an anonymous visitor and for a signed-in resident), the home page's count, the directory's count, the
+city's scorecard (where the testimony is quoted as evidence: only with public advocacy as well) and its CSV, and
+the search (results and snippets).
+(for an anonymous visitor and for a signed-in resident), the home page's count and the directory's count, and the
+open data: the JSON API's list (whole and by city) and item, the Atom feed, the CSV, the data package and the
+sitemap.
 Only an approved testimony, allowing the portal, by an adult or with a guardian's consent, is shown; it is shown
 with the chosen name unless anonymous. Every free-text field of `PUBLIC_TEXT_FIELDS` is given both an original
 and a public version: the original never appears anywhere, only the public version organizers set; and the
@@ -12,6 +16,8 @@ person's contact details never appear anywhere.
 """
 
 import datetime
+import io
+import zipfile
 
 import pytest
 from django.utils import timezone
@@ -134,6 +140,12 @@ def test_privacy_matrix(client, user_factory, identification, uses, status, age)
     client.logout()
     home, directory = client.get("/"), client.get("/cities/")
 
+    api_item = client.get(f"/api/v1/testimony/{testimony.pk}/")
+    assert api_item.status_code == (200 if shown else 404)
+    package = zipfile.ZipFile(io.BytesIO(client.get("/open-data/upr-cities-open-data.zip").content))
+    sitemap = client.get("/sitemap.xml").text
+    assert (f"/testimony/{testimony.pk}/</loc>" in sitemap) is shown
+
     pages = {
         "city page": client.get(city.get_absolute_url()).text,
         "list": client.get("/testimony/").text,
@@ -144,10 +156,17 @@ def test_privacy_matrix(client, user_factory, identification, uses, status, age)
         "directory": directory.text,
         "scorecard": client.get(f"/cities/{city.slug}/scorecard/").text,
         "scorecard csv": client.get(f"/cities/{city.slug}/scorecard.csv").content.decode(),
+        "api list": client.get("/api/v1/testimony/").text,
+        "api list of the city": client.get(f"/api/v1/testimony/?city={city.slug}").text,
+        "api item": api_item.text,
+        "atom feed": client.get("/feeds/testimony.atom").text,
+        "open-data csv": client.get("/open-data/testimony.csv").content.decode("utf-8-sig"),
+        "open-data package": " ".join(package.read(name).decode("utf-8-sig") for name in package.namelist()),
+        "sitemap": sitemap,
     }
-    showing = (
-        {"city page", "list", "list of the city", "testimony page", "testimony page, signed in"} if shown else set()
-    )
+    web_pages = {"city page", "list", "list of the city", "testimony page", "testimony page, signed in"}
+    open_data = {"api list", "api list of the city", "api item", "open-data csv", "open-data package"}
+    showing = web_pages | open_data | {"atom feed"} if shown else set()
     for place, text in pages.items():
         for marker in [ORIGINAL, *ORIGINALS.values(), *CONTACT]:
             assert marker not in text, (place, marker)
@@ -157,9 +176,10 @@ def test_privacy_matrix(client, user_factory, identification, uses, status, age)
         elif place in showing:
             assert PUBLIC in text and TITLE in text, place
             assert (NAME in text) is not anonymous, place
-            if anonymous:
+            if anonymous and place not in open_data:  # the open data leaves the name empty (null)
                 assert "Anonymous" in text, place
-            assert PUBLIC_PLACE in text, place  # precise unless the person asked otherwise
+            if place != "atom feed":  # a feed entry carries the title, the words and the name
+                assert PUBLIC_PLACE in text, place  # precise unless the person asked otherwise
         else:
             for marker in [NAME, *PUBLICS.values(), "youtube"]:
                 assert marker not in text, (place, marker)
@@ -173,6 +193,17 @@ def test_privacy_matrix(client, user_factory, identification, uses, status, age)
     if shown:
         assert PUBLIC_TRANSCRIPT in pages["testimony page"] and PUBLIC_CAPTION in pages["testimony page"]
         assert "youtube-nocookie.com/embed/dQw4w9WgXcQ" in pages["testimony page"]
+
+    # Search (tests/search/test_privacy.py has the rest): a public word finds the testimony only when it is shown,
+    # with the public title and text and never a name; a word of an original finds nothing.
+    found = client.get(f"/search/?q={PUBLIC}")
+    assert found.context["results"].total == (1 if shown else 0)
+    for marker in [ORIGINAL, *ORIGINALS.values(), *CONTACT, NAME]:
+        assert marker not in found.text, ("search", marker)
+    if shown:
+        assert TITLE in found.text and f"<mark>{PUBLIC}</mark>" in found.text
+    for original in ORIGINALS.values():
+        assert client.get("/search/", {"q": original}).context["results"].total == 0, original
 
     assert _home_count(home) == (1 if shown else 0)
     assert _directory_count(directory, city) == (1 if shown else 0)

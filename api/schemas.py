@@ -1,0 +1,125 @@
+"""What the API answers, as typed schemas: django-ninja turns them into the OpenAPI document and checks every
+answer against them. Each schema reads only attributes the owning app's public selector and model rules provide
+(for testimony: the public versions, `shown_title`, `shown_name`, `shown_when`, `public_place`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Schema
+from pydantic import Field
+
+
+class Error(Schema):
+    detail: str = Field(description="What was wrong, in words.")
+    errors: list[dict] = Field(default_factory=list, description="Each bad parameter, where there were several.")
+
+
+class Page[T](Schema):
+    count: int = Field(description="How many items match, on every page together.")
+    limit: int
+    offset: int
+    results: list[T]
+
+
+class ThemeOut(Schema):
+    slug: str
+    name: str = Field(description="In English.")
+    name_es: str = Field(description="In Spanish.")
+
+
+class CycleOut(Schema):
+    number: int = Field(description="The review cycle (1 for 2010, 2 for 2015, 3 for 2020, 4 for the fourth).")
+    country: str
+    working_group_session: int | None
+    review_date: dt.date | None
+    report_symbol: str = Field(description="The Working Group report's UN symbol, e.g. A/HRC/46/15.")
+    response_symbol: str
+    outcome_adopted: dt.date | None
+    status: str
+    recommendations_total: int | None = Field(description="Recommendations the State received, by the UN's count.")
+    recommendations_supported: int | None
+    recommendations_noted: int | None
+    recommendations_in_portal: int = Field(description="How many of them the portal holds with their text.")
+    note: str
+    note_es: str
+
+
+class MilestoneOut(Schema):
+    cycle: int
+    kind: str
+    title: str
+    title_es: str
+    date: dt.date
+
+
+class RecommendationOut(Schema):
+    id: int
+    cycle: int
+    document: str = Field(description="The UN document numbering it.")
+    paragraph: str = Field(description='Its paragraph number in that document, e.g. "26.112".')
+    text: str
+    recommending_states: str
+    response: str = Field(description="supported, supported in part, noted or pending.")
+    themes: list[str] = Field(description="Portal theme slugs (see /api/v1/themes/).")
+    source_themes: str = Field(description="The source file's own theme labels.")
+
+
+class CityOut(Schema):
+    slug: str
+    name: str
+    state: str = Field(description="Two-letter postal code.")
+    status: str
+    latitude: float | None
+    longitude: float | None
+    population: int | None
+    human_rights_city_since: int | None
+    coalition_name: str
+    description: str
+    priorities: list[str] = Field(description="Theme slugs of the city's local priorities.")
+    url: str
+
+
+class SpeakerOut(Schema):
+    name: str
+    title: str
+    organisation: str
+    role: str
+
+
+class EventOut(Schema):
+    slug: str
+    kind: str
+    title: str
+    description: str
+    status: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    time_zone: str
+    place: str
+    online: bool = Field(description="Whether it can be joined online (the link goes to registrants only).")
+    host_city: str | None = Field(description="The host city's slug; null for national events.")
+    themes: list[str]
+    speakers: list[SpeakerOut]
+    capacity: int | None
+    recording_url: str
+    materials_elsewhere_url: str
+    url: str
+
+
+class TestimonyOut(Schema):
+    id: int
+    url: str
+    city: str = Field(description="The city's slug.")
+    cycle: int | None
+    kind: str
+    nature: str = Field(description="challenge or positive.")
+    language: str
+    title: str = Field(description="The public title the organizers set, or the public text's first words.")
+    text: str = Field(description="The public version organizers wrote after reading the original.")
+    transcript: str = Field(description="The public version of the transcript.")
+    caption: str = Field(description="The public version of the caption of a file or link.")
+    place: str = Field(description="Empty where the person asked for less precision.")
+    when: str = Field(description="A date (YYYY-MM-DD), or only a year where the person asked for less precision.")
+    name: str | None = Field(description="The name as the person chose to be identified; null when anonymous.")
+    themes: list[str]
