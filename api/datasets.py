@@ -31,6 +31,9 @@ from django.utils.translation import gettext_lazy as _
 from api import v1
 from cities.selectors import directory_cities
 from events.selectors import public_events
+from indicators.exports import value_items
+from indicators.importer import ATTRIBUTION, SOURCE_URL
+from indicators.selectors import csv_values
 from portal.cache import public_generation
 from portal.spreadsheets import safe_cell
 from testimony.selectors import filter_public_testimony
@@ -401,5 +404,42 @@ datasets.register(
             Column("name", "string", _("The name as the person chose to be identified; empty when anonymous.")),
             Column("themes", "string", _("Theme slugs, separated by semicolons.")),
         ),
+    )
+)
+datasets.register(
+    Dataset(
+        "indicator-values",
+        _("Indicator values"),
+        _(
+            "The figures of each city's human rights profile in force: the SDSN 2019 US Cities figures (which "
+            "describe the metropolitan area, each with its own year) and the figures and facts organizers entered "
+            "with their sources. Earlier values replaced by a correction are not included."
+        ),
+        lambda: value_items(csv_values()),
+        (
+            Column("city", "string", _("The city.")),
+            Column("state", "string", _("The state's two-letter postal code.")),
+            Column("city_slug", "string", _("The city's identifier.")),
+            Column("indicator", "string", _("The indicator's name in English.")),
+            Column("indicator_slug", "string", _("The indicator's identifier.")),
+            Column("kind", "string", _("outcome (a figure) or structural (a yes or no fact).")),
+            Column("unit", "string", _("The figure's unit.")),
+            Column("better", "string", _("higher or lower: which way is better; empty where neither.")),
+            Column("sdg_target", "string", _("The SDG target it belongs to.")),
+            Column("year", "integer", _("The year the figure describes (the last year of its period).")),
+            Column("period", "string", _("The years it covers, where several (e.g. 2013-2017).")),
+            Column("value", "number", _("The figure; empty for a structural fact.")),
+            Column("fact", "string", _("yes or no, for a structural fact.")),
+            Column("fact_date", "date", _("The date of the fact (a decision or document).")),
+            Column("area_described", "string", _("city, or metro (the metropolitan area named in metro_area).")),
+            Column("metro_area", "string", _("The metropolitan area the figure describes.")),
+            Column("source", "string", _("Where the figure comes from.")),
+            Column("source_link", "string", _("A link to the source or its document.")),
+            Column("data_source", "string", _("The indicator's own source (e.g. the American Community Survey).")),
+            Column("note", "string", _("A note on the figure.")),
+            Column("licence", "string", _("CC BY 4.0 for the SDSN figures; empty where the source's own terms apply.")),
+            Column("attribution", "string", _("The attribution the SDSN figures require.")),
+        ),
+        ({"title": ATTRIBUTION, "path": SOURCE_URL}, *PORTAL_SOURCE),
     )
 )

@@ -70,5 +70,13 @@ def rows(values: Iterable[IndicatorValue]):
         ]
 
 
+def value_items(values: Iterable[IndicatorValue]) -> Iterable[dict]:
+    """The same rows as dicts keyed by COLUMNS (the open-data package's indicator-values file)."""
+    lines = rows(values)
+    next(lines)  # the header
+    for line in lines:
+        yield dict(zip(COLUMNS, line, strict=True))
+
+
 def values_csv_response(filename: str, values: Iterable[IndicatorValue]) -> HttpResponse:
     return csv_response(filename, rows(values), private=False)

@@ -32,8 +32,18 @@ class LocalValueForm(BootstrapMixin, forms.Form):
         assume_scheme="https",
         help_text=_("A link or a document is required."),
     )
-    document = forms.FileField(label=_("Source document (PDF)"), required=False, help_text=_("At most 10 MB."))
-    note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    document = forms.FileField(
+        label=_("Source document (PDF)"),
+        required=False,
+        help_text=_("At most 10 MB. It is published on the profile as the figure's source."),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown with the figure on the public profile."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,4 +1,4 @@
-"""What higher apps (testimony, and tracking once it exists) show beside each theme of a city's profile, without
+"""What higher apps (testimony, tracking) show beside each theme of a city's profile, without
 this app importing them (DESIGN.md section 2): each registers a function answering, for one city and all the
 profile's themes at once (a constant number of queries), a line per theme: a label, a count and a link."""
 
@@ -14,6 +14,7 @@ class ThemeLine:
     label: Any  # a lazy translation, e.g. "public testimony"
     count: int
     url: str = ""
+    detail: str = ""  # e.g. how the counted items stand ("2 implemented, 1 not assessed yet")
 
 
 @dataclass(frozen=True)

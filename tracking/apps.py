@@ -44,3 +44,33 @@ class TrackingConfig(AppConfig):
             order=50,
             url_name="tracking:board",
         )
+        from django.urls import reverse
+        from django.utils.http import urlencode
+
+        from indicators.registry import ThemeLine, theme_panels
+        from tracking.selectors import NOT_ASSESSED, STATUS_ORDER, not_assessed_label, status_by_theme
+
+        def profile_tracking(city, themes) -> dict[int, ThemeLine]:
+            """Beside each theme of a city's profile: the recommendations it tracks on the theme and where they
+            stand, linked to its scorecard filtered by the theme."""
+            counts = status_by_theme(city, themes)
+            labels = {s.value: s.label for s in STATUS_ORDER} | {NOT_ASSESSED: not_assessed_label()}
+            link = reverse("tracking:scorecard", kwargs={"slug": city.slug})
+            lines = {}
+            for theme in themes:
+                by_status = counts.get(theme.pk, {})
+                detail = ", ".join(
+                    f"{by_status[status]} {str(labels[status]).lower()}"
+                    for status in [*labels]
+                    if by_status.get(status)
+                )
+                lines[theme.pk] = ThemeLine(
+                    _("recommendations tracked on this theme"),
+                    sum(by_status.values()),
+                    f"{link}?{urlencode({'theme': theme.slug})}",
+                    detail,
+                )
+            return lines
+
+        # The city profile's line beside each theme (indicators never imports tracking).
+        theme_panels.register("tracking", profile_tracking, order=20)

@@ -5,7 +5,8 @@ Two documents through the reports render pipeline (PDF and Word, content-version
 - "tracking_brief", at most two pages: the figures, then the items whose status changed most recently while they
   fit (the others are named);
 - "tracking_annex", the full record: every item by theme with its history, public evidence, quoted testimony and
-  approved replies.
+  approved replies; then the city's human rights profile (indicators.selectors.city_profile: each indicator's
+  latest figure, year and reading, metro-area figures said as such, the SDSN attribution where its figures print).
 Both are printed in the portal's language (settings.LANGUAGE_CODE), whatever the language of the page that asks
 for them, so the worker builds the same content version as the request. Testimony prints only as `resolve_quote`
 allows it today for public advocacy (the brief goes to officials), named as the person chooses; private documents
@@ -19,6 +20,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cities.models import City
+from indicators.enums import Kind
+from indicators.formatting import figure
+from indicators.importer import ATTRIBUTION
+from indicators.selectors import city_profile
 from reports.document import Block, Document, block_lines, pages_for, un_date
 from reports.rendering import slug_filename
 from tracking.enums import EvidenceKind
@@ -139,6 +144,7 @@ def build_annex(city: City) -> Document:
             blocks.append(Block("heading", text=_("Our own recommendations"), level=2, anchor="own"))
             for entry in own:
                 number = _print_item(blocks, entry, number)
+        blocks += _profile_blocks(city)
         return Document(
             language=language,
             title=_("The UN's recommendations in %(city)s: the full record") % {"city": city.place_name},
@@ -148,6 +154,42 @@ def build_annex(city: City) -> Document:
             kind="tracking_annex",
             footer_label=city.name,
         )
+
+
+def _profile_blocks(city: City) -> list[Block]:
+    """The city's profile as printed figures, one table per theme (nothing when it has no figure)."""
+    profile = city_profile(city)
+    if not profile.sections:
+        return []
+    blocks = [Block("heading", text=_("The city's human rights profile"), level=2, anchor="profile")]
+    for section in profile.sections:
+        rows = []
+        for row in section.rows:
+            latest = row.latest
+            if row.indicator.kind == Kind.STRUCTURAL:
+                shown = _("Yes") if latest.fact else _("No")
+            else:
+                shown = f"{figure(latest.value)} {row.indicator.unit}".strip()
+            shown += f" ({latest.year_label})"
+            if latest.is_metro:
+                shown += ", " + _("metro area")
+            if row.reading is not None:
+                shown += f": {row.reading.label}"
+            rows.append((row.indicator.display_name, shown))
+        title = section.theme.display_name if section.theme else _("Other indicators")
+        blocks.append(Block("figures", text=title, rows=rows))
+    if profile.has_metro_figures:
+        blocks.append(
+            Block(
+                "paragraph",
+                text=_(
+                    "Figures marked “metro area” describe the %(metro)s metropolitan area, not the city alone. "
+                    "Source: %(attribution)s Licence: CC BY 4.0."
+                )
+                % {"metro": profile.match.metro_name if profile.match else "", "attribution": ATTRIBUTION},
+            )
+        )
+    return blocks
 
 
 def _print_item(blocks: list[Block], entry: ShownItem, number: int) -> int:

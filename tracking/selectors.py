@@ -254,6 +254,20 @@ def status_totals(shown: list[ShownItem]) -> list[tuple[str, str, int]]:
     return [(status, labels[status], counts.get(status, 0)) for status in [*STATUS_ORDER, NOT_ASSESSED]]
 
 
+def status_by_theme(city: City, themes) -> dict[int, dict[str, int]]:
+    """{theme id: {status: items}} of the city's tracked items on `themes` (an official recommendation under each
+    of its themes, the city's own under its theme; NOT_ASSESSED where no update was made), in two queries."""
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    tracked = TrackedItem.objects.filter(city=city).with_current()
+    official = tracked.filter(recommendation__themes__in=themes).values_list("recommendation__themes", "current_status")
+    own = tracked.filter(local_recommendation__theme__in=themes).values_list(
+        "local_recommendation__theme", "current_status"
+    )
+    for theme_id, status in [*official, *own]:
+        counts[theme_id][status or NOT_ASSESSED] += 1
+    return counts
+
+
 def city_scorecard_summary(city: City) -> dict:
     """The city page panel's context: how many items the city tracks and where they stand (two queries)."""
     rows = TrackedItem.objects.filter(city=city).with_current().values_list("current_status", flat=True)

@@ -27,7 +27,16 @@ from tests.testimony.factories import make_testimony
 
 pytestmark = pytest.mark.django_db
 
-NAMES = ["themes", "review-cycles", "milestones", "recommendations", "cities", "events", "testimony"]
+NAMES = [
+    "themes",
+    "review-cycles",
+    "milestones",
+    "recommendations",
+    "cities",
+    "events",
+    "testimony",
+    "indicator-values",
+]
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 
 
@@ -167,4 +176,5 @@ def test_open_data_page_and_package_query_counts_are_constant(client):
     fill(3, prefix="a")
     few = _build_queries(client)
     fill(40, prefix="b")
-    assert _build_queries(client) == few == [14, 14]  # recommendations prefetch themes, affected persons, goals
+    # recommendations prefetch themes, affected persons and goals; the indicator values are one more file
+    assert _build_queries(client) == few == [15, 15]

@@ -188,7 +188,8 @@ def test_privacy_matrix(client, user_factory, identification, uses, status, age)
     theme, _created = Theme.objects.get_or_create(slug="housing", defaults={"name": "Housing", "name_es": "Vivienda"})
     testimony.themes.add(theme)
     lines = theme_panels.lines(city, [theme])[theme.pk]
-    assert [(str(line.label), line.count) for line in lines] == [("public testimony on this theme", 1 if shown else 0)]
+    testimony_line = next(line for line in lines if str(line.label) == "public testimony on this theme")
+    assert testimony_line.count == (1 if shown else 0)
     if shown:
         assert PUBLIC_TRANSCRIPT in pages["testimony page"] and PUBLIC_CAPTION in pages["testimony page"]
         assert "youtube-nocookie.com/embed/dQw4w9WgXcQ" in pages["testimony page"]

@@ -85,6 +85,42 @@ def test_the_annex_prints_the_record_and_only_what_may_print(tracked):
     assert "The family shelter closed." in _docx_text(docx)
 
 
+def test_the_annex_prints_the_city_profile_with_its_sources_caveat(tracked):
+    from decimal import Decimal
+
+    from indicators.enums import Geography, Origin
+    from indicators.importer import SOURCE_URL
+    from indicators.loaders import load_portal_indicators
+    from indicators.models import Indicator, IndicatorValue, MetroMatch
+    from indicators.services import record_value
+
+    city, _item, _shown = tracked
+    load_portal_indicators()
+    record_value(
+        Indicator.objects.get(slug="eviction-filings"), city, year=2023, value=Decimal("6.1"), source_url=SOURCE_URL
+    )
+    gini = Indicator.objects.create(
+        slug="gini", name="Gini coefficient", name_es="Coeficiente de Gini", source_name="ACS", unit="ratio"
+    )
+    IndicatorValue.objects.create(
+        indicator=gini,
+        city=city,
+        year=2017,
+        value=Decimal("0.47"),
+        geography=Geography.METRO,
+        metro_name="Pittsburgh, PA",
+        origin=Origin.SDSN,
+        source_url=SOURCE_URL,
+    )
+    MetroMatch.objects.create(city=city, cbsa="38300", metro_name="Pittsburgh, PA")
+    text = _pdf_text(rendering.render_bytes(rendering.build_document(city, brief.ANNEX), "pdf")[0])
+    assert "The city's human rights profile" in text
+    assert "Eviction filings 6.1 per 100 renter households (2023)" in text
+    assert "Gini coefficient 0.47 ratio (2017), metro area" in text
+    assert "describe the Pittsburgh, PA metropolitan area, not the city alone" in text
+    assert "Lynch, A., LoPresti, A., Fox, C. (2019)" in text
+
+
 def test_the_brief_fits_in_two_pages_with_sixty_items(personas):
     city = personas["city_a"]
     make_tracked(city, count=60, updates_each=2, evidence=False)
