@@ -16,7 +16,7 @@ for candidate in "$$PYTHON" python3.13 python3.12 python3 \
 done; exit 1
 endef
 
-.PHONY: run test typecheck venv node-tools lint check bench bench-api bench-testimony bench-reports bench-reminders bench-national bench-faults messages clean-venv
+.PHONY: run test typecheck venv node-tools lint check bench bench-api bench-testimony bench-reports bench-reminders bench-national bench-tracking bench-faults messages clean-venv bench-indicators bench-search
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@py="$$( $(find_python) )" || { echo "No Python >= 3.12 found. Install Python 3.12 or 3.13 (or set PYTHON=/path/to/python3.12) and run make again." >&2; exit 1; }; \
@@ -90,6 +90,10 @@ bench-reports: venv
 bench-reminders: venv
 	$(VPY) bench/reminders.py
 
+# The full-text search over 20,000 documents; PostgreSQL is what it is about (BENCH_DATABASE_URL, an empty database).
+bench-search: venv
+	BENCH_DATABASE_URL="$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/uprcities_bench_search}" $(VPY) bench/search.py
+
 messages: venv
 	$(VPY) manage.py makemessages -l es --ignore=.venv --ignore=var --ignore=static/vendor --ignore=tests --ignore=node_modules
 	$(VPY) manage.py compilemessages --ignore=.venv --ignore=node_modules
@@ -99,6 +103,12 @@ clean-venv:
 
 bench-national: venv
 	$(VPY) bench/national.py
+
+bench-tracking: venv
+	$(VPY) bench/tracking.py
+
+bench-indicators: venv
+	$(VPY) bench/indicators.py
 
 # The fault suite's long run: 1,000 testimonies and registrations from 16 clients against a live server, Redis (its
 # own, on a free port) down for 30 s in the middle; needs PostgreSQL (the worker process shares the database).

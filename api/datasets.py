@@ -307,6 +307,8 @@ datasets.register(
             Column("recommending_states", "string", _("The State or States that made it.")),
             Column("response", "string", _("The US response: supported, supported in part, noted or pending.")),
             Column("themes", "string", _("Theme slugs (see themes.csv), separated by semicolons.")),
+            Column("affected_persons", "string", _("The groups of persons it concerns, separated by semicolons.")),
+            Column("sdgs", "string", _("The Sustainable Development Goals it serves, separated by semicolons.")),
             Column("source_themes", "string", _("The source file's own theme labels.")),
         ),
         UN_SOURCES,

@@ -442,3 +442,7 @@ class ContactMessageAdmin(admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+# The mid-term report's admin lives in its own module; importing it here registers it with the admin site.
+from national.midterm_admin import MidtermReportAdmin  # noqa: E402, F401

@@ -19,6 +19,10 @@ class NationalConfig(AppConfig):
         from testimony.signals import testimony_withdrawn
 
         register_document(NationalReport, "report", build_national_report, filename)
+        from national import midterm
+        from national.models import MidtermReport
+
+        register_document(MidtermReport, "report", midterm.build_midterm, midterm.filename)
         register_document(
             NationalReport, "brief", build_brief, lambda report: filename(report).replace("stakeholder-report", "brief")
         )

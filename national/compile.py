@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from national.enums import ParagraphKind
+from national.midterm import current_standings, standings_sentence
 from national.models import NationalParagraph, NationalReport
 from national.quotes import NATIONAL_USES
 from reports.document import paragraphs_of
@@ -194,6 +195,7 @@ def draft_paragraphs(report: NationalReport, versions: list[ReportVersion]) -> l
         drafts.sort(key=lambda d: KIND_ORDER.index(d.kind))
         ordered.extend(drafts)
     responses = dict(Response.choices)
+    standings = current_standings(follow_up)
     for official_id, draft in sorted(
         follow_up.items(), key=lambda item: paragraph_sort_key(officials[item[0]]["paragraph"])
     ):
@@ -208,6 +210,9 @@ def draft_paragraphs(report: NationalReport, versions: list[ReportVersion]) -> l
             "response": str(responses.get(official["response"], official["response"])).lower(),
             "text": " ".join(official["text"].split()),
         }
+        # Where the cities tracking it say it stands now (tracking's statuses), so the UN reads the follow-up.
+        if tracked := standings_sentence(standings.get(official_id, [])):
+            draft.text = f"{draft.text} {tracked}"
         ordered.append(draft)
     return ordered
 

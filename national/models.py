@@ -18,7 +18,7 @@ from cities.models import City
 from national.enums import ContactTopic, ParagraphKind, SubmissionType
 from testimony.models import Testimony
 from testimony.storage import private_storage
-from upr.models import ReviewCycle, Theme
+from upr.models import Recommendation, ReviewCycle, Theme
 
 
 class NationalReport(models.Model):
@@ -227,3 +227,85 @@ class ContactMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_topic_display()}: {self.name}"
+
+
+class MidtermReport(models.Model):
+    """The mid-term implementation report to the UN (OHCHR invites stakeholders to report half-way between two
+    reviews): compiled from every city's tracking of one review's recommendations (`national.midterm`), edited in
+    the admin, checked and rendered to Word and PDF like the national report."""
+
+    cycle = models.ForeignKey(
+        ReviewCycle,
+        on_delete=models.PROTECT,
+        related_name="midterm_reports",
+        verbose_name=_("review followed up"),
+        help_text=_("The review whose recommendations the report follows up."),
+    )
+    title = models.CharField(_("title"), max_length=250)
+    submitter = models.CharField(_("submitting coalition"), max_length=200)
+    acronym = models.CharField(_("acronym"), max_length=30)
+    description = models.TextField(
+        _("short description of the submitter"), help_text=_("One or two sentences; printed on the first page.")
+    )
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    submission_type = models.CharField(
+        _("type of submission"), max_length=12, choices=SubmissionType, default=SubmissionType.JOINT
+    )
+    period_start = models.DateField(_("period covered: from"), null=True, blank=True)
+    period_end = models.DateField(_("period covered: to"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
+    introduction = models.TextField(
+        _("introduction"), blank=True, help_text=_("Printed first, before the recommendations followed up.")
+    )
+    compiled_at = models.DateTimeField(_("last compiled"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mid-term report")
+        verbose_name_plural = _("mid-term reports")
+        ordering = ["-cycle__number", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.acronym})"
+
+    @property
+    def word_limit(self) -> int:
+        if self.submission_type == SubmissionType.JOINT:
+            return self.cycle.word_limit_joint
+        return self.cycle.word_limit_individual
+
+
+class MidtermParagraph(models.Model):
+    """One official recommendation followed up: where the cities tracking it say it stands, what changed, the
+    offices' approved replies. Compiling again updates what the national team did not edit."""
+
+    report = models.ForeignKey(MidtermReport, on_delete=models.CASCADE, related_name="paragraphs")
+    theme = models.ForeignKey(
+        Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("theme")
+    )
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="+", verbose_name=_("recommendation")
+    )
+    position = models.PositiveIntegerField(_("order"), default=0)
+    text = models.TextField(_("text"))
+    cities = models.ManyToManyField(City, blank=True, related_name="+", verbose_name=_("cities tracking it"))
+    omitted = models.BooleanField(_("leave out"), default=False)
+    edited = models.BooleanField(_("edited by the national team"), default=False, editable=False)
+    generated_text = models.TextField(blank=True, editable=False)
+    source_changed = models.BooleanField(_("tracking changed since edited"), default=False, editable=False)
+    # The status updates the text stands on; their evidence is resolved at each print (links, public documents,
+    # testimony only while its consent allows advocacy and the report to the UN).
+    updates = models.JSONField(_("status updates cited"), default=list, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("mid-term paragraph")
+        verbose_name_plural = _("mid-term paragraphs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "recommendation"], name="midterm_paragraph_one_per_recommendation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.recommendation.paragraph

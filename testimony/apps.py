@@ -45,3 +45,24 @@ class TestimonyConfig(AppConfig):
             lambda city: {"testimonies": city_public_testimony(city)},
             order=20,
         )
+        from django.urls import reverse
+        from django.utils.http import urlencode
+
+        from indicators.registry import ThemeLine, theme_panels
+        from testimony.selectors import public_counts_by_theme
+
+        def profile_testimony(city, themes) -> dict[int, ThemeLine]:
+            """Beside each theme of a city's profile: its public testimony on that theme, linked to the list."""
+            counts = public_counts_by_theme(city, themes)
+            link = reverse("testimony:list")
+            return {
+                theme.pk: ThemeLine(
+                    _("public testimony on this theme"),
+                    counts.get(theme.pk, 0),
+                    f"{link}?{urlencode({'city': city.slug, 'theme': theme.slug})}",
+                )
+                for theme in themes
+            }
+
+        # The city profile's line beside each theme (indicators never imports testimony).
+        theme_panels.register("testimony", profile_testimony, order=10)

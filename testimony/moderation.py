@@ -15,6 +15,7 @@ from portal.cache import bump_public_generation
 from testimony.enums import AccessKind, ModerationAction, Status
 from testimony.models import PUBLIC_TEXT_FIELDS, AccessLog, ModerationLog, Testimony
 from testimony.selectors import current_consent_text
+from testimony.signals import testimonies_changed
 
 
 class ModerationError(Exception):
@@ -99,6 +100,7 @@ def bulk_approve(testimonies: QuerySet[Testimony], *, by) -> int:
         status=Status.APPROVED, approved_at=now, approved_by=by, rejection_reason="", updated_at=now
     )
     bump_public_generation()  # update() sends no post_save
+    testimonies_changed.send(sender=Testimony, pks=pks)
     ModerationLog.objects.bulk_create(
         [ModerationLog(testimony_id=pk, actor=by, action=ModerationAction.APPROVE, note=_("bulk")) for pk in pks]
     )
@@ -119,6 +121,7 @@ def bulk_reject(testimonies: QuerySet[Testimony], *, by, reason: str) -> int:
         status=Status.REJECTED, rejection_reason=reason, approved_at=None, approved_by=None, updated_at=now
     )
     bump_public_generation()  # update() sends no post_save
+    testimonies_changed.send(sender=Testimony, pks=pks)
     ModerationLog.objects.bulk_create(
         [ModerationLog(testimony_id=pk, actor=by, action=ModerationAction.REJECT, note=reason) for pk in pks]
     )

@@ -44,6 +44,19 @@ def public_counts(cities) -> dict[int, int]:
     return {row["city"]: row["n"] for row in rows}
 
 
+def public_counts_by_theme(city: City, themes) -> dict[int, int]:
+    """{theme id: public testimony of `city` tagged with it} for the themes given, in one query (the city profile
+    shows it beside each theme)."""
+    rows = (
+        Testimony.objects.public()
+        .filter(city=city, themes__in=themes)
+        .values("themes")
+        .annotate(n=Count("id", distinct=True))
+        .values_list("themes", "n")
+    )
+    return dict(rows)
+
+
 def collected_counts(cities) -> dict[int, int]:
     """All testimony a city has gathered (any status but withdrawn): the "Collect" figure of the 3 Cs."""
     rows = (

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
+from decimal import Decimal
 from importlib import import_module
 
 CITY = "pittsburgh-pa"
@@ -24,6 +25,7 @@ PUBLIC_PAGES = [
     "/about-the-upr/",
     "/recommendations/",
     "/recommendations/?cycle=2",
+    "/recommendations/3/26.93/",
     "/cities/",
     "/cities/?state=PA",
     f"/cities/{CITY}/",
@@ -43,6 +45,23 @@ PUBLIC_PAGES = [
     f"/cities/{CITY}/testimony/new/",
     f"/cities/{CITY}/testimony/thanks/",
     f"/cities/{SUBMITTED_CITY}/report/",
+    "/scorecard/",
+    "/scorecard/?theme=housing&status=regressed",
+    f"/cities/{CITY}/scorecard/",
+    f"/cities/{CITY}/scorecard/?level=city",
+    f"/scorecard/follow/?city={CITY}",
+    "/scorecard/follow/check-your-email/",
+    f"/cities/{CITY}/profile/",
+    "/cities/eugene-or/profile/",
+    f"/cities/compare/?cities={CITY},newark-nj,eugene-or",
+    "/resources/",
+    "/resources/?kind=un_document&language=es",
+    "/resources/a-hrc-30-12/",
+    "/search/",
+    "/search/?q=vivienda",
+    "/search/?q=housing&kind=recommendation&theme=housing",
+    '/search/?q="death+penalty"+-Cuba&page=2',
+    "/search/?q=woman",
     "/open-data/",
     "/api/v1/docs/",
 ]
@@ -65,6 +84,8 @@ class World:
     submitter: object
     offer: object
     invitation: object
+    tracked_item: object = None
+    reply: object = None
 
     def public_pages(self) -> list[str]:
         from django.conf import settings
@@ -73,6 +94,7 @@ class World:
         from cities import services as cities
         from events import services as events
         from portal import optout
+        from tracking import services as tracking
 
         stop_kind = next(iter(optout.optional_emails)).kind
         return [
@@ -88,6 +110,7 @@ class World:
             events.registration_url(self.registration),
             events.cancel_url(self.registration),
             f"/sign-off/{self.submitter.token}/",
+            tracking.reply_url(self.reply).removeprefix(settings.SITE_URL),
         ]
 
     def organizer_pages(self) -> list[str]:
@@ -112,6 +135,19 @@ class World:
             f"/organize/{CITY}/report/preview/",
             f"/organize/{SUBMITTED_CITY}/report/",
             f"/organize/{SUBMITTED_CITY}/report/preview/",
+            f"/organize/{CITY}/tracking/",
+            f"/organize/{CITY}/tracking/choose/",
+            f"/organize/{CITY}/tracking/choose/?theme=housing",
+            f"/organize/{CITY}/tracking/offices/",
+            f"/organize/{CITY}/tracking/import/",
+            f"/organize/{CITY}/tracking/brief/",
+            f"/organize/{CITY}/tracking/items/{self.tracked_item.pk}/",
+            f"/organize/{SUBMITTED_CITY}/tracking/local/",
+            f"/organize/{CITY}/profile/",
+            f"/organize/{CITY}/profile/figure/",
+            f"/organize/{CITY}/profile/fact/",
+            f"/organize/{CITY}/profile/eviction-filings/history/",
+            "/resources/suggest/",
         ]
 
     def staff_pages(self) -> list[str]:
@@ -145,6 +181,8 @@ def build_world(user_factory) -> World:
     from events import services as events
     from events.enums import EventKind
     from events.models import Delegate, Event
+    from indicators.models import Indicator
+    from indicators.services import record_value
     from national.enums import SubmissionType
     from national.models import JointSubmitter, NationalReport
     from reports import services as local_reports
@@ -209,6 +247,11 @@ def build_world(user_factory) -> World:
     widening = make_testimony(city=city, body="The clinic closed on weekends.", themes=[housing])
     testimony.change_consent(widening, allows_local_report=True)
 
+    # Local eviction figures over three years: the profile's line, reading and source.
+    eviction = Indicator.objects.get(slug="eviction-filings")
+    for year, value in [(2021, "7.4"), (2022, "6.8"), (2023, "6.1")]:
+        record_value(eviction, city, year=year, value=Decimal(value), source_url="https://evictionlab.org/")
+
     report = make_report(city, sections=2, recommendations=1, quotes=[approved])
     ReportRecommendation.objects.filter(report=report).first().official.set(
         [Recommendation.objects.get(cycle__number=3, paragraph="26.112")]
@@ -259,6 +302,8 @@ def build_world(user_factory) -> World:
         report=national_report, name="Boston Human Rights Alliance", acronym="BHRA", position=1
     )
 
+    tracked_item, reply = _tracking_in_use(city, coordinator, housing)
+
     staff = with_totp(user_factory("national@example.org", staff=True, full_name="Nat Team"))
     staff.is_superuser = True
     staff.save()
@@ -282,4 +327,72 @@ def build_world(user_factory) -> World:
         submitter=submitter,
         offer=offer,
         invitation=invitation,
+        tracked_item=tracked_item,
+        reply=reply,
     )
+
+
+def _tracking_in_use(city, coordinator, housing):
+    """Pittsburgh tracks two official recommendations: one assessed twice (a correction) with every kind of evidence
+    and an answer waiting for the organizers, the other asked to reply (the office's private page)."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from testimony.enums import Identification
+    from tests.testimony.factories import make_testimony
+    from tracking import services as tracking
+    from tracking.enums import EvidenceKind, Level
+    from tracking.models import Office
+    from upr.models import Recommendation
+
+    office = tracking.save_office(
+        Office(
+            city=city,
+            name="Housing Authority of the City of Pittsburgh",
+            level=Level.CITY,
+            contact_email="ha@example.org",
+        ),
+        by=coordinator,
+    )
+    # Two the demo data does not track yet.
+    recs = Recommendation.objects.filter(themes__slug="health", cycle__number=3).exclude(tracked_items__city=city)
+    recs = recs.order_by("sort_key")[:2]
+    first, second = tracking.track_recommendations(city, recs, by=coordinator, level=Level.CITY)
+    for item in (first, second):
+        tracking.change_item(item, level=Level.CITY, office=office, by=coordinator)
+    voice = make_testimony(
+        city=city,
+        body="We waited two years for a voucher and were evicted first.",
+        identification=Identification.PSEUDONYM,
+        display_name="Lena",
+        allows_advocacy=True,
+        themes=[housing],
+    )
+    today = timezone.localdate()
+    earlier = tracking.record_update(
+        first, status="implemented", what_changed="Right to counsel passed.", observed_on=today, by=coordinator
+    )
+    update = tracking.record_update(
+        first,
+        status="partly_implemented",
+        what_changed="Right to counsel passed, but funded for one year only.",
+        observed_on=today,
+        by=coordinator,
+        corrects=earlier,
+        evidence=[
+            tracking.EvidenceInput(EvidenceKind.LINK, title="Council bill 2020-1234", url="https://example.org/bill"),
+            tracking.EvidenceInput(
+                EvidenceKind.DOCUMENT,
+                title="Budget page",
+                document=ContentFile(b"%PDF-1.4", name="b.pdf"),
+                is_public=True,
+            ),
+            tracking.EvidenceInput(EvidenceKind.TESTIMONY, testimony=voice, excerpt="were evicted first"),
+        ],
+    )
+    answered = tracking.request_reply(update, by=coordinator, days=14)
+    tracking.answer_reply(answered, answer="Funding for a second year is in the draft budget.", name="A. Director")
+    waiting_update = tracking.record_update(
+        second, status="regressed", what_changed="The shelter closed.", observed_on=today, by=coordinator
+    )
+    return first, tracking.request_reply(waiting_update, by=coordinator, days=14)

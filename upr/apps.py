@@ -9,10 +9,26 @@ class UprConfig(AppConfig):
     def ready(self) -> None:
         from portal.cache import invalidate_on_change
         from portal.registry import home_stats
-        from upr.models import Milestone, Recommendation, ReviewCycle, Theme
+        from upr.models import (
+            AffectedGroup,
+            Milestone,
+            Recommendation,
+            RecommendationCluster,
+            ReviewCycle,
+            SustainableDevelopmentGoal,
+            Theme,
+        )
 
         # Read by the home page, the UN review page and the recommendation list (imports included).
-        invalidate_on_change(Theme, ReviewCycle, Milestone, Recommendation)
+        invalidate_on_change(
+            Theme,
+            ReviewCycle,
+            Milestone,
+            Recommendation,
+            AffectedGroup,
+            SustainableDevelopmentGoal,
+            RecommendationCluster,
+        )
 
         home_stats.register(
             "recommendations", _("UN recommendations to the US tracked"), Recommendation.objects.count, order=90

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.forms import BootstrapMixin
 from upr.enums import Response
-from upr.models import ReviewCycle, Theme
+from upr.models import AffectedGroup, ReviewCycle, SustainableDevelopmentGoal, Theme
 
 
 def theme_filter_field() -> forms.ModelChoiceField:
@@ -36,4 +36,18 @@ class RecommendationFilterForm(BootstrapMixin, forms.Form):
     theme = theme_filter_field()
     response = forms.ChoiceField(
         label=_("US response"), choices=[("", _("Any response")), *Response.choices], required=False
+    )
+    affected = forms.ModelChoiceField(
+        label=_("Affected persons"),
+        queryset=AffectedGroup.objects.all(),
+        required=False,
+        empty_label=_("Anyone"),
+        to_field_name="slug",
+    )
+    sdg = forms.ModelChoiceField(
+        label=_("Sustainable Development Goal"),
+        queryset=SustainableDevelopmentGoal.objects.all(),
+        required=False,
+        empty_label=_("Any goal"),
+        to_field_name="number",
     )

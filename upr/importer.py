@@ -1,8 +1,9 @@
-"""Import official UPR recommendations from CSV, all or nothing.
+"""Import official UPR recommendations, all or nothing.
 
-The file format is the one of `upr/data/us_recommendations_cycle*.csv` (see SOURCES.md there). A file with any
-bad line is refused whole, with a message naming each bad line, and the database is left as it was.
-Re-importing the same file changes nothing.
+Two formats: the portal's own CSV (the one of `upr/data/us_recommendations_cycle*.csv`, see SOURCES.md there),
+read here, and the export of the UN's Universal Human Rights Index (`upr.uhri`), which also carries affected
+persons and SDGs. Both end in `write_rows`. A file with any bad line is refused whole, with a message naming each
+bad line, and the database is left as it was. Re-importing the same file changes nothing.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from upr.enums import Response
-from upr.models import Recommendation, ReviewCycle, Theme
+from upr.models import AffectedGroup, Recommendation, ReviewCycle, SustainableDevelopmentGoal, Theme
 
 REQUIRED_COLUMNS = [
     "cycle",
@@ -52,7 +54,7 @@ class ImportResult:
 
 
 @dataclass
-class _Row:
+class Row:
     line: int
     cycle: ReviewCycle
     document: str
@@ -61,6 +63,9 @@ class _Row:
     states: str
     response: str
     source_themes: str
+    # None where the format does not carry them: what the recommendation has is then left as it is.
+    affected_groups: list[str] | None = None
+    sdgs: list[int] | None = None
 
 
 def _decode(data: bytes) -> str:
@@ -97,7 +102,7 @@ def theme_label_map() -> dict[str, Theme]:
     return mapping
 
 
-def _parse(text: str, country: str) -> list[_Row]:
+def _parse(text: str, country: str) -> list[Row]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     columns = reader.fieldnames or []
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
@@ -110,7 +115,7 @@ def _parse(text: str, country: str) -> list[_Row]:
         )
     cycles = {c.number: c for c in ReviewCycle.objects.filter(country=country)}
     errors: list[str] = []
-    rows: list[_Row] = []
+    rows: list[Row] = []
     seen: dict[tuple[int, str], int] = {}
     valid_responses = {choice.value for choice in Response}
     for record in reader:
@@ -150,7 +155,7 @@ def _parse(text: str, country: str) -> list[_Row]:
             errors.append(_("Line %(line)s: %(problems)s.") % {"line": line, "problems": "; ".join(problems)})
             continue
         rows.append(
-            _Row(
+            Row(
                 line,
                 cycle,
                 (record.get("document") or "").strip() or cycle.report_symbol,
@@ -173,13 +178,32 @@ def import_recommendations(data: bytes, *, country: str = "United States of Amer
 
     Raises ImportRefused (nothing written) when any line is bad.
     """
-    rows = _parse(_decode(data), country)
+    return write_rows(_parse(_decode(data), country))
+
+
+def _affected_group(name: str, known: dict[str, AffectedGroup]) -> AffectedGroup:
+    group = known.get(name.casefold())
+    if group is None:
+        base = slugify(name)[:110] or "group"
+        slug, n = base, 2
+        while AffectedGroup.objects.filter(slug=slug).exists():
+            slug, n = f"{base}-{n}", n + 1
+        group = known[name.casefold()] = AffectedGroup.objects.create(name=name, slug=slug)
+    return group
+
+
+def write_rows(rows: list[Row]) -> ImportResult:
+    """Create or update the recommendations of checked rows in one transaction (by cycle and paragraph)."""
     labels = theme_label_map()
+    goals = {goal.number: goal for goal in SustainableDevelopmentGoal.objects.all()}
     result = ImportResult()
     with transaction.atomic():
+        groups = {group.name.casefold(): group for group in AffectedGroup.objects.all()}
         existing = {
             (r.cycle_id, r.paragraph): r
-            for r in Recommendation.objects.filter(cycle__in={row.cycle for row in rows}).prefetch_related("themes")
+            for r in Recommendation.objects.filter(cycle__in={row.cycle for row in rows}).prefetch_related(
+                "themes", "affected_groups", "sdgs"
+            )
         }
         for row in rows:
             themes = set()
@@ -189,6 +213,11 @@ def import_recommendations(data: bytes, *, country: str = "United States of Amer
                     result.unmapped_labels.add(label)
                 else:
                     themes.add(theme)
+            related = {"themes": themes}
+            if row.affected_groups is not None:
+                related["affected_groups"] = {_affected_group(name, groups) for name in row.affected_groups}
+            if row.sdgs is not None:
+                related["sdgs"] = {goals[number] for number in row.sdgs}
             values = {
                 "document": row.document,
                 "text": row.text,
@@ -199,7 +228,8 @@ def import_recommendations(data: bytes, *, country: str = "United States of Amer
             rec = existing.get((row.cycle.pk, row.paragraph))
             if rec is None:
                 rec = Recommendation.objects.create(cycle=row.cycle, paragraph=row.paragraph, **values)
-                rec.themes.set(themes)
+                for name, objects in related.items():
+                    getattr(rec, name).set(objects)
                 result.created += 1
                 continue
             changed = any(getattr(rec, k) != v for k, v in values.items())
@@ -207,9 +237,10 @@ def import_recommendations(data: bytes, *, country: str = "United States of Amer
                 for k, v in values.items():
                     setattr(rec, k, v)
                 rec.save()
-            if set(rec.themes.all()) != themes:
-                rec.themes.set(themes)
-                changed = True
+            for name, objects in related.items():
+                if set(getattr(rec, name).all()) != objects:
+                    getattr(rec, name).set(objects)
+                    changed = True
             if changed:
                 result.updated += 1
             else:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from upr.clusters import compute_clusters
 from upr.enums import DEFAULT_REMINDER_OFFSETS, Audience, CycleStatus, MilestoneKind
 from upr.importer import import_recommendations, split_list
 from upr.models import Milestone, ReviewCycle, Theme
@@ -122,7 +123,9 @@ def recommendation_files() -> list[Path]:
 
 @transaction.atomic
 def load_review_data() -> dict[str, int]:
-    """Themes, cycles, milestones and every recommendation file present, in that order."""
+    """Themes, cycles, milestones and every recommendation file present, in that order; then the clusters of
+    similar recommendations."""
     counts = {"themes": load_themes(), "cycles": load_cycles(), "milestones": load_milestones()}
     counts["recommendations"] = sum(import_recommendations(p.read_bytes()).total for p in recommendation_files())
+    counts["clusters of similar recommendations"] = compute_clusters().clusters
     return counts

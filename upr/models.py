@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -204,9 +205,75 @@ class Milestone(models.Model):
         return (self.date - (today or timezone.localdate())).days
 
 
+class AffectedGroup(models.Model):
+    """A group of persons a recommendation concerns ("affected persons" in the UN's Universal Human Rights Index),
+    created by the index import from its labels; the national team writes the Spanish name."""
+
+    slug = models.SlugField(unique=True, max_length=120)
+    name = models.CharField(_("name (English)"), max_length=120, unique=True)
+    name_es = models.CharField(_("name (Spanish)"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("affected persons")
+        verbose_name_plural = _("affected persons")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return in_page_language(self.name, self.name_es)
+
+
+class SustainableDevelopmentGoal(models.Model):
+    """One of the 17 Sustainable Development Goals (a data migration writes them, in English and Spanish)."""
+
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    name = models.CharField(_("name (English)"), max_length=120)
+    name_es = models.CharField(_("name (Spanish)"), max_length=120)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("Sustainable Development Goal")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(number__gte=1, number__lte=17), name="sdg_number_1_to_17")
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.number}. {in_page_language(self.name, self.name_es)}"
+
+
+class RecommendationCluster(models.Model):
+    """Recommendations that make the same ask, from many states and across reviews.
+
+    Computed from the texts (`upr.clusters`); the national team may rename a cluster and move recommendations in
+    or out, and a recommendation they placed (`Recommendation.cluster_pinned`) stays where they put it when the
+    clusters are computed again.
+    """
+
+    label = models.CharField(_("label"), max_length=200)
+    label_edited = models.BooleanField(
+        _("label written by the national team"), default=False, help_text=_("Computing again keeps this label.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["label"]
+        verbose_name = _("cluster of similar recommendations")
+        verbose_name_plural = _("clusters of similar recommendations")
+
+    def __str__(self) -> str:
+        return self.label
+
+
 class RecommendationQuerySet(models.QuerySet):
     def for_listing(self) -> RecommendationQuerySet:
-        return self.select_related("cycle").prefetch_related("themes")
+        return self.select_related("cycle").prefetch_related("themes", "affected_groups", "sdgs")
 
 
 class Recommendation(models.Model):
@@ -222,6 +289,25 @@ class Recommendation(models.Model):
     response = models.CharField(_("response"), max_length=20, choices=Response, default=Response.PENDING)
     themes = models.ManyToManyField(Theme, blank=True, related_name="recommendations", verbose_name=_("themes"))
     source_themes = models.CharField(_("source's theme labels"), max_length=500, blank=True)
+    affected_groups = models.ManyToManyField(
+        AffectedGroup, blank=True, related_name="recommendations", verbose_name=_("affected persons")
+    )
+    sdgs = models.ManyToManyField(
+        SustainableDevelopmentGoal, blank=True, related_name="recommendations", verbose_name=_("SDGs")
+    )
+    cluster = models.ForeignKey(
+        RecommendationCluster,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recommendations",
+        verbose_name=_("cluster of similar recommendations"),
+    )
+    cluster_pinned = models.BooleanField(
+        _("placed by the national team"),
+        default=False,
+        help_text=_("Computing the clusters again leaves this recommendation in its cluster (or in none)."),
+    )
 
     objects = RecommendationQuerySet.as_manager()
 
@@ -246,6 +332,9 @@ class Recommendation(models.Model):
     def save(self, *args, **kwargs):
         self.sort_key = paragraph_sort_key(self.paragraph)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("upr:recommendation", args=[self.cycle.number, self.paragraph])
 
 
 def paragraph_sort_key(paragraph: str) -> int:

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
-from upr.models import Milestone, Recommendation, ReviewCycle, Theme
+from upr.models import AffectedGroup, Milestone, Recommendation, ReviewCycle, SustainableDevelopmentGoal, Theme
 
 
 def public_cycles() -> QuerySet[ReviewCycle]:
@@ -22,8 +22,16 @@ def public_themes() -> QuerySet[Theme]:
     return Theme.objects.order_by("position", "name")
 
 
+def public_affected_groups() -> QuerySet[AffectedGroup]:
+    return AffectedGroup.objects.all()
+
+
+def public_sdgs() -> QuerySet[SustainableDevelopmentGoal]:
+    return SustainableDevelopmentGoal.objects.order_by("number")
+
+
 def filter_recommendations(
-    *, q: str = "", cycle=None, theme=None, response: str = "", state: str = ""
+    *, q: str = "", cycle=None, theme=None, response: str = "", affected=None, sdg=None, state: str = ""
 ) -> QuerySet[Recommendation]:
     """The recommendations page's list (all of them are public), filtered; `state` is part of a recommending
     state's name ("Cuba")."""
@@ -32,6 +40,10 @@ def filter_recommendations(
         qs = qs.filter(cycle=cycle)
     if theme is not None:
         qs = qs.filter(themes=theme)
+    if affected is not None:
+        qs = qs.filter(affected_groups=affected)
+    if sdg is not None:
+        qs = qs.filter(sdgs=sdg)
     if response:
         qs = qs.filter(response=response)
     if state:
@@ -39,3 +51,15 @@ def filter_recommendations(
     if q:
         qs = qs.filter(Q(text__icontains=q) | Q(recommending_states__icontains=q) | Q(paragraph=q))
     return qs.order_by("-cycle__number", "sort_key")
+
+
+def recommendation_page(cycle_number: int, paragraph: str) -> Recommendation | None:
+    """One recommendation with what its page shows, the others of its cluster (oldest first) included."""
+    others = Recommendation.objects.select_related("cycle").order_by("cycle__number", "sort_key")
+    return (
+        Recommendation.objects.for_listing()
+        .select_related("cluster")
+        .prefetch_related(Prefetch("cluster__recommendations", queryset=others, to_attr="members"))
+        .filter(cycle__number=cycle_number, paragraph=paragraph)
+        .first()
+    )

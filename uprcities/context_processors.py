@@ -9,6 +9,7 @@ NAVIGATION = [
     ("events:list", _("Events")),
     ("events:webinars", _("Webinars")),
     ("upr:recommendations", _("Recommendations")),
+    ("resources:list", _("Resources")),
     ("about_upr", _("About the UPR")),
 ]
 

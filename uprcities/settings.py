@@ -57,11 +57,15 @@ INSTALLED_APPS = [
     "portal.apps.PortalConfig",
     "accounts",
     "upr",
+    "resources",
     "cities",
+    "indicators",
     "events",
     "testimony",
     "reports",
+    "tracking",
     "national",
+    "search",
     "api",
     "uprcities.apps.SiteConfig",
 ]
@@ -226,6 +230,7 @@ RATE_LIMITS = {
     "event_registration": (10, 3600),
     "testimony": (10, 3600),
     "contact": (5, 3600),
+    "tracking_follow": (10, 3600),
     # Requests to the JSON API per client address and minute (cached answers count too).
     "api": (env_int("API_RATE_LIMIT_PER_MINUTE", 300), 60),
     # Staff asking for a two-factor enrolment link, and trying colleagues' codes.

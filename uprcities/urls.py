@@ -41,11 +41,16 @@ urlpatterns = [
     path("", include("upr.urls")),
     # Before cities: /organize/national/ is the national team's dashboard, never a city's organizer page.
     path("", include("national.urls")),
+    # Before cities: /cities/compare/ is no city's page.
+    path("", include("indicators.urls")),
     path("", include("cities.urls")),
     path("", include("testimony.urls")),
     path("", include("events.urls")),
     path("", include("events.registration_urls")),
     path("", include("reports.urls")),
+    path("", include("tracking.urls")),
+    path("", include("resources.urls")),
+    path("", include("search.urls")),
     path("", include("api.urls")),
 ]
 

@@ -45,7 +45,7 @@ def test_list_query_counts_do_not_grow_with_the_list(client):
         "/api/v1/themes/": 2,
         "/api/v1/cycles/": 2,
         "/api/v1/milestones/": 2,
-        "/api/v1/recommendations/": 3,
+        "/api/v1/recommendations/": 5,
         "/api/v1/cities/": 3,
         "/api/v1/events/": 4,
         "/api/v1/webinars/": 4,

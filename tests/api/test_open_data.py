@@ -167,4 +167,4 @@ def test_open_data_page_and_package_query_counts_are_constant(client):
     fill(3, prefix="a")
     few = _build_queries(client)
     fill(40, prefix="b")
-    assert _build_queries(client) == few == [12, 12]
+    assert _build_queries(client) == few == [14, 14]

@@ -36,6 +36,10 @@ PAGES = [
     "/testimony/",
     "/testimony/new/",
     "/cities/pittsburgh-pa/testimony/new/",
+    "/resources/",
+    "/resources/a-hrc-30-12/",
+    "/search/?q=vivienda",
+    "/search/?q=housing&kind=recommendation&theme=housing",
 ]
 
 # The organizer pages axe checks for a coordinator of the demo city, in both languages.

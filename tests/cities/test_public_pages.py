@@ -193,4 +193,6 @@ def test_organizer_home_lists_todo_with_constant_queries(client, user_factory, c
         "events_upcoming": 0,
         "new_get_involved": 1,
         "local_report": "not started",
+        "tracked": 0,
+        "indicator_values": 0,
     }

@@ -26,7 +26,7 @@ def fetch(client, path: str, language: str, *, method: str = "get", status: int 
 def test_every_page_has_no_nu_html_checker_error(client, user_factory):
     world = build_world(user_factory)
     documents = fetch_every_page(client, world)
-    assert len(documents) == 2 * (len(world.public_pages()) + 3 + len(world.organizer_pages()) + 2 + 2)
+    assert len(documents) == 2 * (len(world.public_pages()) + 3 + len(world.organizer_pages()) + 4 + 2)
     errors = nu_errors(documents)
     report = [f"{name}:\n    " + "\n    ".join(messages) for name, messages in sorted(errors.items())]
     assert errors == {}, f"Nu HTML checker: {sum(map(len, errors.values()))} error(s)\n" + "\n".join(report)
@@ -56,6 +56,11 @@ def fetch_every_page(client, world) -> dict[str, str]:
         documents[f"{language} {edit} (errors shown)"] = fetch(client, edit, language, method="post", status=400)
         documents[f"{language} /organize/{CITY}/testimony/enter/ (errors shown)"] = fetch(
             client, f"/organize/{CITY}/testimony/enter/", language, method="post", status=400
+        )
+        item = f"/organize/{CITY}/tracking/items/{world.tracked_item.pk}/"
+        documents[f"{language} {item} (errors shown)"] = fetch(client, item, language, method="post", status=400)
+        documents[f"{language} /organize/{CITY}/profile/figure/ (errors shown)"] = fetch(
+            client, f"/organize/{CITY}/profile/figure/", language, method="post", status=400
         )
 
         client.force_login(world.staff)

@@ -16,7 +16,21 @@ from django.apps import apps as django_apps
 ROOT = Path(__file__).resolve().parents[2]
 
 # Lowest first: each app may import the apps before it in this list (and itself), nothing after it.
-ORDER = ["portal", "accounts", "upr", "cities", "events", "testimony", "reports", "national", "api"]
+ORDER = [
+    "portal",
+    "accounts",
+    "upr",
+    "resources",
+    "cities",
+    "indicators",
+    "events",
+    "testimony",
+    "reports",
+    "tracking",
+    "national",
+    "search",
+    "api",
+]
 WIRING = "uprcities"
 OURS = {*ORDER, WIRING}
 

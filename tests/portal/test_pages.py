@@ -166,8 +166,10 @@ def _recommendations(n: int, cycle: ReviewCycle, theme: Theme):
 @pytest.mark.parametrize(
     ("path", "queries"),
     [
-        ("/recommendations/", 5),
-        ("/recommendations/?theme=housing&response=supported", 6),  # + the theme lookup of the filter form
+        # The count, the filter form's choices (reviews, themes, affected persons, goals), the page of
+        # recommendations and its themes, affected persons and goals.
+        ("/recommendations/", 9),
+        ("/recommendations/?theme=housing&response=supported", 10),  # + the theme lookup of the filter form
     ],
 )
 def test_recommendation_list_queries_do_not_grow_with_items(client, db, path, queries):

@@ -1,19 +1,20 @@
 """Privacy follows every copy of the words (DESIGN.md section 5): each change a person or the organizers make
 against every place the words or the name are copied to.
 
-Changes (8): switch to anonymous; choose a pseudonym (waits for organizers: not shown until they accept it); take
-back the portal consent; take back the national-report consent; take back the local-report consent; withdraw; the
-organizers redact the public version so the quoted words are gone; widen (portal off -> on: not shown until
-accepted).
+Changes (9): switch to anonymous; choose a pseudonym (waits for organizers: not shown until they accept it); take
+back the portal consent; take back the national-report consent; take back the local-report consent; take back the
+advocacy consent; withdraw; the organizers redact the public version so the quoted words are gone; widen (portal
+off -> on: not shown until accepted).
 
-Surfaces (18): with the page cache on, the public testimony list, the testimony's page and the city page, the
+Surfaces (20): with the page cache on, the public testimony list, the testimony's page and the city page, the
 JSON API's testimony list and item, the testimony Atom feed and the open-data CSV; the
 organizers' CSV export; the accepted local report's public page, a fresh PDF of it and the file made before the
 change; the compiled national report's admin page, the joint submitters' sign-off page, a fresh national PDF and
 Word file, the national files made before the change (downloadable? linked from the admin page?); the OHCHR
-consent check (does it count the quote?); the emails sent after the change.
+consent check (does it count the quote?); the emails sent after the change; the city's public scorecard, where the
+testimony is quoted as evidence of a tracked recommendation, and its CSV (never the words or the name).
 
-Matrix: 8 changes x 18 surfaces = 144 cells, each checked before the change (what consent allowed is there, so
+Matrix: 9 changes x 20 surfaces = 180 cells, each checked before the change (what consent allowed is there, so
 the test proves something), after it, and for the two changes that wait, once more after organizers accept.
 What each surface must show is derived from the consent in force by one small model (`expected`), so every cell
 is an exact set of markers, present or absent.
@@ -25,6 +26,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, replace
+from datetime import date
 
 import pytest
 from django.core import mail
@@ -48,6 +50,9 @@ from testimony.enums import Identification
 from tests.http import release
 from tests.reports.factories import current_cycle, make_report
 from tests.testimony.factories import make_testimony
+from tests.tracking.factories import make_recommendations
+from tracking.enums import EvidenceKind
+from tracking.models import Evidence, StatusUpdate, TrackedItem
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +88,8 @@ SURFACES = (
     "national earlier files",
     "ohchr consent check",
     "emails after the change",
+    "city scorecard",
+    "scorecard csv",
 )
 
 
@@ -96,6 +103,7 @@ class Consent:
     local: bool
     national: bool
     withdrawn: bool = False
+    advocacy: bool = True
 
 
 def expected(now: Consent, before: Consent) -> dict[str, frozenset[str]]:
@@ -114,6 +122,10 @@ def expected(now: Consent, before: Consent) -> dict[str, frozenset[str]]:
         cells.update({surface: frozenset(name | {WORDS}) if local_ok else frozenset() for surface in LOCAL})
         cells.update({surface: frozenset(name | {WORDS}) if national_ok else frozenset() for surface in NATIONAL})
         cells["ohchr consent check"] = frozenset({WORDS}) if national_ok else frozenset()
+        # Evidence on a public scorecard: public advocacy, shown on the portal.
+        tracking_ok = quoted and consent.advocacy and consent.portal
+        cells["city scorecard"] = frozenset(name | {WORDS}) if tracking_ok else frozenset()
+        cells["scorecard csv"] = frozenset()
         return cells
 
     cells, earlier = shows(now), shows(before)
@@ -178,7 +190,19 @@ def build_world(personas, django_capture_on_commit_callbacks, settings):
         start.setdefault("identification", Identification.FULL_NAME)
         start.setdefault("display_name", NAME if start["identification"] != Identification.ANONYMOUS else "")
         start.setdefault("allows_portal", True)
-        quoted = make_testimony(city=city, body=BODY, allows_local_report=True, allows_national_report=True, **start)
+        quoted = make_testimony(
+            city=city,
+            body=BODY,
+            allows_local_report=True,
+            allows_national_report=True,
+            allows_advocacy=True,
+            **start,
+        )
+        tracked = TrackedItem.objects.create(city=city, recommendation=make_recommendations(1)[0])
+        update = StatusUpdate.objects.create(
+            item=tracked, status="regressed", what_changed="Shelters closed.", observed_on=date(2026, 1, 5)
+        )
+        Evidence.objects.create(update=update, kind=EvidenceKind.TESTIMONY, testimony=quoted, excerpt=WORDS)
         report = make_report(city, sections=1, paragraphs_per_section=1, words_per_paragraph=20, quotes=[quoted])
         Quote.objects.filter(report=report).update(excerpt=WORDS)
         version = report_services.submit(report, by=None)
@@ -233,6 +257,7 @@ def surfaces(world) -> dict[str, frozenset[str]]:
         "api item": f"/api/v1/testimony/{quoted.pk}/",
         "atom feed": "/feeds/testimony.atom",
         "open-data csv": "/open-data/testimony.csv",
+        "city scorecard": reverse("tracking:scorecard", args=[city.slug]),
     }
     shown = []
     for surface, path in pages.items():
@@ -252,6 +277,7 @@ def surfaces(world) -> dict[str, frozenset[str]]:
         assert (len(queries), again) == (0, [texts[s] for s, path in pages.items() if path in shown])
     export = world["organizer"].get(reverse("testimony:export", args=[city.slug]))
     texts["organizers' csv"] = export.content.decode()
+    texts["scorecard csv"] = anonymous.get(reverse("tracking:scorecard_csv", args=[city.slug])).content.decode()
     texts["local report page"] = anonymous.get(reverse("reports:public", args=[city.slug])).content.decode()
     report = world["national"]
     with world["capture"](execute=True):
@@ -348,6 +374,9 @@ CASES = {
     "local consent taken back": Case(
         lambda w: _consent(w, allows_local_report=False), ["allows_local_report"], after={"local": False}
     ),
+    "advocacy consent taken back": Case(
+        lambda w: _consent(w, allows_advocacy=False), ["allows_advocacy"], after={"advocacy": False}
+    ),
     "withdrawn": Case(lambda w: services.withdraw_testimony(w["quoted"]) and None, None, after={"withdrawn": True}),
     "redacted": Case(
         lambda w: (
@@ -364,7 +393,7 @@ CASES = {
         waits=True,
     ),
 }
-assert len(CASES) * len(SURFACES) == 144  # the module docstring's matrix
+assert len(CASES) * len(SURFACES) == 180  # the module docstring's matrix
 
 
 def _start_consent(start: dict) -> Consent:

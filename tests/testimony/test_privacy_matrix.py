@@ -3,9 +3,10 @@
 Cases: 4 ways to be identified x 4 combinations of uses (none; the portal only; every use but the portal; every
 use) x 4 statuses x 3 ages (adult; under 18 with a guardian's consent; under 18 without) = 192. In each case the
 public places are: the city page, the testimony list (whole and filtered by the city), the testimony's own page
-(for an anonymous visitor and for a signed-in resident), the home page's count and the directory's count, and the
-open data: the JSON API's list (whole and by city) and item, the Atom feed, the CSV, the data package and the
-sitemap.
+(for an anonymous visitor and for a signed-in resident), the home page's count, the directory's count, the
+city's scorecard (where the testimony is quoted as evidence: only with public advocacy as well) and its CSV, the
+search (results and snippets), and the open data: the JSON API's list (whole and by city) and item, the Atom
+feed, the CSV, the data package and the sitemap.
 Only an approved testimony, allowing the portal, by an adult or with a guardian's consent, is shown; it is shown
 with the chosen name unless anonymous. Every free-text field of `PUBLIC_TEXT_FIELDS` is given both an original
 and a public version: the original never appears anywhere, only the public version organizers set; and the
@@ -19,9 +20,14 @@ import zipfile
 import pytest
 from django.utils import timezone
 
+from indicators.registry import theme_panels
 from testimony.enums import Identification, Status
 from testimony.models import PUBLIC_TEXT_FIELDS, ContactDetails
 from tests.testimony.factories import make_testimony
+from tests.tracking.factories import make_recommendations
+from tracking.enums import EvidenceKind
+from tracking.models import Evidence, StatusUpdate, TrackedItem
+from upr.models import Theme
 
 TITLE = "Zqtitlemarker"  # the organizers' public title
 SUBMITTED_TITLE = "Zqsubmittedtitle"  # the title as the person wrote it: may carry a name, never public
@@ -115,6 +121,14 @@ def test_privacy_matrix(client, user_factory, identification, uses, status, age)
     )
     city = testimony.city
     shown = status == Status.APPROVED and uses in ("portal only", "all") and age != "minor without guardian"
+    # The testimony is quoted whole as evidence on the city's scorecard: shown only if it is shown at all and its
+    # consent also allows public advocacy.
+    tracked = TrackedItem.objects.create(city=city, recommendation=make_recommendations(1)[0])
+    update = StatusUpdate.objects.create(
+        item=tracked, status="regressed", what_changed="Shelters closed.", observed_on=datetime.date(2026, 1, 5)
+    )
+    Evidence.objects.create(update=update, kind=EvidenceKind.TESTIMONY, testimony=testimony)
+    quoted = shown and uses == "all"
 
     detail = client.get(f"/testimony/{testimony.pk}/")
     assert detail.status_code == (200 if shown else 404)
@@ -145,6 +159,8 @@ def test_privacy_matrix(client, user_factory, identification, uses, status, age)
         "open-data csv": client.get("/open-data/testimony.csv").content.decode("utf-8-sig"),
         "open-data package": " ".join(package.read(name).decode("utf-8-sig") for name in package.namelist()),
         "sitemap": sitemap,
+        "scorecard": client.get(f"/cities/{city.slug}/scorecard/").text,
+        "scorecard csv": client.get(f"/cities/{city.slug}/scorecard.csv").content.decode(),
     }
     web_pages = {"city page", "list", "list of the city", "testimony page", "testimony page, signed in"}
     open_data = {"api list", "api list of the city", "api item", "open-data csv", "open-data package"}
@@ -152,7 +168,10 @@ def test_privacy_matrix(client, user_factory, identification, uses, status, age)
     for place, text in pages.items():
         for marker in [ORIGINAL, *ORIGINALS.values(), *CONTACT]:
             assert marker not in text, (place, marker)
-        if place in showing:
+        if place == "scorecard" and quoted:
+            assert PUBLIC in text and (NAME in text) is not anonymous, place
+            assert TITLE not in text and PUBLIC_PLACE not in text, place  # the words and the name only
+        elif place in showing:
             assert PUBLIC in text and TITLE in text, place
             assert (NAME in text) is not anonymous, place
             if anonymous and place not in open_data:  # the open data leaves the name empty (null)
@@ -162,9 +181,26 @@ def test_privacy_matrix(client, user_factory, identification, uses, status, age)
         else:
             for marker in [NAME, *PUBLICS.values(), "youtube"]:
                 assert marker not in text, (place, marker)
+    # The city profile counts public testimony beside each theme (indicators.registry.theme_panels): counted only
+    # when shown.
+    theme, _created = Theme.objects.get_or_create(slug="housing", defaults={"name": "Housing", "name_es": "Vivienda"})
+    testimony.themes.add(theme)
+    lines = theme_panels.lines(city, [theme])[theme.pk]
+    assert [(str(line.label), line.count) for line in lines] == [("public testimony on this theme", 1 if shown else 0)]
     if shown:
         assert PUBLIC_TRANSCRIPT in pages["testimony page"] and PUBLIC_CAPTION in pages["testimony page"]
         assert "youtube-nocookie.com/embed/dQw4w9WgXcQ" in pages["testimony page"]
+
+    # Search (tests/search/test_privacy.py has the rest): a public word finds the testimony only when it is shown,
+    # with the public title and text and never a name; a word of an original finds nothing.
+    found = client.get(f"/search/?q={PUBLIC}")
+    assert found.context["results"].total == (1 if shown else 0)
+    for marker in [ORIGINAL, *ORIGINALS.values(), *CONTACT, NAME]:
+        assert marker not in found.text, ("search", marker)
+    if shown:
+        assert TITLE in found.text and f"<mark>{PUBLIC}</mark>" in found.text
+    for original in ORIGINALS.values():
+        assert client.get("/search/", {"q": original}).context["results"].total == 0, original
 
     assert _home_count(home) == (1 if shown else 0)
     assert _directory_count(directory, city) == (1 if shown else 0)

@@ -21,6 +21,11 @@ from cities.enums import Role
 from cities.loaders import load_cities, load_seed_page_details
 from cities.models import City, Membership
 from events.demo import load_upcoming_demo_events, load_webinars
+from indicators.importer import import_sdsn
+from indicators.loaders import load_portal_indicators
+from resources.demo import load_resources
+from search.services import rebuild as rebuild_search_index
+from tracking.demo import load_demo_tracking
 from upr.enums import DEFAULT_REMINDER_OFFSETS, Audience, MilestoneKind
 from upr.loaders import US, load_review_data
 from upr.models import Milestone, ReviewCycle
@@ -38,9 +43,14 @@ class Command(BaseCommand):
         counts = load_review_data()
         counts["cities"] = load_cities()
         load_seed_page_details()
+        counts["network indicators"] = load_portal_indicators()
+        counts["SDSN metro-area figures"] = import_sdsn().created
         counts["webinars"] = load_webinars()
         counts["upcoming demo events"] = load_upcoming_demo_events()
+        counts["resources"] = load_resources()
         counts["planning milestones"] = self._planning_milestones()
+        counts["demo tracked recommendations"] = load_demo_tracking()
+        counts["search documents"] = sum(rebuild_search_index().values())
         self.stdout.write("Loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
         # Said plainly: a link pointing at another port than the one served is the first thing that breaks.
         self.stdout.write(f"Links in emails and calendar (.ics) files point at SITE_URL: {settings.SITE_URL}")
