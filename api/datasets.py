@@ -310,18 +310,9 @@ datasets.register(
             Column("recommending_states", "string", _("The State or States that made it.")),
             Column("response", "string", _("The US response: supported, supported in part, noted or pending.")),
             Column("themes", "string", _("Theme slugs (see themes.csv), separated by semicolons.")),
+            Column("affected_persons", "string", _("The groups of persons it concerns, separated by semicolons.")),
+            Column("sdgs", "string", _("The Sustainable Development Goals it serves, separated by semicolons.")),
             Column("source_themes", "string", _("The source file's own theme labels.")),
-            Column(
-                "affected_persons",
-                "string",
-                _(
-                    "The groups of persons it concerns (the UN Universal Human Rights Index's names), separated by "
-                    "semicolons."
-                ),
-            ),
-            Column(
-                "sdgs", "string", _("The Sustainable Development Goals (1-17) it relates to, separated by semicolons.")
-            ),
             Column("cluster", "integer", _("Its cluster of similar recommendations (the same ask), or empty.")),
             Column("url", "string", _("Its page on the portal."), _absolute),
         ),

@@ -62,11 +62,9 @@ class RecommendationOut(Schema):
     recommending_states: str
     response: str = Field(description="supported, supported in part, noted or pending.")
     themes: list[str] = Field(description="Portal theme slugs (see /api/v1/themes/).")
+    affected_persons: list[str] = Field(description="Slugs of the groups of persons it concerns (UN Index).")
+    sdgs: list[int] = Field(description="Numbers of the Sustainable Development Goals it serves (1 to 17).")
     source_themes: str = Field(description="The source file's own theme labels.")
-    affected_persons: list[str] = Field(
-        description="The groups of persons it concerns, as the UN's Universal Human Rights Index names them."
-    )
-    sdgs: list[int] = Field(description="The Sustainable Development Goals (1-17) it relates to.")
     cluster: int | None = Field(
         description="The cluster of similar recommendations it belongs to (the same ask from other states and "
         "reviews; filter with ?cluster=), or null."

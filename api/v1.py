@@ -53,6 +53,8 @@ from upr.selectors import (
     public_themes,
 )
 
+# A NUL byte never reaches PostgreSQL (portal.middleware refuses it): the schema says so, so clients know.
+NO_NUL = r"^[^\x00]*$"
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 25
 
@@ -133,6 +135,18 @@ def _city(slug: str | None):
         return NOTHING
 
 
+def _affected(slug: str | None):
+    if not slug:
+        return None
+    return public_affected_groups().filter(slug=slug).first() or NOTHING
+
+
+def _sdg(number: int | None):
+    if number is None:
+        return None
+    return public_sdgs().filter(number=number).first() or NOTHING
+
+
 def _cycle(number: int | None):
     if number is None:
         return None
@@ -198,9 +212,9 @@ def recommendation_out(recommendation) -> dict:
         "recommending_states": recommendation.recommending_states,
         "response": recommendation.response,
         "themes": _slugs(recommendation.themes),
-        "source_themes": recommendation.source_themes,
-        "affected_persons": [group.name for group in recommendation.affected_groups.all()],
+        "affected_persons": _slugs(recommendation.affected_groups),
         "sdgs": [goal.number for goal in recommendation.sdgs.all()],
+        "source_themes": recommendation.source_themes,
         "cluster": recommendation.cluster_id,
         "url": recommendation.get_absolute_url(),
     }
@@ -329,13 +343,17 @@ def milestones(request: HttpRequest, filters: Query[MilestoneFilters]):
 
 class RecommendationFilters(PageParams):
     cycle: int | None = Field(None, ge=1, le=1000, description="A review cycle's number.")
-    theme: str | None = Field(None, max_length=50, description="A theme's slug.")
+    theme: str | None = Field(None, max_length=50, pattern=NO_NUL, description="A theme's slug.")
     response: Literal[tuple(Response.values)] | None = Field(None, description="The US response.")  # type: ignore[valid-type]
-    state: str | None = Field(None, max_length=100, description='Part of a recommending state\'s name ("Cuba").')
-    affected: str | None = Field(None, max_length=120, description="A group of affected persons, by its slug.")
+    affected: str | None = Field(None, max_length=120, pattern=NO_NUL, description="An affected persons' slug.")
     sdg: int | None = Field(None, ge=1, le=17, description="A Sustainable Development Goal's number.")
+    state: str | None = Field(
+        None, max_length=100, pattern=NO_NUL, description='Part of a recommending state\'s name ("Cuba").'
+    )
+    q: str | None = Field(
+        None, max_length=200, pattern=NO_NUL, description="Words in the text, a state, or a paragraph number."
+    )
     cluster: int | None = Field(None, ge=1, le=2**31 - 1, description="A cluster of similar recommendations.")
-    q: str | None = Field(None, max_length=200, description="Words in the text, a state, or a paragraph number.")
 
 
 @api.get(
@@ -349,18 +367,17 @@ def recommendations(request: HttpRequest, filters: Query[RecommendationFilters])
     """The recommendations the United States received, latest review first, in paragraph order; filtered as on
     the recommendations page."""
     cycle, theme = _cycle(filters.cycle), _theme(filters.theme)
-    affected = public_affected_groups().filter(slug=filters.affected).first() or NOTHING if filters.affected else None
-    sdg = public_sdgs().filter(number=filters.sdg).first() if filters.sdg else None
-    if _names_nothing(cycle, theme, affected):
+    affected, sdg = _affected(filters.affected), _sdg(filters.sdg)
+    if _names_nothing(cycle, theme, affected, sdg):
         return empty_page(filters)
     items = filter_recommendations(
         q=(filters.q or "").strip(),
         cycle=cycle,
         theme=theme,
-        response=filters.response or "",
-        state=(filters.state or "").strip(),
         affected=affected,
         sdg=sdg,
+        response=filters.response or "",
+        state=(filters.state or "").strip(),
     )
     if filters.cluster:
         items = items.filter(cluster_id=filters.cluster)
@@ -383,10 +400,12 @@ def recommendation(request: HttpRequest, recommendation_id: int):
 
 
 class CityFilters(PageParams):
-    q: str | None = Field(None, max_length=200, description="Part of the name or coalition, or a state code.")
-    state: str | None = Field(None, max_length=2, description="A two-letter postal code.")
+    q: str | None = Field(
+        None, max_length=200, pattern=NO_NUL, description="Part of the name or coalition, or a state code."
+    )
+    state: str | None = Field(None, max_length=2, pattern=NO_NUL, description="A two-letter postal code.")
     status: Literal[tuple(CityStatus.values)] | None = None  # type: ignore[valid-type]
-    theme: str | None = Field(None, max_length=50, description="A local priority's theme slug.")
+    theme: str | None = Field(None, max_length=50, pattern=NO_NUL, description="A local priority's theme slug.")
 
 
 @api.get("/cities/", response={200: Page[CityOut], **LIST_ERRORS}, tags=["Cities"], summary="Cities")
@@ -416,8 +435,8 @@ def city(request: HttpRequest, slug: str):
 class EventFilters(PageParams):
     kind: Literal[tuple(EventKind.values)] | None = None  # type: ignore[valid-type]
     status: Literal[tuple(EventStatus.values)] | None = None  # type: ignore[valid-type]
-    theme: str | None = Field(None, max_length=50, description="A theme's slug.")
-    city: str | None = Field(None, max_length=60, description="The host city's slug.")
+    theme: str | None = Field(None, max_length=50, pattern=NO_NUL, description="A theme's slug.")
+    city: str | None = Field(None, max_length=60, pattern=NO_NUL, description="The host city's slug.")
     mode: Literal["online", "in_person"] | None = Field(None, description="Events one can join online, or attend.")
     starts_after: dt.date | None = Field(None, description="Events starting on or after this date.")
     starts_before: dt.date | None = Field(None, description="Events starting before this date.")
@@ -459,9 +478,9 @@ def event(request: HttpRequest, slug: str):
 
 
 class WebinarFilters(PageParams):
-    theme: str | None = Field(None, max_length=50, description="A theme's slug.")
+    theme: str | None = Field(None, max_length=50, pattern=NO_NUL, description="A theme's slug.")
     year: int | None = Field(None, ge=1900, le=2200)
-    speaker: str | None = Field(None, max_length=100, description="A speaker's id, or part of a name.")
+    speaker: str | None = Field(None, max_length=100, pattern=NO_NUL, description="A speaker's id, or part of a name.")
 
 
 @api.get("/webinars/", response={200: Page[EventOut], **LIST_ERRORS}, tags=["Events"], summary="Webinar archive")
@@ -477,11 +496,11 @@ def webinars(request: HttpRequest, filters: Query[WebinarFilters]):
 
 
 class TestimonyFilters(PageParams):
-    city: str | None = Field(None, max_length=60, description="A city's slug.")
-    theme: str | None = Field(None, max_length=50, description="A theme's slug.")
+    city: str | None = Field(None, max_length=60, pattern=NO_NUL, description="A city's slug.")
+    theme: str | None = Field(None, max_length=50, pattern=NO_NUL, description="A theme's slug.")
     nature: Literal[tuple(Nature.values)] | None = None  # type: ignore[valid-type]
     kind: Literal[tuple(Kind.values)] | None = None  # type: ignore[valid-type]
-    language: str | None = Field(None, max_length=8, description="A language code (en, es).")
+    language: str | None = Field(None, max_length=8, pattern=NO_NUL, description="A language code (en, es).")
 
 
 @api.get("/testimony/", response={200: Page[TestimonyOut], **LIST_ERRORS}, tags=["Testimony"], summary="Testimony")

@@ -23,7 +23,7 @@ def public_themes() -> QuerySet[Theme]:
 
 
 def public_affected_groups() -> QuerySet[AffectedGroup]:
-    return AffectedGroup.objects.order_by("name")
+    return AffectedGroup.objects.all()
 
 
 def public_sdgs() -> QuerySet[SustainableDevelopmentGoal]:

@@ -80,7 +80,7 @@ def test_recommendations_carry_and_filter_by_affected_persons_goals_and_cluster(
     Recommendation.objects.filter(pk__in=[first.pk, second.pk]).update(cluster=cluster)
 
     item = client.get(f"/api/v1/recommendations/{first.pk}/").json()
-    assert (item["affected_persons"], item["sdgs"], item["cluster"]) == (["Children"], [4], cluster.pk)
+    assert (item["affected_persons"], item["sdgs"], item["cluster"]) == (["children"], [4], cluster.pk)
     assert item["url"] == first.get_absolute_url()
 
     def ids(**query) -> list[int]:

@@ -4,11 +4,9 @@ Cases: 4 ways to be identified x 4 combinations of uses (none; the portal only; 
 use) x 4 statuses x 3 ages (adult; under 18 with a guardian's consent; under 18 without) = 192. In each case the
 public places are: the city page, the testimony list (whole and filtered by the city), the testimony's own page
 (for an anonymous visitor and for a signed-in resident), the home page's count, the directory's count, the
-city's scorecard (where the testimony is quoted as evidence: only with public advocacy as well) and its CSV, and
-the search (results and snippets).
-(for an anonymous visitor and for a signed-in resident), the home page's count and the directory's count, and the
-open data: the JSON API's list (whole and by city) and item, the Atom feed, the CSV, the data package and the
-sitemap.
+city's scorecard (where the testimony is quoted as evidence: only with public advocacy as well) and its CSV, the
+search (results and snippets), and the open data: the JSON API's list (whole and by city) and item, the Atom
+feed, the CSV, the data package and the sitemap.
 Only an approved testimony, allowing the portal, by an adult or with a guardian's consent, is shown; it is shown
 with the chosen name unless anonymous. Every free-text field of `PUBLIC_TEXT_FIELDS` is given both an original
 and a public version: the original never appears anywhere, only the public version organizers set; and the
