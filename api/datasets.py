@@ -36,6 +36,7 @@ from indicators.importer import ATTRIBUTION, SOURCE_URL
 from indicators.selectors import csv_values
 from portal.cache import public_generation
 from portal.spreadsheets import safe_cell
+from resources.selectors import filter_public_resources
 from testimony.selectors import filter_public_testimony
 from upr.selectors import filter_recommendations, public_cycles, public_milestones, public_themes
 
@@ -229,6 +230,10 @@ def _events() -> Iterable[dict]:
     return (v1.event_out(e) for e in public_events())
 
 
+def _resources() -> Iterable[dict]:
+    return (v1.resource_out(r) for r in filter_public_resources())
+
+
 def _testimony() -> Iterable[dict]:
     return (v1.testimony_out(t) for t in filter_public_testimony().select_related("cycle"))
 
@@ -364,6 +369,34 @@ datasets.register(
             Column("capacity", "integer", _("Seats, where limited.")),
             Column("recording_url", "string", _("The recording, once held.")),
             Column("materials_elsewhere_url", "string", _("Where else its materials are published.")),
+            Column("url", "string", _("Its page on the portal."), _absolute),
+        ),
+    )
+)
+datasets.register(
+    Dataset(
+        "resources",
+        _("Resources"),
+        _(
+            "The resources library: UN documents with their symbols, stakeholder reports, templates, guides, slides, "
+            "recordings and data that the national team published."
+        ),
+        _resources,
+        (
+            Column("slug", "string", _("The portal's identifier (as in the API).")),
+            Column("title", "string", _("Its title.")),
+            Column("title_es", "string", _("Its title in Spanish, where written.")),
+            Column("kind", "string", _("un_document, stakeholder_report, template, guide, slides, recording or data.")),
+            Column("un_symbol", "string", _("The UN document symbol, or empty.")),
+            Column("un_document_url", "string", _("The UN's document resolver for the symbol, or empty.")),
+            Column("cycle", "integer", _("The review cycle it belongs to, or empty.")),
+            Column("themes", "string", _("Theme slugs, separated by semicolons.")),
+            Column("languages", "string", _("The document's language codes, separated by semicolons.")),
+            Column("date", "date", _("When it was issued.")),
+            Column("description", "string", _("What it is.")),
+            Column("description_es", "string", _("What it is, in Spanish, where written.")),
+            Column("link", "string", _("Where it is published, or empty.")),
+            Column("file_url", "string", _("The portal's copy of the file (a path), or empty.")),
             Column("url", "string", _("Its page on the portal."), _absolute),
         ),
     )

@@ -20,6 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from events.selectors import public_events, webinar_archive
+from resources.selectors import filter_public_resources
 from testimony.selectors import filter_public_testimony
 
 ITEMS = 50
@@ -113,6 +114,27 @@ class TestimonyFeed(PortalFeed):
         return self.item_pubdate(item)
 
 
+class ResourceFeed(PortalFeed):
+    key = "resources"
+    title = _("UPR Cities: resources")
+    subtitle = _("Documents, reports, templates and recordings the national team published, newest first.")
+
+    def items(self):
+        return filter_public_resources().order_by("-created_at", "-pk")[:ITEMS]
+
+    def item_link(self, item) -> str:
+        return settings.SITE_URL + reverse("resources:detail", kwargs={"slug": item.slug})
+
+    def item_title(self, item) -> str:
+        return item.title
+
+    def item_description(self, item) -> str:
+        return item.description
+
+    def item_pubdate(self, item) -> dt.datetime:
+        return item.created_at
+
+
 @dataclass(frozen=True)
 class FeedEntry:
     key: str
@@ -138,3 +160,4 @@ feeds = FeedRegistry()
 feeds.register(EventFeed, _("Events"))
 feeds.register(WebinarFeed, _("Webinar recordings"))
 feeds.register(TestimonyFeed, _("Testimony"))
+feeds.register(ResourceFeed, _("Resources"))

@@ -94,6 +94,24 @@ class SpeakerOut(Schema):
     role: str
 
 
+class ResourceOut(Schema):
+    slug: str
+    title: str
+    title_es: str
+    kind: str = Field(description="un_document, stakeholder_report, template, guide, slides, recording or data.")
+    un_symbol: str = Field(description='The UN document symbol, e.g. "A/HRC/46/15", or empty.')
+    un_document_url: str = Field(description="The UN's document resolver for the symbol, or empty.")
+    cycle: int | None = Field(description="The review cycle it belongs to, or null.")
+    themes: list[str]
+    languages: list[str] = Field(description="Language codes of the document (en, es, fr, ar, zh, ru).")
+    date: dt.date | None
+    description: str
+    description_es: str
+    link: str = Field(description="Where the document is published, or empty.")
+    file_url: str = Field(description="The portal's copy of the file, or empty.")
+    url: str = Field(description="Its page on the portal.")
+
+
 class EventOut(Schema):
     slug: str
     kind: str

@@ -11,6 +11,7 @@ from django.urls import reverse
 from cities.selectors import directory_cities
 from events.selectors import archived_webinars, public_events
 from reports.selectors import cities_with_published_report
+from resources.selectors import public_resources
 from testimony.selectors import filter_public_testimony
 
 
@@ -97,6 +98,14 @@ class TestimonySitemap(PortalSitemap):
         return reverse("testimony:detail", kwargs={"pk": item.pk})
 
 
+class ResourceSitemap(PortalSitemap):
+    def items(self):
+        return _bare(public_resources()).only("slug")
+
+    def location(self, item) -> str:
+        return reverse("resources:detail", kwargs={"slug": item.slug})
+
+
 SITEMAPS = {
     "pages": PagesSitemap,
     "cities": CitySitemap,
@@ -104,4 +113,5 @@ SITEMAPS = {
     "events": EventSitemap,
     "webinars": WebinarSitemap,
     "testimony": TestimonySitemap,
+    "resources": ResourceSitemap,
 }

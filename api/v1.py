@@ -33,6 +33,7 @@ from api.schemas import (
     MilestoneOut,
     Page,
     RecommendationOut,
+    ResourceOut,
     TestimonyOut,
     ThemeOut,
 )
@@ -41,6 +42,8 @@ from cities.selectors import directory_cities, public_city
 from events.enums import EventKind, EventStatus
 from events.selectors import public_events, webinar_archive
 from portal.cache import public_page
+from resources.enums import Language, ResourceKind
+from resources.selectors import filter_public_resources, public_resources
 from testimony.enums import Kind, Nature
 from testimony.selectors import filter_public_testimony, public_testimony
 from upr.enums import Response
@@ -475,6 +478,55 @@ def event(request: HttpRequest, slug: str):
     if found is None:
         raise Http404
     return event_out(found)
+
+
+def resource_out(resource) -> dict:
+    return {
+        "slug": resource.slug,
+        "title": resource.title,
+        "title_es": resource.title_es,
+        "kind": resource.kind,
+        "un_symbol": resource.un_symbol,
+        "un_document_url": resource.un_document_url,
+        "cycle": resource.cycle.number if resource.cycle else None,
+        "themes": _slugs(resource.themes),
+        "languages": resource.language_codes,
+        "date": resource.date,
+        "description": resource.description,
+        "description_es": resource.description_es,
+        "link": resource.link,
+        "file_url": reverse("resources:file", args=[resource.slug]) if resource.file else "",
+        "url": reverse("resources:detail", args=[resource.slug]),
+    }
+
+
+class ResourceFilters(PageParams):
+    kind: Literal[tuple(ResourceKind.values)] | None = None  # type: ignore[valid-type]
+    theme: str | None = Field(None, max_length=50, pattern=NO_NUL, description="A theme's slug.")
+    cycle: int | None = Field(None, ge=1, le=1000, description="A review cycle's number.")
+    language: Literal[tuple(Language.values)] | None = Field(None, description="A language the document is in.")  # type: ignore[valid-type]
+
+
+@api.get("/resources/", response={200: Page[ResourceOut], **LIST_ERRORS}, tags=["Resources"], summary="Resources")
+@cached(ResourceFilters)
+def resources(request: HttpRequest, filters: Query[ResourceFilters]):
+    """The resources library (UN documents, stakeholder reports, templates, guides, slides, recordings, data), latest
+    first; filtered as on the library's page. Only what the national team published."""
+    cycle, theme = _cycle(filters.cycle), _theme(filters.theme)
+    if _names_nothing(cycle, theme):
+        return empty_page(filters)
+    items = filter_public_resources(kind=filters.kind or "", theme=theme, cycle=cycle, language=filters.language or "")
+    page = paginate(items, filters)
+    return {**page, "results": [resource_out(r) for r in page["results"]]}
+
+
+@api.get("/resources/{slug}/", response={200: ResourceOut, **ITEM_ERRORS}, tags=["Resources"], summary="A resource")
+@cached()
+def resource(request: HttpRequest, slug: str):
+    found = public_resources().filter(slug=slug).first()
+    if found is None:
+        raise Http404
+    return resource_out(found)
 
 
 class WebinarFilters(PageParams):

@@ -11,6 +11,8 @@ from cities.enums import CityStatus
 from cities.models import City
 from events.enums import EventKind
 from events.models import Speaker
+from resources.enums import ResourceKind, ResourceStatus
+from resources.models import Resource
 from testimony.enums import Identification, Status
 from tests.events import make_event
 from tests.reports.factories import current_cycle, themes
@@ -21,7 +23,8 @@ from upr.models import Milestone, Recommendation
 
 def fill(n: int, *, prefix: str = "x") -> None:
     """`n` recommendations, cities, events, past webinars, milestones and public testimony, each with two themes
-    (and speakers for events); plus, per item, a testimony that is not public."""
+    (and speakers for events), and published resources; plus, per item, a testimony and a resource that are not
+    public."""
     cycle = current_cycle()
     two = themes(2)
     speaker, _ = Speaker.objects.get_or_create(name="Dr. Speaker", organisation="Univ.")
@@ -56,3 +59,20 @@ def fill(n: int, *, prefix: str = "x") -> None:
         )
         make_testimony(city=city, cycle=cycle, themes=two, identification=Identification.FULL_NAME, display_name="Ana")
         make_testimony(city=city, status=Status.RECEIVED, body="Not yet reviewed words")
+        resource = Resource.objects.create(
+            title=f"Resource {prefix} {i}",
+            slug=f"resource-{prefix}-{i}",
+            kind=ResourceKind.GUIDE,
+            cycle=cycle,
+            languages=",en,",
+            link=f"https://example.org/{prefix}/{i}",
+            status=ResourceStatus.PUBLISHED,
+        )
+        resource.themes.set(two)
+        Resource.objects.create(  # suggested by an organizer, not yet published: never public
+            title=f"Suggestion {prefix} {i}",
+            slug=f"suggestion-{prefix}-{i}",
+            kind=ResourceKind.TEMPLATE,
+            link="https://example.org/suggested",
+            status=ResourceStatus.SUGGESTED,
+        )

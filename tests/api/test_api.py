@@ -25,6 +25,7 @@ LISTS = [
     "/api/v1/events/",
     "/api/v1/webinars/",
     "/api/v1/testimony/",
+    "/api/v1/resources/",
 ]
 
 
@@ -51,6 +52,7 @@ def test_list_query_counts_do_not_grow_with_the_list(client):
         "/api/v1/events/": 4,
         "/api/v1/webinars/": 4,
         "/api/v1/testimony/": 3,
+        "/api/v1/resources/": 3,
     }
     assert {path: n for path, (n, _) in many.items()} == {path: n for path, (n, _) in few.items()}
     assert many["/api/v1/recommendations/"][1] == 100 and few["/api/v1/recommendations/"][1] == 3
@@ -234,3 +236,19 @@ def test_reference_page_lists_every_operation(client):
     assert "GET /api/v1/testimony/{testimony_id}/</code>" in page
     assert "cdn" not in page.lower()
     assert client.get("/api/v1/schema/").json()["info"]["title"] == "UPR Cities API"
+
+
+def test_resources_are_listed_only_once_published_and_filter_like_the_library(client):
+    fill(3)
+    body = client.get("/api/v1/resources/").json()
+    assert body["count"] == 3
+    assert {r["slug"] for r in body["results"]} == {"resource-x-0", "resource-x-1", "resource-x-2"}
+    item = client.get("/api/v1/resources/resource-x-0/").json()
+    assert (item["kind"], item["languages"], item["url"]) == ("guide", ["en"], "/resources/resource-x-0/")
+    assert client.get("/api/v1/resources/suggestion-x-0/").status_code == 404
+    assert client.get("/api/v1/resources/", {"kind": "template"}).json()["count"] == 0
+    assert client.get("/api/v1/resources/", {"language": "es"}).json()["count"] == 0
+    assert client.get("/api/v1/resources/", {"kind": "poster"}).status_code == 400
+    for path in ("/feeds/resources.atom", "/sitemap.xml", "/open-data/resources.csv"):
+        text = client.get(path).content.decode("utf-8-sig")
+        assert "resource-x-1" in text and "suggestion" not in text.lower(), path

@@ -34,6 +34,7 @@ NAMES = [
     "recommendations",
     "cities",
     "events",
+    "resources",
     "testimony",
     "indicator-values",
 ]
@@ -176,5 +177,6 @@ def test_open_data_page_and_package_query_counts_are_constant(client):
     fill(3, prefix="a")
     few = _build_queries(client)
     fill(40, prefix="b")
-    # recommendations prefetch themes, affected persons and goals; the indicator values are one more file
-    assert _build_queries(client) == few == [15, 15]
+    # recommendations prefetch themes, affected persons and goals; the indicator values are one more file, the
+    # resources two (the list and its themes)
+    assert _build_queries(client) == few == [17, 17]
