@@ -112,6 +112,33 @@ class ResourceOut(Schema):
     url: str = Field(description="Its page on the portal.")
 
 
+class IndicatorValueOut(Schema):
+    """One figure of a city's human rights profile in force (the columns of indicator-values.csv)."""
+
+    city: str
+    state: str
+    city_slug: str
+    indicator: str = Field(description="The indicator's name in English.")
+    indicator_slug: str
+    kind: str = Field(description="outcome (a figure) or structural (a yes or no fact).")
+    unit: str
+    better: str = Field(description="higher or lower: which way is better; empty where neither.")
+    sdg_target: str
+    year: int = Field(description="The year the figure describes (the last year of its period).")
+    period: str
+    value: float | None = Field(description="The figure; null for a structural fact.")
+    fact: str = Field(description="yes or no, for a structural fact; empty for a figure.")
+    fact_date: str
+    area_described: str = Field(description="city, or metro (the metropolitan area named in metro_area).")
+    metro_area: str
+    source: str
+    source_link: str
+    data_source: str
+    note: str
+    licence: str = Field(description="CC BY 4.0 for the SDSN figures; empty where the source's own terms apply.")
+    attribution: str
+
+
 class EventOut(Schema):
     slug: str
     kind: str

@@ -30,6 +30,7 @@ from api.schemas import (
     CycleOut,
     Error,
     EventOut,
+    IndicatorValueOut,
     MilestoneOut,
     Page,
     RecommendationOut,
@@ -41,6 +42,8 @@ from cities.enums import CityStatus
 from cities.selectors import directory_cities, public_city
 from events.enums import EventKind, EventStatus
 from events.selectors import public_events, webinar_archive
+from indicators.exports import value_items
+from indicators.selectors import csv_values
 from portal.cache import public_page
 from resources.enums import Language, ResourceKind
 from resources.selectors import filter_public_resources, public_resources
@@ -527,6 +530,43 @@ def resource(request: HttpRequest, slug: str):
     if found is None:
         raise Http404
     return resource_out(found)
+
+
+class IndicatorValueFilters(PageParams):
+    city: str | None = Field(None, max_length=120, pattern=NO_NUL, description="A city's slug.")
+    indicator: str | None = Field(None, max_length=120, pattern=NO_NUL, description="An indicator's slug.")
+    year: int | None = Field(None, ge=1900, le=2100, description="The year the figure describes.")
+
+
+def indicator_value_out(item: dict) -> dict:
+    value = item["value"]
+    return {
+        **{key: "" if item[key] is None else item[key] for key in item if key not in ("value", "year")},
+        "year": item["year"],
+        "value": float(value) if value is not None else None,
+    }
+
+
+@api.get(
+    "/indicator-values/",
+    response={200: Page[IndicatorValueOut], **LIST_ERRORS},
+    tags=["Cities"],
+    summary="Indicator values",
+)
+@cached(IndicatorValueFilters)
+def indicator_values(request: HttpRequest, filters: Query[IndicatorValueFilters]):
+    """The figures of the cities' human rights profiles in force, by city, indicator and year, with the source and
+    licence of each (the SDSN 2019 figures describe metropolitan areas; see `area_described`)."""
+    city = _city(filters.city)
+    if _names_nothing(city):
+        return empty_page(filters)
+    items = csv_values([city] if city is not None else None)
+    if filters.indicator:
+        items = items.filter(indicator__slug=filters.indicator)
+    if filters.year:
+        items = items.filter(year=filters.year)
+    page = paginate(items, filters)
+    return {**page, "results": [indicator_value_out(v) for v in value_items(page["results"])]}
 
 
 class WebinarFilters(PageParams):

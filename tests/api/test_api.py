@@ -252,3 +252,28 @@ def test_resources_are_listed_only_once_published_and_filter_like_the_library(cl
     for path in ("/feeds/resources.atom", "/sitemap.xml", "/open-data/resources.csv"):
         text = client.get(path).content.decode("utf-8-sig")
         assert "resource-x-1" in text and "suggestion" not in text.lower(), path
+
+
+def test_indicator_values_are_the_profiles_figures_in_force_and_filter(client):
+    from cities.loaders import load_cities
+    from indicators.importer import import_sdsn
+    from upr.loaders import load_themes
+
+    load_themes()
+    load_cities()
+    import_sdsn()
+    body = client.get("/api/v1/indicator-values/", {"city": "pittsburgh-pa", "limit": 100}).json()
+    assert body["count"] == 57  # every SDSN figure of the Pittsburgh metro area
+    first = body["results"][0]
+    assert first["city_slug"] == "pittsburgh-pa" and first["area_described"] == "metro"
+    assert first["licence"] == "CC BY 4.0" and "Sustainable Development Solutions Network" in first["attribution"]
+    assert "entered_by" not in first
+    one = client.get("/api/v1/indicator-values/", {"city": "pittsburgh-pa", "indicator": first["indicator_slug"]})
+    assert [v["value"] for v in one.json()["results"]] == [first["value"]]
+    assert client.get("/api/v1/indicator-values/", {"city": "nowhere-xx"}).json()["count"] == 0
+    assert client.get("/api/v1/indicator-values/", {"year": 1800}).status_code == 400
+    with CaptureQueriesContext(connection) as few:
+        client.get("/api/v1/indicator-values/", {"limit": 3})
+    with CaptureQueriesContext(connection) as many:
+        client.get("/api/v1/indicator-values/", {"limit": 100})
+    assert len(few) == len(many)
