@@ -65,19 +65,22 @@ def _chromium_is_installed():
 
 
 @pytest.fixture
-def demo_data(transactional_db):
-    """The real UN data, cities and webinars, as `make run` shows them (flushed again after the test).
-
-    The flush after each transactional test also empties the rows the migrations created: the first consent
-    wording (testimony migration 0002), which the testimony form needs, is put back here as the migration wrote it.
-    """
+def consent_wording(transactional_db):
+    """The flush after each transactional test also empties the rows the migrations created: the first consent
+    wording (testimony migration 0002), which every testimony needs, is put back as the migration wrote it."""
     from django.apps import apps
+
+    import_module("testimony.migrations.0002_consent_text_and_permissions").add_first_consent_text(apps, None)
+
+
+@pytest.fixture
+def demo_data(consent_wording):
+    """The real UN data, cities and webinars, as `make run` shows them (flushed again after the test)."""
     from django.core.management import call_command
 
     from cities.models import City
     from upr.models import Recommendation
 
-    import_module("testimony.migrations.0002_consent_text_and_permissions").add_first_consent_text(apps, None)
     call_command("load_demo", stdout=io.StringIO())
     assert City.objects.exists() and Recommendation.objects.exists(), "load_demo loaded no cities or recommendations"
 

@@ -73,7 +73,7 @@ def _link_in(message, prefix: str) -> str:
 
 
 def test_flow_6_track_assess_reply_publish_digest_brief(
-    live_server, page, new_context, user_factory, city_factory, request
+    live_server, page, new_context, user_factory, city_factory, request, consent_wording
 ):
     from django.core import mail
 
