@@ -30,17 +30,7 @@ def ohchr_checks(report: NationalReport, document: Document | None = None) -> li
     """OHCHR's rules for stakeholder submissions (DESIGN.md section 6), each with its figure, before any render."""
     document = document or build_national_report(report)
     checks = []
-    words = document.word_count()
-    limit = report.word_limit
-    checks.append(
-        Check(
-            _("Word count"),
-            words <= limit,
-            _("%(words)s of %(limit)s words (%(type)s; footnotes counted, annexes not)")
-            % {"words": f"{words:,}", "limit": f"{limit:,}", "type": report.get_submission_type_display().lower()},
-            "" if words <= limit else _("%(n)s words too many.") % {"n": f"{words - limit:,}"},
-        )
-    )
+    checks.append(word_count_check(report, document))
     numbers = [b.number for b in document.blocks if b.kind in ("paragraph", "quote", "recommendation")]
     numbered = bool(numbers) and numbers == list(range(1, len(numbers) + 1))
     checks.append(
@@ -55,23 +45,7 @@ def ohchr_checks(report: NationalReport, document: Document | None = None) -> li
             else _("The numbers do not run 1, 2, 3… without a gap: render the report again from this page."),
         )
     )
-    missing = [
-        label
-        for label, value in (
-            (_("the submitter's name"), report.submitter),
-            (_("its acronym"), report.acronym),
-            (_("a short description"), report.description),
-        )
-        if not value.strip()
-    ]
-    checks.append(
-        Check(
-            _("First page names the submitter, its acronym and a description"),
-            not missing,
-            f"{report.submitter} ({report.acronym})" if not missing else _("missing"),
-            _("Fill in %(fields)s on this page.") % {"fields": ", ".join(missing)} if missing else "",
-        )
-    )
+    checks.append(first_page_check(report))
     submitters = list(report.joint_submitters.all())
     if report.submission_type == SubmissionType.JOINT:
         incomplete = [s for s in submitters if not (s.name.strip() and s.acronym.strip())]
@@ -133,6 +107,37 @@ def ohchr_checks(report: NationalReport, document: Document | None = None) -> li
         )
     )
     return checks
+
+
+def word_count_check(report, document: Document, *, too_many: str = "") -> Check:
+    """OHCHR's word limit for `report` (a national or mid-term report: its type sets the limit)."""
+    words, limit = document.word_count(), report.word_limit
+    return Check(
+        _("Word count"),
+        words <= limit,
+        _("%(words)s of %(limit)s words (%(type)s; footnotes counted, annexes not)")
+        % {"words": f"{words:,}", "limit": f"{limit:,}", "type": report.get_submission_type_display().lower()},
+        "" if words <= limit else (too_many or _("%(n)s words too many.")) % {"n": f"{words - limit:,}"},
+    )
+
+
+def first_page_check(report) -> Check:
+    """The first page names the submitter, its acronym and a short description (a national or mid-term report)."""
+    missing = [
+        label
+        for label, value in (
+            (_("the submitter's name"), report.submitter),
+            (_("its acronym"), report.acronym),
+            (_("a short description"), report.description),
+        )
+        if not value.strip()
+    ]
+    return Check(
+        _("First page names the submitter, its acronym and a description"),
+        not missing,
+        f"{report.submitter} ({report.acronym})" if not missing else _("missing"),
+        _("Fill in %(fields)s on this page.") % {"fields": ", ".join(missing)} if missing else "",
+    )
 
 
 def followed_up_recommendations(report: NationalReport, paragraphs: list[NationalParagraph]) -> list[str]:

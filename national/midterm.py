@@ -30,7 +30,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from national.checks import Check
+from national.checks import Check, first_page_check, word_count_check
 from national.models import MidtermParagraph, MidtermReport
 from reports.document import Block, Document, un_date
 from reports.quotes import resolve_quote
@@ -372,17 +372,8 @@ def midterm_checks(report: MidtermReport, document: Document | None = None) -> l
     """The OHCHR rules that apply to a mid-term stakeholder report, each with its figure."""
     document = document or build_midterm(report)
     checks = []
-    words, limit = document.word_count(), report.word_limit
     checks.append(
-        Check(
-            _("Word count"),
-            words <= limit,
-            _("%(words)s of %(limit)s words (%(type)s; footnotes counted, annexes not)")
-            % {"words": f"{words:,}", "limit": f"{limit:,}", "type": report.get_submission_type_display().lower()},
-            ""
-            if words <= limit
-            else _("%(n)s words too many: leave out or shorten paragraphs.") % {"n": f"{words - limit:,}"},
-        )
+        word_count_check(report, document, too_many=_("%(n)s words too many: leave out or shorten paragraphs."))
     )
     followed = printable(report)
     checks.append(
@@ -398,23 +389,7 @@ def midterm_checks(report: MidtermReport, document: Document | None = None) -> l
             ),
         )
     )
-    missing = [
-        label
-        for label, value in (
-            (_("the submitter's name"), report.submitter),
-            (_("its acronym"), report.acronym),
-            (_("a short description"), report.description),
-        )
-        if not value.strip()
-    ]
-    checks.append(
-        Check(
-            _("First page names the submitter, its acronym and a description"),
-            not missing,
-            f"{report.submitter} ({report.acronym})" if not missing else _("missing"),
-            _("Fill in %(fields)s on this page.") % {"fields": ", ".join(missing)} if missing else "",
-        )
-    )
+    checks.append(first_page_check(report))
     review = report.cycle.review_date
     if not (report.period_start and report.period_end):
         checks.append(Check(_("Period covered"), False, _("not set"), _("Fill in the period covered on this page.")))
