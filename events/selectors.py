@@ -116,6 +116,13 @@ def public_events(
     return _with_listing_relations(events.order_by("starts_at", "pk"))
 
 
+def searchable_events() -> QuerySet[Event]:
+    """Every event a search should find: upcoming and past, webinars and meetings, lobby days and trainings alike
+    (each has a public page, which keeps its description and, once held, its recording). Cancelled ones are left
+    out: their page says so, but nobody searching wants them among the results."""
+    return public_events().exclude(status=EventStatus.CANCELLED)
+
+
 def archived_webinars() -> QuerySet[Event]:
     """Past webinars: ended and not cancelled (held, or scheduled ones nobody has marked held yet)."""
     return (

@@ -21,7 +21,7 @@ from cities.models import City
 from cities.selectors import directory_cities
 from events.enums import EventKind
 from events.models import Event
-from events.selectors import archived_webinars, upcoming_events
+from events.selectors import searchable_events
 from reports.models import ReportVersion
 from reports.selectors import published_version
 from resources.models import Resource
@@ -130,15 +130,8 @@ def public_testimony_by_pk(pk: int) -> Testimony | None:
 # --- events and webinars (events) -----------------------------------------------------------------------------
 
 
-def _public_events() -> list[Event]:
-    return [*upcoming_events(), *archived_webinars().prefetch_related("themes", "eventspeaker_set__speaker")]
-
-
 def _public_event(pk: int) -> Event | None:
-    return (
-        upcoming_events().filter(pk=pk).first()
-        or archived_webinars().filter(pk=pk).prefetch_related("themes", "eventspeaker_set__speaker").first()
-    )
+    return searchable_events().filter(pk=pk).first()
 
 
 def _event_document(event: Event) -> Document:
@@ -228,7 +221,7 @@ SOURCES: dict[str, Source] = {
     DocumentKind.TESTIMONY: Source(
         DocumentKind.TESTIMONY, public_testimony, public_testimony_by_pk, _testimony_document
     ),
-    DocumentKind.EVENT: Source(DocumentKind.EVENT, _public_events, _public_event, _event_document),
+    DocumentKind.EVENT: Source(DocumentKind.EVENT, searchable_events, _public_event, _event_document),
     DocumentKind.REPORT: Source(DocumentKind.REPORT, _published_reports, _published_report, _report_document),
     DocumentKind.RESOURCE: Source(
         DocumentKind.RESOURCE,

@@ -264,6 +264,27 @@ def test_events_leave_the_index_when_cancelled_and_speakers_find_them():
     assert search("Perucca").total == 0
 
 
+def test_past_meetings_and_lobby_days_are_found_with_their_own_page():
+    """Not only upcoming events and archived webinars: a community conversation held last year keeps its page, and
+    its description is what a researcher searches for."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    held = make_event(
+        title="Conversation on water shutoffs",
+        description="Residents of Detroit spoke about water shutoffs.",
+        starts_at=timezone.now() - dt.timedelta(days=200),
+        status=EventStatus.HELD,
+    )
+    lobby = make_event(
+        title="Lobby day in Washington", kind=EventKind.LOBBY_DAY, starts_at=timezone.now() - dt.timedelta(days=30)
+    )
+    assert [hit.url for hit in search("shutoffs").page.object_list] == [f"/events/{held.slug}/"]
+    assert [hit.url for hit in search("lobby day").page.object_list] == [f"/events/{lobby.slug}/"]
+    assert rebuild()["event"] == 2
+
+
 def test_rebuild_matches_what_signals_keep(cycle, themes):
     rec(cycle, "26.1", "Housing first.", themes=[themes["housing"]])
     make_resource(title="Housing guide")
