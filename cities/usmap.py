@@ -390,6 +390,27 @@ def _states_markup() -> SafeString:
     )
 
 
+# The states drawn as a standalone SVG file (static/img/us-states.svg, made by `python -m cities.usmap`). A page
+# that links to it instead of carrying the 51 paths inline is 64 KB lighter: the paths were most of the home page
+# and the city directory, and compressing them again for every visitor cost more than rendering the page (issue
+# 19). The file is served with the static files (compressed once, cached by the browser for good). An image
+# document is styled by its own <style>, not by the page's map.css: the rules below are map.css's `.state` ones,
+# forced colours included (tests/cities/test_usmap.py keeps the two the same).
+STATES_FILE = "img/us-states.svg"
+STATES_STYLE = (
+    ".state{fill:#dfe6ee;fill-rule:evenodd;stroke:#fff;stroke-width:1;stroke-linejoin:round}"
+    "@media (forced-colors:active){.state{fill:Canvas;stroke:CanvasText}}"
+)
+
+
+def states_svg() -> str:
+    """The standalone SVG document of the 51 states, in the map's 975x610 viewport."""
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
+        f'height="{HEIGHT}"><style>{STATES_STYLE}</style>{_states_markup()}</svg>\n'
+    )
+
+
 def _placed(cities: Iterable[MapCity]) -> Iterator[tuple[MapCity, Point]]:
     for city in cities:
         if city.latitude is None or city.longitude is None:
@@ -405,6 +426,7 @@ def render_map(
     link: bool = True,
     title: str | None = None,
     id_prefix: str = "us-map",
+    states_href: str | None = None,
 ) -> SafeString:
     """Inline SVG of the states with a dot per city; safe to output with ``{{ svg }}`` in a template.
 
@@ -419,6 +441,8 @@ def render_map(
       ``static/css/map.css`` through the classes ``us-map``, ``state`` and ``city-dot``.
     - ``title`` defaults to "Human rights cities in the United States"; it and the description are translated.
     - ``id_prefix`` keeps the ``<title>``/``<desc>`` ids unique if a page shows more than one map.
+    - ``states_href``: the address of :func:`states_svg`'s file; the states are then one ``<image>`` of it rather
+      than 51 inline paths (pages pass it; without it the map stands alone, as in a test or a saved page).
     """
     if title is None:
         title = gettext("Human rights cities in the United States")
@@ -468,6 +492,15 @@ def render_map(
         title,
         id_prefix,
         description,
-        _states_markup(),
+        _states_markup()
+        if states_href is None
+        else format_html('<image href="{}" width="{}" height="{}"/>', states_href, WIDTH, HEIGHT),
         mark_safe("".join(dots)),  # noqa: S308 - each item came from format_html
     )
+
+
+if __name__ == "__main__":
+    # Writes the states file the pages link to: python -m cities.usmap > static/img/us-states.svg
+    import sys
+
+    sys.stdout.write(states_svg())

@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -26,7 +27,7 @@ from cities.selectors import (
     public_city,
     team_of,
 )
-from cities.usmap import render_map
+from cities.usmap import STATES_FILE, render_map
 from portal.cache import public_generation, public_page
 from portal.headers import private_link_page
 from portal.ratelimit import over_limit
@@ -46,7 +47,9 @@ def active_cities_map(request: HttpRequest) -> SafeString:
     svg = cache.get(key)
     if svg is None:
         cities = City.objects.active().only("name", "state", "slug", "latitude", "longitude")
-        svg = str(render_map(cities, title=_("Map of the human rights cities taking part")))
+        svg = str(
+            render_map(cities, title=_("Map of the human rights cities taking part"), states_href=static(STATES_FILE))
+        )
         cache.set(key, svg, MAP_CACHE_SECONDS)
     return mark_safe(svg)  # noqa: S308 - render_map's own escaped markup, stored as a plain string
 

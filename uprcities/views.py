@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,7 +24,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from cities.models import City
-from cities.usmap import render_map
+from cities.usmap import STATES_FILE, render_map
 from portal.cache import public_generation, public_page
 from portal.faults import DATABASE_UNAVAILABLE, database_unavailable_response, mark_outage
 from portal.registry import home_stats
@@ -42,7 +43,9 @@ def _home_data(today) -> dict:
     next_milestone = Milestone.objects.public().upcoming(today).select_related("cycle").first()
     cities = City.objects.active().only("name", "state", "slug", "latitude", "longitude")
     return {
-        "map": render_map(cities, title=gettext("Map of the human rights cities taking part")),
+        "map": render_map(
+            cities, title=gettext("Map of the human rights cities taking part"), states_href=static(STATES_FILE)
+        ),
         "cycle": ReviewCycle.objects.current(),
         "next_milestone": next_milestone,
         "days_left": next_milestone.days_left(today) if next_milestone else None,

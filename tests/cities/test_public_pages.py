@@ -71,6 +71,16 @@ def test_directory_map_links_each_city(client, city_factory, housing):
     assert 'aria-label="Town 1, Pennsylvania"' in response.text
 
 
+@pytest.mark.parametrize("path", ["/", "/cities/"])
+def test_pages_with_the_map_link_the_states_and_do_not_carry_them(client, city_factory, housing, path):
+    """The 51 state outlines (64 KB) are one static image the browser keeps, not inline paths on every page."""
+    _city_with_event(city_factory, 1, housing)
+    response = client.get(path)
+    assert '<image href="/static/img/us-states.svg" width="975" height="610"/>' in response.text
+    assert 'data-state="' not in response.text
+    assert 'aria-label="Town 1, Pennsylvania"' in response.text
+
+
 def test_city_page_shows_about_progress_and_events(client, city_factory, housing):
     city = _city_with_event(city_factory, 1, housing)
     city.coalition_name = "Coalition <b>One</b>"

@@ -277,3 +277,37 @@ def test_map_css_dots_keep_3_to_1_against_the_states():
     assert _contrast(dot_fill, "#ffffff") >= 3
     assert _contrast(focus_stroke, state_fill) >= 3
     assert "style=" not in css
+
+
+def test_states_file_is_the_one_the_code_makes_and_matches_map_css():
+    """static/img/us-states.svg is generated (`python -m cities.usmap`): it must be what states_svg() makes today,
+    and its own style must be map.css's `.state` rules (an image document does not see the page's style sheets)."""
+    committed = (ROOT / "static" / usmap.STATES_FILE).read_text(encoding="utf-8")
+    assert committed == usmap.states_svg()
+    root = _parse(committed)
+    assert root.get("viewBox") == "0 0 975 610"
+    assert len(root.findall(f"{SVG}path")) == 51
+    css = (ROOT / "static" / "css" / "map.css").read_text(encoding="utf-8")
+    for prop in ("fill", "fill-rule", "stroke", "stroke-width", "stroke-linejoin"):
+        in_css = re.search(rf"\.us-map \.state \{{[^}}]*?\b{prop}: ([^;]+);", css).group(1)
+        assert f"{prop}:{in_css}" in usmap.STATES_STYLE
+    assert "@media (forced-colors:active){.state{fill:Canvas;stroke:CanvasText}}" in usmap.STATES_STYLE
+
+
+def test_render_map_links_the_states_file_instead_of_carrying_the_paths():
+    cities = [FakeCity("Pittsburgh", "PA", Decimal("40.44"), Decimal("-79.99"), slug="pittsburgh")]
+    inline = usmap.render_map(cities)
+    linked = usmap.render_map(cities, states_href="/static/img/us-states.abc123.svg")
+    root = _parse(linked)
+    states_group = root.find(f"{SVG}g[@class='states']")
+    assert states_group.get("aria-hidden") == "true"
+    assert states_group.findall(f"{SVG}path") == []
+    image = states_group.find(f"{SVG}image")
+    assert (image.get("href"), image.get("width"), image.get("height")) == (
+        "/static/img/us-states.abc123.svg",
+        "975",
+        "610",
+    )
+    # The same dots and labels; only the states moved out, which were nearly all of the markup.
+    assert root.find(f"{SVG}g[@class='cities']") is not None
+    assert len(linked) < len(inline) / 20
