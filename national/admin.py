@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 
 from national import compile as compiling
 from national import services
+from national.admin_paging import PagedParagraphsAdmin
 from national.checks import checks_pass, ohchr_checks
 from national.document import build_national_report
 from national.forms import SentToUNForm
@@ -182,11 +183,12 @@ class NationalParagraphInline(admin.StackedInline):
 
 
 @admin.register(NationalReport)
-class NationalReportAdmin(admin.ModelAdmin):
+class NationalReportAdmin(PagedParagraphsAdmin, admin.ModelAdmin):
     list_display = ["title", "acronym", "cycle", "submission_type", "compiled_at", "paragraph_count"]
     list_filter = ["cycle", "submission_type"]
     search_fields = ["title", "acronym", "submitter"]
     inlines = [JointSubmitterInline, NationalParagraphInline]
+    paged_inline = NationalParagraphInline
     actions = ["compile_action"]
     change_form_template = "admin/national/nationalreport/change_form.html"
 
@@ -275,6 +277,7 @@ class NationalReportAdmin(admin.ModelAdmin):
                 "sent_form": SentToUNForm(),
                 "accepted_count": len(accepted_versions(report.cycle)),
                 "merge_url": reverse("admin:national_nationalparagraph_changelist") + f"?report__id__exact={report.pk}",
+                **self.pager_context(request, report),
             }
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
 

@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from national import midterm
+from national.admin_paging import PagedParagraphsAdmin
 from national.checks import checks_pass
 from national.models import MidtermParagraph, MidtermReport
 from reports import rendering
@@ -36,11 +37,12 @@ class MidtermParagraphInline(admin.StackedInline):
 
 
 @admin.register(MidtermReport)
-class MidtermReportAdmin(admin.ModelAdmin):
+class MidtermReportAdmin(PagedParagraphsAdmin, admin.ModelAdmin):
     list_display = ["title", "acronym", "cycle", "compiled_at"]
     list_filter = ["cycle"]
     search_fields = ["title", "acronym", "submitter"]
     inlines = [MidtermParagraphInline]
+    paged_inline = MidtermParagraphInline
     change_form_template = "admin/national/midtermreport/change_form.html"
     fieldsets = [
         (None, {"fields": ["cycle", "title", "language", "introduction"]}),
@@ -92,6 +94,7 @@ class MidtermReportAdmin(admin.ModelAdmin):
                 "renders": rendering.check_current(
                     Render.objects.for_object(report).order_by("-queued_at")[:10], known={(report, "report"): document}
                 ),
+                **self.pager_context(request, report),
             }
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
 
