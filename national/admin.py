@@ -23,7 +23,7 @@ from national.checks import checks_pass, ohchr_checks
 from national.document import build_national_report
 from national.forms import SentToUNForm
 from national.models import ContactMessage, JointSubmitter, NationalParagraph, NationalReport, UNSubmission
-from national.quotes import holds_quote, paragraph_label, quote_states
+from national.quotes import holds_quote, paragraph_label, printable_paragraphs, quote_states
 from portal.forms import LeanSelect
 from reports import rendering
 from reports.enums import RenderFormat
@@ -265,8 +265,9 @@ class NationalReportAdmin(PagedParagraphsAdmin, admin.ModelAdmin):
         report = self.get_object(request, object_id)
         extra = {}
         if report is not None:
-            document = build_national_report(report)
-            checks = ohchr_checks(report, document)
+            paragraphs = printable_paragraphs(report)  # once, for the document and the checks
+            document = build_national_report(report, paragraphs)
+            checks = ohchr_checks(report, document, paragraphs)
             extra = {
                 "checks": checks,
                 "checks_pass": checks_pass(checks),

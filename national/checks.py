@@ -26,9 +26,14 @@ class Check:
     detail: str = ""
 
 
-def ohchr_checks(report: NationalReport, document: Document | None = None) -> list[Check]:
-    """OHCHR's rules for stakeholder submissions (DESIGN.md section 6), each with its figure, before any render."""
-    document = document or build_national_report(report)
+def ohchr_checks(
+    report: NationalReport, document: Document | None = None, paragraphs: list[NationalParagraph] | None = None
+) -> list[Check]:
+    """OHCHR's rules for stakeholder submissions (DESIGN.md section 6), each with its figure, before any render.
+    `document` and `paragraphs` (`printable_paragraphs(report)`) when the caller has them already."""
+    if paragraphs is None:
+        paragraphs = printable_paragraphs(report)
+    document = document or build_national_report(report, paragraphs)
     checks = []
     checks.append(word_count_check(report, document))
     numbers = [b.number for b in document.blocks if b.kind in ("paragraph", "quote", "recommendation")]
@@ -64,7 +69,6 @@ def ohchr_checks(report: NationalReport, document: Document | None = None) -> li
         )
     period_ok, figure, advice = _period_check(report)
     checks.append(Check(_("Period covered"), period_ok, figure, "" if period_ok else advice))
-    paragraphs = printable_paragraphs(report)
     quotes = quote_states(paragraphs)
     refused = quotes.unresolved
     checks.append(

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from cities.models import City
 from national.enums import ParagraphKind, SubmissionType
-from national.models import NationalReport
+from national.models import NationalParagraph, NationalReport
 from national.quotes import printable_paragraphs, quote_states
 from reports.document import Block, Document, un_date
 from reports.rendering import slug_filename
@@ -17,17 +17,18 @@ def _cite(cities: list[City]) -> str:
     return "; ".join(f"{c.name}, {c.state}" for c in sorted(cities, key=lambda c: (c.name, c.state)))
 
 
-def build_national_report(report: NationalReport) -> Document:
+def build_national_report(report: NationalReport, paragraphs: list[NationalParagraph] | None = None) -> Document:
     """The submission as printed: cover naming the submitter(s), numbered paragraphs grouped by theme in the
-    team's order, each citing its cities; quotes only while the testimony's consent allows the report to the UN."""
+    team's order, each citing its cities; quotes only while the testimony's consent allows the report to the UN.
+    `paragraphs`: `printable_paragraphs(report)` when the caller loaded them already (the admin page, which checks
+    them too)."""
     with translation.override(report.language):
-        return _build_national(report)
+        return _build_national(report, printable_paragraphs(report) if paragraphs is None else paragraphs)
 
 
-def _build_national(report: NationalReport) -> Document:
+def _build_national(report: NationalReport, paragraphs: list[NationalParagraph]) -> Document:
     blocks: list[Block] = []
     number = 0
-    paragraphs = printable_paragraphs(report)
     quotes = quote_states(paragraphs)
     current_theme: object = object()
     current_kind = None
