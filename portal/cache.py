@@ -1,8 +1,15 @@
-"""Whole-page caching of public pages for anonymous visitors, and its invalidation.
+"""Whole-page caching of public pages, and its invalidation.
 
 Most visits are anonymous reads of the same few pages; rendering them once a minute instead of on every request
-is what lets a public page serve close to a static one. Only GET 200 responses to anonymous visitors without
-pending messages and without cookies being set are stored, so nothing personal is ever cached.
+is what lets a public page serve close to a static one. Only GET 200 responses rendered for an anonymous visitor,
+without pending messages and without cookies being set, are stored, so nothing personal is ever cached.
+
+Signed-in people read the same public pages (a public page shows everyone the same content), and used to get each
+one rendered afresh, several times slower (issue 19). They now get the stored anonymous copy too, with the one
+part of it that is theirs, the account menu between the `<!--account-nav-->` markers of base.html, drawn for them
+on each request (templates/_account_nav.html). On a miss the page is rendered as for an anonymous visitor, stored,
+and given their menu. Their answer is `private` (it names them) and is never compressed (BREACH: the menu holds a
+CSRF token). A person with messages pending gets the page rendered for them, as before.
 
 A withdrawn, rejected or narrowed testimony must leave every public place at once (DESIGN.md section 5), so a
 cached page may not outlive the data it shows. Every stored page carries the *generation* it was rendered under, a
@@ -28,14 +35,19 @@ from collections.abc import Callable, Iterable
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.forms import Form
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
-from django.utils.cache import patch_cache_control
+from django.template import Context
+from django.template.loader import get_template
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
 GENERATION_KEY = "page:generation"
@@ -130,12 +142,46 @@ def invalidate_on_change(*models: type[Model], scope: Callable[[Model], str | No
 
 
 def _cacheable_request(request) -> bool:
-    return (
-        settings.PUBLIC_PAGE_CACHE_SECONDS > 0
-        and request.method == "GET"
-        and not request.user.is_authenticated
-        and len(get_messages(request)) == 0
-    )
+    return settings.PUBLIC_PAGE_CACHE_SECONDS > 0 and request.method == "GET" and len(get_messages(request)) == 0
+
+
+ACCOUNT_NAV_START = b"<!--account-nav-->"
+ACCOUNT_NAV_END = b"<!--/account-nav-->"
+ACCOUNT_NAV_TEMPLATE = "_account_nav.html"
+
+
+def _as_anonymous(request, view, args, kwargs):
+    """The view's answer as an anonymous visitor gets it (a public page's content is the same for everyone)."""
+    user = request.user
+    request.user = AnonymousUser()
+    try:
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+    finally:
+        request.user = user
+    return response
+
+
+def _with_own_account_nav(request, stored):
+    """A copy of the stored page with the signed-in person's account menu in place of the anonymous one. Pages
+    without the markers (calendar feeds, the sitemap) are the same for everyone and are copied as they are."""
+    content = stored.content
+    start = content.find(ACCOUNT_NAV_START)
+    end = content.find(ACCOUNT_NAV_END, start + len(ACCOUNT_NAV_START)) if start >= 0 else -1
+    if start >= 0 and end >= 0:
+        # No context processors: the menu needs the person, the language and a CSRF token for its log-out button.
+        menu = get_template(ACCOUNT_NAV_TEMPLATE).template.render(
+            Context({"user": request.user, "csrf_token": get_token(request)}, autoescape=True)
+        )
+        content = b"".join((content[: start + len(ACCOUNT_NAV_START)], menu.encode(stored.charset), content[end:]))
+    response = HttpResponse(content, status=stored.status_code)
+    for header, value in stored.items():
+        if header.lower() not in ("content-length", "content-encoding", "cache-control"):
+            response[header] = value
+    patch_cache_control(response, private=True)
+    patch_vary_headers(response, ("Cookie",))
+    return response
 
 
 def _canonical_query(request, params: tuple[str, ...]) -> str:
@@ -174,10 +220,13 @@ def public_page(
             return view(request, *args, **kwargs)
         canonical = _canonical_query(request, params)
         extra = any(name not in params for name in request.GET)
+        signed_in = request.user.is_authenticated
+        if signed_in and extra:
+            return view(request, *args, **kwargs)  # a page that is not stored: theirs, rendered for them
         digest = hashlib.sha256(f"{request.path}?{canonical}".encode()).hexdigest()[:32]
         # Browsers that accept gzip get the page stored compressed (a fifth of the bytes to read from the cache, and
-        # nothing to compress on each visit); others get the plain copy.
-        gzip = bool(re_accepts_gzip.search(request.headers.get("accept-encoding", "")))
+        # nothing to compress on each visit); others, and signed-in people (their menu goes in), the plain copy.
+        gzip = not signed_in and bool(re_accepts_gzip.search(request.headers.get("accept-encoding", "")))
         key = f"page:{get_language()}:{'gz' if gzip else 'id'}:{digest}"
         # One cache call reads the generation(s) and the stored page together (a cached page is then one round trip
         # to Redis, not two). The generation is read before the view runs: a change committed while it renders
@@ -191,17 +240,24 @@ def public_page(
         stored = found.get(key)
         response = stored[1] if isinstance(stored, tuple) and stored[0] == generation else None
         if response is None:
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
+            if signed_in:
+                response = _as_anonymous(request, view, args, kwargs)
+            else:
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render") and callable(response.render):
+                    response = response.render()
             storable = response.status_code == 200 and not response.cookies and not extra
             if storable and form is not None and canonical:
                 storable = form(request.GET).is_valid()
+            if not storable and signed_in:
+                return view(request, *args, **kwargs)  # what cannot be stored is rendered for them
             if storable:
                 # Safe to compress: a stored page sets no cookie (so holds no CSRF token) and is nobody's own.
                 if gzip:
                     response = _compress(request, response)
                 cache.set(key, (generation, response), settings.PUBLIC_PAGE_CACHE_SECONDS)
+        if signed_in:
+            return _with_own_account_nav(request, response)
         patch_cache_control(response, public=True, max_age=0)
         return response
 
