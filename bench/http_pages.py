@@ -9,8 +9,9 @@ Run with `make bench-http`. Steps:
    national report compiled from them (about 665 paragraphs, its admin page). The Redis cache database
    (BENCH_CACHE_URL) is emptied.
 2. gunicorn (BENCH_WORKERS=2 sync workers, bench/http_settings.py: production settings, DEBUG=0) serves the pages
-   with the anonymous page cache on ("cached"), then again with PUBLIC_PAGE_CACHE_SECONDS=0 ("rendered", every
-   request renders, as for anyone signed in). The organizer and national team pages are loaded signed in (a
+   with the page cache on ("cached", anonymous; and "cached (signed in)", the same public pages for a signed-in
+   organizer, who gets the stored copy with their own account menu), then again with PUBLIC_PAGE_CACHE_SECONDS=0
+   ("rendered", every request renders). The organizer and national team pages are loaded signed in (a
    session cookie passed to the load generator), in the second server.
 3. Each page is loaded for BENCH_SECONDS (3) by `wrk` (Debian's package) with BENCH_CONNECTIONS (4) connections,
    with the headers a browser sends (Accept-Encoding: gzip); without wrk a small Python load generator does it,
@@ -292,6 +293,9 @@ def main() -> int:
         print(f"\n[cached] gunicorn, {WORKERS} sync workers, anonymous page cache on", flush=True)
         with gunicorn(env, log) as port:
             cached = measure(port, public)
+            # The same pages for a signed-in organizer: the stored copy with their own account menu drawn in.
+            print("\n[cached, signed in] the same server, the public pages for a signed-in organizer", flush=True)
+            cached_signed_in = measure(port, [(p, world["organizer_cookie"]) for p in world["public"]])
         signed_in = [(p, world["organizer_cookie"]) for p in world["organizer"]]
         signed_in += [(p, world["staff_cookie"]) for p in world["staff"]]
         print(f"\n[rendered] gunicorn, {WORKERS} sync workers, PUBLIC_PAGE_CACHE_SECONDS=0; organizer pages signed in",
@@ -301,19 +305,27 @@ def main() -> int:
 
         print("\nratio = requests/s of the page / requests/s of the baseline page, same server, same load")
         print("(loaded machine: other work shares the cores, so read the ratios, not the requests per second)\n")
-        print(f"| {'page':42} | {'cached (anonymous)':>18} | {'rendered (signed-in, or cache off)':>34} | {'KiB':>5} |")
-        print(f"|{'-' * 44}|{'-' * 20}|{'-' * 36}|{'-' * 7}|")
+        print(f"| {'page':42} | {'cached (anonymous)':>18} | {'cached (signed in)':>18} "
+              f"| {'rendered (signed-in, or cache off)':>34} | {'KiB':>5} |")  # fmt: skip
+        print(f"|{'-' * 44}|{'-' * 20}|{'-' * 20}|{'-' * 36}|{'-' * 7}|")
         for path, figures in rendered.items():
             in_cache = ratio(cached[path]) if path in cached else "not cacheable"
+            signed_in_cache = ratio(cached_signed_in[path]) if path in cached_signed_in else "-"
             if path not in cached and path not in world["form"]:
                 in_cache = "(signed in)"
             size = f"{figures['bytes'] / 1024:5.0f}" if "bytes" in figures else "    -"
-            print(f"| {label(path):42} | {in_cache:>18} | {ratio(figures):>34} | {size} |")
-        bad = {p: f["bad"] for p, f in [*cached.items(), *rendered.items()] if f["bad"]}
+            print(f"| {label(path):42} | {in_cache:>18} | {signed_in_cache:>18} | {ratio(figures):>34} | {size} |")
+        bad = {p: f["bad"] for p, f in [*cached.items(), *cached_signed_in.items(), *rendered.items()] if f["bad"]}
         if bad:
             print(f"\nanswers other than 2xx/3xx: {bad}")
         generator = "wrk" if WRK else "python"
-        result = {"cached": cached, "rendered": rendered, "world": world["sizes"], "generator": generator}
+        result = {
+            "cached": cached,
+            "cached_signed_in": cached_signed_in,
+            "rendered": rendered,
+            "world": world["sizes"],
+            "generator": generator,
+        }
 
         if os.environ.get("BENCH_SUBMISSIONS", "1") != "0":
             print(f"\nSubmission load: {load.N} posts of the real form from {load.C} clients, gunicorn 3 workers ...",
