@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import secrets
 from collections.abc import Callable, Iterable
 from urllib.parse import urlencode
@@ -260,5 +261,62 @@ def public_page(
             return _with_own_account_nav(request, response)
         patch_cache_control(response, public=True, max_age=0)
         return response
+
+    return wrapper
+
+
+# --- A form page that is the same for everyone but for its CSRF token ---------------------------------------------
+
+TOKEN_MARKER = b"__portal_csrf_token__"
+TOKEN_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def blank_form_page(view=None, *, scope: Callable[..., str] | None = None):
+    """Keep the blank form page of `view` (its GET) rendered once per generation and language: the testimony form,
+    which every resident who opens it used to get rendered afresh (issue 19).
+
+    A blank form page is the same for everyone but for its CSRF token, which is the visitor's own and must never be
+    stored or shared. So the page is stored with a marker where the token was, and each visitor gets it with a
+    token of their own put in (Django's `get_token`, which also sets their CSRF cookie), plus, when signed in, their
+    account menu (as `public_page` does). The answer is private and never compressed (it holds a token). A POST, a
+    GET with parameters, a visitor with messages pending, or a page that is not a plain 200 goes to the view.
+    `scope` (of the view's URL keyword arguments) names the scope whose generation the page follows too."""
+    if view is None:
+        return functools.partial(blank_form_page, scope=scope)
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _cacheable_request(request) or request.GET:
+            return view(request, *args, **kwargs)
+        key = f"form:{get_language()}:{hashlib.sha256(request.path.encode()).hexdigest()[:32]}"
+        scope_name = scope_key(scope(**kwargs)) if scope is not None else None
+        found = cache.get_many([GENERATION_KEY, key, *([scope_name] if scope_name else [])])
+        generation = found.get(GENERATION_KEY) or _start_generation(GENERATION_KEY)
+        request._public_generation = generation
+        if scope_name is not None:
+            generation = f"{generation}.{found.get(scope_name) or _start_generation(scope_name)}"
+        stored = found.get(key)
+        page = stored[1] if isinstance(stored, tuple) and stored[0] == generation else None
+        if page is None:
+            response = _as_anonymous(request, view, args, kwargs)
+            tokens = set(TOKEN_FIELD.findall(response.content)) if response.status_code == 200 else set()
+            if len(tokens) != 1 or response.cookies or response.streaming:
+                return view(request, *args, **kwargs) if request.user.is_authenticated else response
+            page = HttpResponse(
+                response.content.replace(tokens.pop(), TOKEN_MARKER), content_type=response["Content-Type"]
+            )
+            for header, value in response.items():
+                if header.lower() not in ("content-length", "content-encoding", "cache-control", "content-type"):
+                    page[header] = value
+            cache.set(key, (generation, page), settings.PUBLIC_PAGE_CACHE_SECONDS)
+        answer = HttpResponse(page.content.replace(TOKEN_MARKER, get_token(request).encode()), status=200)
+        for header, value in page.items():
+            if header.lower() != "content-length":
+                answer[header] = value
+        if request.user.is_authenticated:
+            answer = _with_own_account_nav(request, answer)
+        patch_cache_control(answer, private=True)
+        patch_vary_headers(answer, ("Cookie",))
+        return answer
 
     return wrapper

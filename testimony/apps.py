@@ -10,11 +10,12 @@ class TestimonyConfig(AppConfig):
         from cities.registry import CITY_PAGE, DIRECTORY, ORGANIZE, city_facts
         from portal.cache import invalidate_on_change
         from portal.registry import home_stats
-        from testimony.models import Testimony
+        from testimony.models import ConsentText, Testimony
         from testimony.selectors import collected_counts, public_counts, waiting_counts
 
-        # Moderation, consent, withdrawal and public versions all save the row: the pages change at once.
-        invalidate_on_change(Testimony)
+        # Moderation, consent, withdrawal and public versions all save the row: the pages change at once. A new
+        # consent wording changes the stored blank testimony form (portal.cache.blank_form_page) at once too.
+        invalidate_on_change(Testimony, ConsentText)
 
         home_stats.register(
             "testimony", _("testimonies shared publicly"), lambda: Testimony.objects.public().count(), order=20

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from cities.models import City
 from cities.selectors import public_city
+from portal.cache import blank_form_page
 from portal.headers import private_link_page
 from portal.ratelimit import over_limit
 from testimony import services
@@ -45,7 +46,9 @@ def _form_page(request: HttpRequest, city: City, form: TestimonyForm, status: in
 
 
 # Not CSRF-exempt, unlike the portal's other anonymous forms: a signed-in person's testimony is recorded as
-# theirs (submitted_by), so a forged cross-site post could attribute words to them. The page is not cached.
+# theirs (submitted_by), so a forged cross-site post could attribute words to them. So the blank page is kept with
+# its token taken out, and each visitor gets their own token put in (portal.cache.blank_form_page).
+@blank_form_page
 def new(request: HttpRequest, slug: str) -> HttpResponse:
     city = public_city(slug)
     consent_text = current_consent_text()
