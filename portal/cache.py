@@ -146,6 +146,22 @@ def _cacheable_request(request) -> bool:
     return settings.PUBLIC_PAGE_CACHE_SECONDS > 0 and request.method == "GET" and len(get_messages(request)) == 0
 
 
+def _stored(request, key: str, scope: str | None) -> tuple[str, object]:
+    """(the current generation, the response stored under `key` if it was stored under that generation, else None).
+
+    One cache call reads the generation(s) and the stored page together (a cached page is then one round trip to
+    Redis, not two). The generation is read before the view runs: a change committed while it renders draws a new
+    one, so the page rendered from the older data is stored with a generation no longer current."""
+    scope_name = scope_key(scope) if scope is not None else None
+    found = cache.get_many([GENERATION_KEY, key, *([scope_name] if scope_name else [])])
+    generation = found.get(GENERATION_KEY) or _start_generation(GENERATION_KEY)
+    request._public_generation = generation
+    if scope_name is not None:
+        generation = f"{generation}.{found.get(scope_name) or _start_generation(scope_name)}"
+    stored = found.get(key)
+    return generation, (stored[1] if isinstance(stored, tuple) and stored[0] == generation else None)
+
+
 ACCOUNT_NAV_START = b"<!--account-nav-->"
 ACCOUNT_NAV_END = b"<!--/account-nav-->"
 ACCOUNT_NAV_TEMPLATE = "_account_nav.html"
@@ -229,17 +245,7 @@ def public_page(
         # nothing to compress on each visit); others, and signed-in people (their menu goes in), the plain copy.
         gzip = not signed_in and bool(re_accepts_gzip.search(request.headers.get("accept-encoding", "")))
         key = f"page:{get_language()}:{'gz' if gzip else 'id'}:{digest}"
-        # One cache call reads the generation(s) and the stored page together (a cached page is then one round trip
-        # to Redis, not two). The generation is read before the view runs: a change committed while it renders
-        # draws a new one, so the page rendered from the older data is stored with a generation no longer current.
-        scope_name = scope_key(scope(**kwargs)) if scope is not None else None
-        found = cache.get_many([GENERATION_KEY, key, *([scope_name] if scope_name else [])])
-        generation = found.get(GENERATION_KEY) or _start_generation(GENERATION_KEY)
-        request._public_generation = generation
-        if scope_name is not None:
-            generation = f"{generation}.{found.get(scope_name) or _start_generation(scope_name)}"
-        stored = found.get(key)
-        response = stored[1] if isinstance(stored, tuple) and stored[0] == generation else None
+        generation, response = _stored(request, key, scope(**kwargs) if scope is not None else None)
         if response is None:
             if signed_in:
                 response = _as_anonymous(request, view, args, kwargs)
@@ -289,14 +295,7 @@ def blank_form_page(view=None, *, scope: Callable[..., str] | None = None):
         if not _cacheable_request(request) or request.GET:
             return view(request, *args, **kwargs)
         key = f"form:{get_language()}:{hashlib.sha256(request.path.encode()).hexdigest()[:32]}"
-        scope_name = scope_key(scope(**kwargs)) if scope is not None else None
-        found = cache.get_many([GENERATION_KEY, key, *([scope_name] if scope_name else [])])
-        generation = found.get(GENERATION_KEY) or _start_generation(GENERATION_KEY)
-        request._public_generation = generation
-        if scope_name is not None:
-            generation = f"{generation}.{found.get(scope_name) or _start_generation(scope_name)}"
-        stored = found.get(key)
-        page = stored[1] if isinstance(stored, tuple) and stored[0] == generation else None
+        generation, page = _stored(request, key, scope(**kwargs) if scope is not None else None)
         if page is None:
             response = _as_anonymous(request, view, args, kwargs)
             tokens = set(TOKEN_FIELD.findall(response.content)) if response.status_code == 200 else set()

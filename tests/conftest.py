@@ -176,3 +176,15 @@ def superuser_client(client, personas):
     client.force_login(staff)
     client.user = staff
     return client
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The page cache on, as in production (the test settings turn it off)."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """Run what the block leaves for after commit, as a committed transaction would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

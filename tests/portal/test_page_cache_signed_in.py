@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -14,17 +13,6 @@ from tests.pages import build_world
 from tests.testimony.factories import make_testimony
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
-
-
-@pytest.fixture
-def page_cache(settings):
-    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
-
-
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    """Run what the block leaves for after commit, as a committed transaction would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def _same(html: str) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 import re
 
-import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
@@ -19,16 +18,6 @@ from testimony.models import ConsentText
 from tests.testimony.test_submit import GOOD, URL
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-@pytest.fixture
-def page_cache(settings):
-    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
-
-
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def _visitor() -> Client:
