@@ -12,7 +12,7 @@ from django.urls import reverse
 from national.admin_paging import PAGE_PARAM, PARAGRAPHS_PER_PAGE
 from national.enums import ParagraphKind
 from national.models import NationalParagraph, NationalReport
-from tests.national.test_national_report import _form_data
+from tests.national.test_national_report import admin_post_data
 from tests.reports.factories import current_cycle
 
 pytestmark = pytest.mark.django_db
@@ -40,16 +40,6 @@ def _url(report, page=None) -> str:
 
 def _paragraph_formset(response):
     return next(i.formset for i in response.context["inline_admin_formsets"] if i.formset.model is NationalParagraph)
-
-
-def _post_data(response) -> dict:
-    data = _form_data(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        data.update({formset.management_form.add_prefix(k): v for k, v in formset.management_form.initial.items()})
-        for form in formset.forms:
-            data.update(_form_data(form))
-    return data
 
 
 def test_the_page_shows_one_page_of_paragraphs_in_report_order_with_a_pager(superuser_client):
@@ -81,7 +71,7 @@ def test_saving_a_page_saves_its_paragraphs_and_leaves_the_others_alone(superuse
     report = _report(PARAGRAPHS_PER_PAGE + 10)
     page = superuser_client.get(_url(report, 2))
     formset = _paragraph_formset(page)
-    data = _post_data(page)
+    data = admin_post_data(page)
     data[f"{formset.prefix}-0-text"] = "Edited on page two."
     data["_continue"] = "1"
 
@@ -101,7 +91,7 @@ def test_what_is_saved_is_what_was_shown_even_if_the_pages_moved_in_between(supe
     page = superuser_client.get(_url(report, 2))
     formset = _paragraph_formset(page)
     edited_pk = formset.forms[0].instance.pk
-    data = _post_data(page)
+    data = admin_post_data(page)
     data[f"{formset.prefix}-0-text"] = "Still the right paragraph."
     NationalParagraph.objects.filter(report=report).update(position=models_F_plus(10))
     NationalParagraph.objects.bulk_create(

@@ -191,17 +191,12 @@ def test_edited_quote_no_longer_word_for_word_is_flagged_and_not_printed(world, 
 
 def test_saving_the_admin_page_keeps_an_unresolved_quote_unchanged(world, superuser_client):
     """The warning stands in for the words; saving the page does not blank or change them."""
-    from tests.national.test_national_report import _form_data
+    from tests.national.test_national_report import admin_post_data
 
     services.change_consent(world["quoted"], allows_national_report=False)
     url = reverse("admin:national_nationalreport_change", args=[world["report"].pk])
     page = superuser_client.get(url)
-    data = _form_data(page.context["adminform"].form)
-    for inline in page.context["inline_admin_formsets"]:
-        formset = inline.formset
-        data.update({formset.management_form.add_prefix(k): v for k, v in formset.management_form.initial.items()})
-        for form in formset.forms:
-            data.update(_form_data(form))
+    data = admin_post_data(page)
 
     response = superuser_client.post(url, data)
 
