@@ -42,6 +42,12 @@ def directory_cities(*, q: str = "", state: str = "", status: str = "", theme=No
     return cities.order_by("name", "state")
 
 
+def city_page_scope(slug: str) -> str:
+    """The page-cache scope of a city's page (portal.cache): what only it shows, such as how much testimony the
+    city has collected, follows it without making every other cached page stale."""
+    return f"city:{slug}"
+
+
 def public_city(slug: str) -> City:
     """Any city with a public page (exploring cities too: they may be looking for organizers)."""
     city = City.objects.prefetch_related("priorities").filter(slug=slug).first()

@@ -21,6 +21,7 @@ from cities.forms import CityRequestForm, DirectoryFilterForm, GetInvolvedForm, 
 from cities.models import City, GetInvolvedRequest, Invitation, Membership
 from cities.registry import CITY_PAGE, DIRECTORY, ORGANIZE, city_facts, city_panels
 from cities.selectors import (
+    city_page_scope,
     directory_cities,
     get_city_for_organizer,
     memberships_of,
@@ -84,7 +85,7 @@ def _city_page(request: HttpRequest, city: City, form: GetInvolvedForm, status: 
     )
 
 
-@public_page
+@public_page(scope=city_page_scope)
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _city_page(request, public_city(slug), GetInvolvedForm())
 

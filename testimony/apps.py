@@ -10,12 +10,15 @@ class TestimonyConfig(AppConfig):
         from cities.registry import CITY_PAGE, DIRECTORY, ORGANIZE, city_facts
         from portal.cache import invalidate_on_change
         from portal.registry import home_stats
+        from testimony import pages
         from testimony.models import ConsentText, Testimony
         from testimony.selectors import collected_counts, public_counts, waiting_counts
 
-        # Moderation, consent, withdrawal and public versions all save the row: the pages change at once. A new
-        # consent wording changes the stored blank testimony form (portal.cache.blank_form_page) at once too.
-        invalidate_on_change(Testimony, ConsentText)
+        # Moderation, consent, withdrawal and public versions all save the row: the pages change at once; a
+        # testimony just received changes its city's page only (testimony/pages.py). A new consent wording changes
+        # the stored blank testimony form (portal.cache.blank_form_page) at once.
+        pages.connect()
+        invalidate_on_change(ConsentText)
 
         home_stats.register(
             "testimony", _("testimonies shared publicly"), lambda: Testimony.objects.public().count(), order=20

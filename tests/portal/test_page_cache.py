@@ -380,7 +380,11 @@ def test_a_cacheable_request_reads_the_generation_once(client, personas, page_ca
         client.get(path)  # from the cache
     reads = [c.args[0] for c in get.call_args_list] + [k for c in get_many.call_args_list for k in c.args[0]]
     assert reads.count(GENERATION_KEY) == 2
-    assert all(GENERATION_KEY in c.args[0] and len(c.args[0]) == 2 for c in get_many.call_args_list)
+    # The generation, the page, and for a page with a scope of its own (a city's page) that scope's generation.
+    scoped = [f"{GENERATION_KEY}:city:pittsburgh-pa"] if path.startswith("/cities/") else []
+    assert len(get_many.call_args_list) == 2
+    for call in get_many.call_args_list:
+        assert call.args[0][0] == GENERATION_KEY and call.args[0][1].startswith("page:") and call.args[0][2:] == scoped
 
 
 def test_the_public_report_pdf_is_never_kept_by_shared_caches(client, personas):
@@ -398,3 +402,31 @@ def test_the_public_report_pdf_is_never_kept_by_shared_caches(client, personas):
     assert response.status_code == 200
     response.close()
     assert response["Cache-Control"] == "private, no-store"
+
+
+def test_a_testimony_received_online_stales_only_its_city_page(client, personas, page_cache, on_commit):
+    """A testimony waiting for moderation is on no public page: only its city's page counts it. Other cached pages
+    stay (before, every submission emptied the whole cache); approving it then reaches every page at once."""
+    from tests.testimony.test_submit import GOOD, URL
+
+    others = ["/", "/cities/", "/testimony/", "/cities/boston-ma/"]
+    for path in [*others, "/cities/pittsburgh-pa/"]:
+        client.get(path)
+    generation = public_generation()
+    with on_commit():
+        assert client.post(URL, GOOD).status_code == 302
+    assert public_generation() == generation
+    with CaptureQueriesContext(connection) as queries:
+        for path in others:
+            client.get(path)
+    assert len(queries) == 0
+    city_page = client.get("/cities/pittsburgh-pa/")  # rendered again (a cached answer has no context)
+    assert ("testimony_collected", 1) in [(fact.key, value) for fact, value in city_page.context["progress"]]
+    testimony = Story.objects.get()
+    with on_commit():
+        moderation.save_public_version(
+            testimony, by=personas["organizer_a"], public_body="The bus to the clinic stopped."
+        )
+        moderation.approve(testimony, by=personas["organizer_a"])
+    assert public_generation() != generation
+    assert "The bus to the clinic stopped." in client.get("/testimony/").text
