@@ -321,12 +321,13 @@ class BaseCitationFormSet(SharedChoicesFormSet):
             data = getattr(form, "cleaned_data", None)
             if not data or data.get("DELETE") or not data.get("resource"):
                 continue
-            if data["resource"] in seen:
+            resource = data["resource"]
+            if resource in seen:
                 form.add_error(
                     "resource",
                     _("This resource is already cited above: cite it once, with one note, or remove this one."),
                 )
-            seen.add(data["resource"])
+            seen.add(resource)
         super().clean()
 
     def save(self, commit=True):
