@@ -384,12 +384,16 @@ def test_the_resource_page_lists_the_published_reports_citing_it(client, persona
 
     accepted_citing(eugene, resource, cycle=ReviewCycle.objects.create(number=3))
     accepted_citing(eugene, resource, cites=False)
+    # A city outside the public directory (still exploring): not listed.
+    from cities.enums import CityStatus
+
+    accepted_citing(city_factory("Newark", "NJ", status=CityStatus.EXPLORING), resource)
 
     page = client.get(reverse("resources:detail", args=[resource.slug])).content.decode()
 
     assert '<h2 class="h4" id="cited-by-heading">Cited by local reports</h2>' in page
     assert '<a href="/cities/pittsburgh-pa/report/">Local report of Pittsburgh, PA</a>' in page
-    for absent in ("boston-ma", "seattle-wa", "eugene-or"):
+    for absent in ("boston-ma", "seattle-wa", "eugene-or", "newark-nj"):
         assert f"/cities/{absent}/report/" not in page
     guide = client.get(reverse("resources:detail", args=[library["guide"].slug])).content.decode()
     assert "Cited by local reports" not in guide
