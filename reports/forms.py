@@ -312,7 +312,7 @@ class BaseCitationFormSet(SharedChoicesFormSet):
         order = form.fields["ORDER"]
         order.label = _("Place in the list")
         order.help_text = _("The list is printed in the order of these numbers: change them to reorder it.")
-        order.widget.attrs.update({"min": 1, "class": "form-control"})
+        order.widget.attrs.update({"min": 1, "class": "form-control w-auto"})
 
     def clean(self) -> None:
         # Before the formset's own unique check, which would only say "correct the duplicate data" above the list.
