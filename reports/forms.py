@@ -296,6 +296,11 @@ class CitationForm(BootstrapMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["resource"].queryset = public_resources().prefetch_related(None).order_by("title", "pk")
 
+    def validate_constraints(self) -> None:
+        """Leave "cited once" (citation_once_per_report) to the formset, which sees the whole list as it will be
+        saved: checked row by row against the stored rows, swapping two resources or removing one and citing it
+        again in a new row would be refused. (The model has no other constraint.)"""
+
 
 class BaseCitationFormSet(SharedChoicesFormSet):
     """The resources the report cites, in the order the organizers give them (the "Place in the list" numbers:
@@ -334,13 +339,20 @@ class BaseCitationFormSet(SharedChoicesFormSet):
         """Delete the removed citations and save the kept ones at positions in the order given (equal or empty
         numbers keep the page's order)."""
         super().save(commit=False)
-        for citation in self.deleted_objects:
-            citation.delete()
-        for position, form in enumerate(self.ordered_forms):
+        ordered = self.ordered_forms
+        # A stored row whose resource changed is written again as a new row, after every removed or changed row is
+        # gone, so no moment of the save holds one resource twice (the database's citation_once_per_report).
+        moved = [form for form in ordered if form.instance.pk and "resource" in form.changed_data]
+        gone = [citation.pk for citation in self.deleted_objects] + [form.instance.pk for form in moved]
+        Citation.objects.filter(report=self.instance, pk__in=gone).delete()
+        for form in moved:
+            form.instance.pk = None
+            form.instance._state.adding = True
+        for position, form in enumerate(ordered):
             form.instance.report = self.instance
             form.instance.position = position
             form.instance.save()
-        return [form.instance for form in self.ordered_forms]
+        return [form.instance for form in ordered]
 
 
 CitationFormSet = inlineformset_factory(

@@ -127,6 +127,37 @@ def test_organizers_add_reorder_and_remove_citations(client, personas, library):
     assert stored(report) == [("writing-a-local-report", "chapter 2")]
 
 
+@pytest.mark.usefixtures("official")
+def test_swapping_two_resources_or_citing_a_removed_one_again_is_allowed(client, personas, library):
+    city, report, theme = open_editor(client, personas)
+    baseline, guide = library["baseline"], library["guide"]
+    rows = [{"resource": baseline.pk, "note": "first"}, {"resource": guide.pk, "note": "second"}]
+    assert client.post(edit_url(city), cite(editor_post(report, theme), rows)).status_code == 302
+    first, second = report.citations.order_by("position")
+
+    def again(rows: list[dict]) -> dict:
+        report.refresh_from_db()
+        data = cite(editor_post(report, theme), rows, initial=2)
+        data.update({**management("sections", 1, 1), "sections-0-id": str(report.sections.get().pk)})
+        data.update({**management("recs", 1, 1), "recs-0-id": str(report.recommendations.get().pk)})
+        return data
+
+    swapped = [{"id": first.pk, "resource": guide.pk, "note": "first"}, {"id": second.pk, "resource": baseline.pk}]
+    assert client.post(edit_url(city), again(swapped)).status_code == 302
+    assert stored(report) == [("writing-a-local-report", "first"), ("a-hrc-30-12", "")]
+
+    first, second = report.citations.order_by("position")
+    re_added = [
+        {"id": first.pk, "resource": guide.pk, "delete": True},
+        {"id": second.pk, "resource": baseline.pk},
+        {"resource": guide.pk, "note": "cited again"},
+    ]
+    data = again(re_added)
+    data.update(management("citations", 3, 2))
+    assert client.post(edit_url(city), data).status_code == 302
+    assert stored(report) == [("a-hrc-30-12", ""), ("writing-a-local-report", "cited again")]
+
+
 @pytest.mark.parametrize(
     ("which", "message"),
     [
