@@ -41,3 +41,13 @@ class ReportsConfig(AppConfig):
         city_panels.register(
             "local_report", "reports/_city_report.html", lambda city: {"version": published_version(city)}, order=10
         )
+        from reports.selectors import published_versions_citing
+        from resources.registry import resource_panels
+
+        # A resource's page lists the published local reports citing it (resources never imports reports).
+        resource_panels.register(
+            "cited_by",
+            "reports/_resource_cited_by.html",
+            lambda resource: {"versions": published_versions_citing(resource)},
+            order=10,
+        )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from events.selectors import held_counts
 from reports.document import WORDS_PER_LINE, Document, count_words, paragraphs_of
+from resources.selectors import public_resources
 from testimony.selectors import collected_breakdown
 
 
@@ -22,6 +23,7 @@ def snapshot(report) -> dict:
     sections = list(report.sections.select_related("theme"))
     quotes = list(report.quotes.select_related("theme"))
     recommendations = list(report.recommendations.select_related("theme").prefetch_related("official__cycle"))
+    citations = cited(report)
     city, cycle = report.city, report.cycle
     return {
         "city": {"id": city.pk, "name": city.name, "state": city.state, "coalition": city.coalition_name},
@@ -74,7 +76,27 @@ def snapshot(report) -> dict:
             }
             for rec in recommendations
         ],
+        "citations": [
+            {
+                "resource": citation.resource_id,
+                "slug": citation.resource.slug,
+                "title": citation.resource.title,
+                "title_es": citation.resource.title_es,
+                "un_symbol": citation.resource.un_symbol,
+                "kind": citation.resource.kind,
+                "date": citation.resource.date.isoformat() if citation.resource.date else None,
+                "link": citation.resource.link,
+                "note": citation.note,
+            }
+            for citation in citations
+        ],
     }
+
+
+def cited(report) -> list:
+    """The report's citations that are printed and frozen: those of resources still in the public library (one
+    query). A citation of a resource unpublished since it was chosen stays stored, not printed (Citation)."""
+    return list(report.citations.filter(resource__in=public_resources().values("pk")).select_related("resource"))
 
 
 def typed_words(content: dict) -> int:
@@ -84,6 +106,7 @@ def typed_words(content: dict) -> int:
     texts += [text for section in content["sections"] for text in (section["challenges"], section["advances"])]
     texts += [rec["text"] for rec in content["recommendations"]]
     texts += [quote["excerpt"] or "" for quote in content["quotes"]]
+    texts += [citation["note"] for citation in content.get("citations", [])]
     return count_words(*texts)
 
 
@@ -103,6 +126,12 @@ def as_text(content: dict) -> str:
         refs = ", ".join(o["paragraph"] for o in rec["official"])
         flag = f" [{_('reinforces an unfulfilled recommendation')}]" if rec["reinforces_unfulfilled"] else ""
         lines.append(f"[{rec['level']}] {rec['text']}" + (f" ({refs})" if refs else "") + flag)
+    if content.get("citations"):
+        lines.append(f"# {_('Resources cited')}")
+        for citation in content["citations"]:
+            symbol = f"{citation['un_symbol']} " if citation["un_symbol"] else ""
+            note = f" ({citation['note']})" if citation["note"] else ""
+            lines.append(f"{symbol}{citation['title']}{note}")
     lines += [f"# {_('Short summary')}", *paragraphs_of(content["short_summary"])]
     return "\n".join(lines)
 

@@ -22,18 +22,22 @@ import math
 import re
 from dataclasses import asdict, dataclass, field
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from reports.enums import Decision, Level, ReportStatus
 from reports.quotes import resolve_quote
+from resources.enums import ResourceKind
+from resources.selectors import public_resources
 from testimony.enums import Kind, Nature, Use
 from testimony.selectors import quotable_for
 from upr.enums import Response
 
 # Raise when the printed form of a Document changes, so existing renders are not reused for new-looking output.
-LAYOUT_VERSION = "2026-12-1"
+LAYOUT_VERSION = "2026-12-2"
 # Measured on our print stylesheet (static/reports/print.css), US Letter: a line of body text holds about this
 # many words and a page about this many lines. Headings, figures, quotes and their spacing take lines of their
 # own (`block_lines`), which is why a page holds fewer words when the text is cut into many short parts.
@@ -75,7 +79,7 @@ def paragraphs_of(text: str) -> list[str]:
 
 @dataclass
 class Block:
-    """One printed block. kind: heading | paragraph | quote | recommendation | figures."""
+    """One printed block. kind: heading | subheading | paragraph | quote | recommendation | figures | citation."""
 
     kind: str
     text: str = ""
@@ -86,6 +90,9 @@ class Block:
     footnotes: list[str] = field(default_factory=list)
     meta: list[str] = field(default_factory=list)  # recommendation: who acts, linked official recommendations
     rows: list[tuple[str, str]] = field(default_factory=list)  # figures
+    # citation: the UN symbol is `attribution`, the title `text`, kind and date then the note in `meta`, and the
+    # resource's page on the portal in `link` ("" once it is no longer in the public library).
+    link: str = ""
 
 
 @dataclass(frozen=True)
@@ -208,7 +215,7 @@ class Document:
 
 
 # Lines a block takes besides its words: its spacing, the last line's remainder, a heading's size and rule.
-_BLOCK_EXTRA_LINES = {"paragraph": 1.1, "quote": 2.4, "recommendation": 1.4, "figures": 2.5}
+_BLOCK_EXTRA_LINES = {"paragraph": 1.1, "quote": 2.4, "recommendation": 1.4, "figures": 2.5, "citation": 1.6}
 _HEADING_LINES = {2: 4.0, 3: 3.0}
 _SUBHEADING_LINES = 2.0
 _FOOTNOTE_WORDS_PER_LINE = 20  # 8 pt at the foot of the page
@@ -264,6 +271,45 @@ def resolve_quotes(city, content: dict, uses: tuple[Use, ...]) -> dict[tuple[int
             "when": found.testimony.shown_date(found.testimony.created_at).display("YEAR_MONTH_FORMAT"),
         }
     return resolved
+
+
+def public_resource_slugs(content: dict) -> dict[int, str]:
+    """{resource id: its slug now} for the resources a snapshot cites that are still in the public library (one
+    query, none when nothing is cited)."""
+    ids = [citation["resource"] for citation in content.get("citations", [])]
+    return dict(public_resources().filter(pk__in=ids).values_list("pk", "slug")) if ids else {}
+
+
+def citation_blocks(content: dict, language: str) -> list[Block]:
+    """The "Resources cited" list of a snapshot, in `language`: each resource as it was when the report was
+    submitted (title, UN symbol, kind, date: a published report keeps saying what it cited), linked to its page
+    on the portal only while the national team keeps it in the public library.
+
+    Why no link once it is unpublished: the portal's page of the resource answers 404 then, and the national team
+    unpublishes a record for a reason (a wrong or withdrawn document, a dead link), so the report must not keep
+    sending readers to it; the frozen title and UN symbol still say what the city cited. The link is decided at
+    each showing and printing (it is part of the document's version, so a file made while it was public is
+    superseded, like a quote whose consent changed)."""
+    citations = content.get("citations", [])
+    if not citations:
+        return []
+    public = public_resource_slugs(content)
+    kinds = dict(ResourceKind.choices)
+    blocks = [Block("heading", text=_("Resources cited"), level=2, anchor="resources")]
+    for citation in citations:
+        title = citation["title_es"] if language == "es" and citation.get("title_es") else citation["title"]
+        described = [str(kinds.get(citation["kind"], citation["kind"]))]
+        if citation["date"]:
+            described.append(un_date(dt.date.fromisoformat(citation["date"]), language))
+        meta = [", ".join(described)]
+        if citation["note"]:
+            meta.append(_("Cited for: %(note)s") % {"note": " ".join(citation["note"].split())})
+        slug = public.get(citation["resource"])
+        if slug is None:
+            meta.append(_("No longer in the portal's library."))
+        link = settings.SITE_URL + reverse("resources:detail", args=[slug]) if slug else ""
+        blocks.append(Block("citation", text=title, attribution=citation["un_symbol"], meta=meta, link=link))
+    return blocks
 
 
 def _theme_name(section: dict, language: str) -> str:
@@ -390,6 +436,8 @@ def _build_local_report(city, content: dict, language: str, quotes: dict) -> Doc
                     footnotes=footnotes,
                 )
             )
+
+    blocks += citation_blocks(content, language)
 
     cycle = content["cycle"]
     cycle_line = _("Universal Periodic Review of the %(country)s, cycle %(number)s") % {

@@ -216,6 +216,35 @@ class _Writer:
             else:
                 meta.paragraph_format.space_after = Mm(4)
 
+    def _citation(self, block: Block) -> None:
+        """A cited resource: its UN symbol and title, then its kind, date and note, and its page as a real
+        hyperlink (none once the resource is out of the public library: reports.document.citation_blocks)."""
+        paragraph = self.paragraph(style="Citation")
+        if block.attribution:
+            symbol = paragraph.add_run(f"{clean(block.attribution)} ")
+            symbol.bold = True
+            symbol.font.name = SANS
+        paragraph.add_run(clean(block.text)).italic = True
+        paragraph.paragraph_format.keep_with_next = True
+        lines = [line for line in block.meta if line]
+        for index, line in enumerate(lines):
+            detail = self.paragraph(line, "Citation Detail")
+            if index < len(lines) - 1 or block.link:
+                detail.paragraph_format.keep_with_next = True
+        if block.link:
+            link_paragraph = self.paragraph(style="Citation Detail")
+            relation = self.word.part.relate_to(block.link, RT.HYPERLINK, is_external=True)
+            link = OxmlElement("w:hyperlink", {qn("r:id"): relation, qn("w:history"): "1"})
+            run = _text_run(block.link)
+            r_pr = OxmlElement("w:rPr")
+            r_pr.append(OxmlElement("w:rStyle", {qn("w:val"): "Hyperlink"}))
+            run.insert(0, r_pr)
+            link.append(run)
+            link_paragraph._p.append(link)
+            link_paragraph.paragraph_format.space_after = Mm(3)
+        elif lines:
+            detail.paragraph_format.space_after = Mm(3)
+
     def _figures(self, block: Block) -> None:
         if block.text:
             self.paragraph(block.text, "Caption")
@@ -559,6 +588,15 @@ def _styles(word, language: str) -> None:
     detail = _style(word, "Recommendation Detail", style_id="RecommendationDetail")
     _look(detail, font=SANS, size=8.5, color=GREY)
     _spacing(detail, after=Pt(0), left=Mm(4))
+
+    citation = _style(word, "Citation", style_id="Citation")
+    _spacing(citation, after=Pt(0))
+    citation_detail = _style(word, "Citation Detail", style_id="CitationDetail")
+    _look(citation_detail, font=SANS, size=8.5, color=GREY)
+    _spacing(citation_detail, after=Pt(0), left=Mm(4))
+    hyperlink = _style(word, "Hyperlink", WD_STYLE_TYPE.CHARACTER, style_id="Hyperlink", builtin=True)
+    _look(hyperlink, color=BLUE)
+    hyperlink.font.underline = True
 
     caption = word.styles["Caption"]
     _look(caption, font=SANS, size=9, color=GREY, bold=True)

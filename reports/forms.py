@@ -13,8 +13,9 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import BootstrapMixin
-from reports.models import LocalReport, Quote, ReportRecommendation, Section
+from reports.models import Citation, LocalReport, Quote, ReportRecommendation, Section
 from reports.quotes import inside_public_version
+from resources.selectors import public_resources
 from testimony.enums import Use
 from testimony.selectors import quotable_for
 from upr.models import Recommendation, Theme
@@ -264,6 +265,98 @@ class BaseQuoteFormSet(SharedChoicesFormSet):
 
 QuoteFormSet = inlineformset_factory(
     LocalReport, Quote, form=QuoteForm, formset=BaseQuoteFormSet, extra=1, can_delete=True
+)
+
+
+class ResourceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, resource) -> str:
+        parts = [resource.un_symbol, resource.display_title, str(resource.date.year) if resource.date else ""]
+        return " · ".join(part for part in parts if part)
+
+
+class CitationForm(BootstrapMixin, forms.ModelForm):
+    resource = ResourceChoiceField(
+        label=_("Resource"),
+        queryset=None,
+        help_text=_("Only resources published in the portal's library can be cited."),
+        error_messages={
+            "invalid_choice": _(
+                "This resource is not in the portal's public library (it may have been unpublished): choose another "
+                "one from the list."
+            )
+        },
+    )
+
+    class Meta:
+        model = Citation
+        fields = ["resource", "note"]
+        widgets = {"note": forms.TextInput(attrs={"data-count-words": "report"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resource"].queryset = public_resources().prefetch_related(None).order_by("title", "pk")
+
+    def validate_constraints(self) -> None:
+        """Leave "cited once" (citation_once_per_report) to the formset, which sees the whole list as it will be
+        saved: checked row by row against the stored rows, swapping two resources or removing one and citing it
+        again in a new row would be refused. (The model has no other constraint.)"""
+
+
+class BaseCitationFormSet(SharedChoicesFormSet):
+    """The resources the report cites, in the order the organizers give them (the "Place in the list" numbers:
+    a plain field, so reordering needs no mouse and no script)."""
+
+    shared_choice_fields = ("resource",)
+
+    def scope(self, queryset):
+        # Citations of resources unpublished since they were chosen stay stored, neither printed nor offered here.
+        return queryset.filter(resource__in=public_resources().values("pk")).order_by("position", "pk")
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)  # the stored citations' numbers start at 1, in their order
+        order = form.fields["ORDER"]
+        order.label = _("Place in the list")
+        order.help_text = _("The list is printed in the order of these numbers: change them to reorder it.")
+        order.widget.attrs.update({"min": 1, "class": "form-control w-auto"})
+
+    def clean(self) -> None:
+        # Before the formset's own unique check, which would only say "correct the duplicate data" above the list.
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("resource"):
+                continue
+            resource = data["resource"]
+            if resource in seen:
+                form.add_error(
+                    "resource",
+                    _("This resource is already cited above: cite it once, with one note, or remove this one."),
+                )
+            seen.add(resource)
+        super().clean()
+
+    def save(self, commit=True):
+        """Delete the removed citations and save the kept ones at positions in the order given (equal or empty
+        numbers keep the page's order)."""
+        super().save(commit=False)
+        ordered = self.ordered_forms
+        # A stored row whose resource changed is written again as a new row, after every removed or changed row is
+        # gone, so no moment of the save holds one resource twice (the database's citation_once_per_report).
+        moved = [form for form in ordered if form.instance.pk and "resource" in form.changed_data]
+        gone = [citation.pk for citation in self.deleted_objects] + [form.instance.pk for form in moved]
+        Citation.objects.filter(report=self.instance, pk__in=gone).delete()
+        for form in moved:
+            form.instance.pk = None
+            form.instance._state.adding = True
+        for position, form in enumerate(ordered):
+            form.instance.report = self.instance
+            form.instance.position = position
+            form.instance.save()
+        return [form.instance for form in ordered]
+
+
+CitationFormSet = inlineformset_factory(
+    LocalReport, Citation, form=CitationForm, formset=BaseCitationFormSet, extra=1, can_delete=True, can_order=True
 )
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cities.models import City
 from reports.enums import Decision, Level, RenderFormat, RenderStatus, ReportStatus
+from resources.models import Resource
 from testimony.models import Testimony
 from testimony.storage import private_storage
 from upr.models import Recommendation, ReviewCycle, Theme
@@ -156,6 +157,41 @@ class Quote(models.Model):
         return f"{self.testimony_id}: {self.excerpt[:40]}"
 
 
+class Citation(models.Model):
+    """A resource of the public library that the report cites, with an optional note (which page or paragraph).
+
+    Organizers choose only among `resources.selectors.public_resources()`. A citation whose resource the national
+    team unpublished later stays stored (so nothing is lost if it comes back) but is neither offered in the editor
+    nor frozen into the next submitted version; versions already submitted keep what they cited (their snapshot).
+    """
+
+    report = models.ForeignKey(LocalReport, on_delete=models.CASCADE, related_name="citations")
+    # Deleting a resource from the library drops it from drafts; submitted versions keep their frozen copy.
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="+", verbose_name=_("resource"))
+    note = models.CharField(
+        _("note"),
+        max_length=200,
+        blank=True,
+        help_text=_("Optional: which part you cite, for example “paragraphs 176.1 to 176.12” or “page 14”."),
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("cited resource")
+        verbose_name_plural = _("cited resources")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "resource"],
+                name="citation_once_per_report",
+                violation_error_message=_("The report already cites this resource."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} cites {self.resource_id}"
+
+
 class ReportVersion(models.Model):
     """The content as submitted, frozen; the national team's decision on it."""
 
@@ -171,6 +207,12 @@ class ReportVersion(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The resources its snapshot cites (content["citations"]), as rows: the resource page's "cited by local
+    # reports" finds the published versions citing it with a join, on PostgreSQL and on SQLite alike (SQLite has
+    # no JSON containment). Written once, at submission, like the content.
+    cited_resources = models.ManyToManyField(
+        Resource, blank=True, related_name="+", verbose_name=_("cited resources"), editable=False
     )
 
     class Meta:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from cities.selectors import directory_cities
 from reports.enums import Decision, ReportStatus
 from reports.models import LocalReport, Render, ReportVersion
 from upr.models import ReviewCycle
@@ -41,6 +42,24 @@ def published_version(city) -> ReportVersion | None:
         .select_related("report__cycle", "report__city")
         .order_by("-report__cycle__number", "-number")
         .first()
+    )
+
+
+def published_versions_citing(resource) -> list[ReportVersion]:
+    """The cities' published local reports (each city's `published_version`: its latest accepted version of its
+    newest cycle) whose frozen content cites `resource`, by city name, in one query whatever their number. An
+    older accepted version that cited it, since replaced by a newer one that does not, is not listed: readers of
+    the city's report would not find the citation. Only cities of the public directory are listed
+    (cities.selectors.directory_cities, as search lists their reports)."""
+    newer = ReportVersion.objects.filter(decision=Decision.ACCEPTED, report__city=OuterRef("report__city")).filter(
+        Q(report__cycle__number__gt=OuterRef("report__cycle__number"))
+        | Q(report=OuterRef("report"), number__gt=OuterRef("number"))
+    )
+    return list(
+        ReportVersion.objects.filter(decision=Decision.ACCEPTED, cited_resources=resource)
+        .filter(~Exists(newer), report__city__in=directory_cities().prefetch_related(None).values("pk"))
+        .select_related("report__city", "report__cycle")
+        .order_by("report__city__name", "report__city__state", "pk")
     )
 
 

@@ -93,7 +93,8 @@ def submit(report: LocalReport, *, by) -> ReportVersion:
 
     1. refuse (WorkflowError) a report that is not a draft or returned, and (Incomplete, with every problem) one
        that `submission_problems` finds incomplete or over its limits;
-    2. freeze the content as a new version and lock editing;
+    2. freeze the content as a new version (with the resources it cites, as they are now: title, UN symbol, kind,
+       date, link) and lock editing;
     3. email the national team (in the outbox, with the transaction).
     """
     locked = LocalReport.objects.select_for_update().get(pk=report.pk)
@@ -102,7 +103,9 @@ def submit(report: LocalReport, *, by) -> ReportVersion:
     if problems := submission_problems(locked, draft_document(locked)):
         raise Incomplete(problems)
     number = (locked.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    version = ReportVersion.objects.create(report=locked, number=number, content=snapshot(locked), submitted_by=by)
+    content = snapshot(locked)
+    version = ReportVersion.objects.create(report=locked, number=number, content=content, submitted_by=by)
+    version.cited_resources.set([citation["resource"] for citation in content["citations"]])
     now = timezone.now()
     LocalReport.objects.filter(pk=report.pk).update(status=ReportStatus.SUBMITTED, submitted_at=now)
     report.refresh_from_db()

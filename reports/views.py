@@ -27,7 +27,7 @@ from reports.document import (
     build_short_summary,
 )
 from reports.enums import Decision, RenderFormat, RenderStatus
-from reports.forms import QuoteFormSet, RecommendationFormSet, ReportForm, SectionFormSet
+from reports.forms import CitationFormSet, QuoteFormSet, RecommendationFormSet, ReportForm, SectionFormSet
 from reports.models import LocalReport, Render
 from reports.selectors import render_of_city
 
@@ -41,6 +41,7 @@ def _forms(report: LocalReport, data=None):
         SectionFormSet(data, instance=report, prefix="sections"),
         RecommendationFormSet(data, instance=report, prefix="recs", cycle=report.cycle),
         QuoteFormSet(data, instance=report, prefix="quotes", city=city),
+        CitationFormSet(data, instance=report, prefix="citations"),
     )
 
 
@@ -52,7 +53,7 @@ def _subject_for_renders(report: LocalReport):
 
 
 def _editor_context(report: LocalReport, forms) -> dict:
-    form, sections, recommendations, quotes = forms
+    form, sections, recommendations, quotes, citations = forms
     subject = _subject_for_renders(report)
     content = snapshot(report) if subject is report else subject.content
     stamp = Stamp.draft() if subject is report else Stamp.of_version(subject)
@@ -74,6 +75,7 @@ def _editor_context(report: LocalReport, forms) -> dict:
     versions = list(report.versions.select_related("submitted_by", "decided_by").order_by("-number"))
     returned = next((v for v in versions if v.decision == Decision.RETURNED), None)
     stored_quotes = report.quotes.count()
+    stored_citations = report.citations.count()
     return {
         "city": report.city,
         "report": report,
@@ -87,6 +89,8 @@ def _editor_context(report: LocalReport, forms) -> dict:
         "versions": versions,
         "last_comment": returned if report.editable and returned and returned == versions[0] else None,
         "hidden_quotes": stored_quotes - quotes.get_queryset().count(),
+        "citations": citations,
+        "hidden_citations": stored_citations - len(citations.get_queryset()),
         "layout": {
             "words_per_line": WORDS_PER_LINE,
             "lines_per_page": LINES_PER_PAGE,
@@ -127,8 +131,10 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
     if request.POST.get("revision") != str(report.revision):
         return _stale(request, report)
     forms = _forms(report, request.POST)
-    form, sections, recommendations, quotes = forms
-    valid = all([form.is_valid(), sections.is_valid(), recommendations.is_valid(), quotes.is_valid()])
+    form, sections, recommendations, quotes, citations = forms
+    valid = all(
+        [form.is_valid(), sections.is_valid(), recommendations.is_valid(), quotes.is_valid(), citations.is_valid()]
+    )
     if valid:
         quotes.check_themes(sections.kept_themes())
         valid = quotes.is_valid() and not any(f.errors for f in quotes.forms)
@@ -144,6 +150,7 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
             sections.save()
             recommendations.save()
             quotes.save()
+            citations.save()
     except services.StaleRevision:
         report.refresh_from_db()
         return _stale(request, report)

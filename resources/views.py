@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from portal.cache import public_page
 from resources import services
 from resources.forms import ResourceFilterForm, SuggestResourceForm
+from resources.registry import resource_panels
 from resources.selectors import filter_public_resources, public_resource
 
 PAGE_SIZE = 25
@@ -32,7 +33,16 @@ def resource_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     resource = public_resource(slug)
-    return render(request, "resources/detail.html", {"resource": resource, "themes": list(resource.themes.all())})
+    return render(
+        request,
+        "resources/detail.html",
+        {
+            "resource": resource,
+            "themes": list(resource.themes.all()),
+            # What higher apps add (the local reports citing it): resources.registry.
+            "panels": resource_panels.render(resource, request=request),
+        },
+    )
 
 
 @require_GET

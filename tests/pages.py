@@ -186,6 +186,7 @@ def build_world(user_factory) -> World:
     from national.enums import SubmissionType
     from national.models import JointSubmitter, NationalReport
     from reports import services as local_reports
+    from reports.demo import cite_resources
     from reports.models import Quote, ReportRecommendation
     from testimony import services as testimony
     from testimony.enums import Identification, Status
@@ -256,9 +257,12 @@ def build_world(user_factory) -> World:
     ReportRecommendation.objects.filter(report=report).first().official.set(
         [Recommendation.objects.get(cycle__number=3, paragraph="26.112")]
     )
+    cite_resources(report, [("a-hrc-46-15", "paragraph 26"), ("notes-on-compiling-your-upr-reports", "")])
     local_reports.submit(report, by=coordinator)
     local_reports.return_with_comments(report, by=coordinator, comment="Say by when the right to counsel is funded.")
+    # Seattle's published report cites real resources: its page lists them, and the resource's page says so.
     submitted_report = make_report(other, sections=1, recommendations=1, seed=2)
+    cite_resources(submitted_report, [("a-hrc-30-12", "paragraph 176"), ("a-hrc-46-15", "")])
     local_reports.submit(submitted_report, by=coordinator)
     local_reports.accept(submitted_report, by=coordinator)
     # Atlanta's second version waits for the national team's decision (the review page's form, and a diff).

@@ -83,7 +83,7 @@
   var key = "uprcities:" + form.dataset.reportKey;
   var revision = form.dataset.reportEditor;
   var dirty = false;
-  function fields() { return form.querySelectorAll("textarea, input[type=text], select"); }
+  function fields() { return form.querySelectorAll("textarea, input[type=text], input[type=number], select"); }
   function snapshot() {
     var values = {};
     fields().forEach(function (el) { if (el.name) values[el.name] = el.value; });

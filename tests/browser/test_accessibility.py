@@ -344,11 +344,13 @@ def test_testimony_pages_with_content_have_no_serious_or_critical_axe_violations
 def test_report_pages_with_content_have_no_serious_or_critical_axe_violations(
     live_server, page, demo_data, user_factory, language
 ):
-    """The local report's editor of a draft with a section, a quote and a recommendation, the same editor once the
-    national team returned it with comments, and the published page of the accepted report."""
+    """The local report's editor of a draft with a section, a quote, a recommendation and a cited resource, the same
+    editor once the national team returned it with comments, the published page of the accepted report and the
+    cited resource's page listing it."""
     from cities.enums import Role
     from cities.models import City, Membership
     from reports import services as report_services
+    from reports.demo import cite_resources
     from reports.models import LocalReport, Quote, ReportRecommendation, Section
     from tests.testimony.factories import make_testimony
     from upr.models import Recommendation, ReviewCycle, Theme
@@ -376,13 +378,14 @@ def test_report_pages_with_content_have_no_serious_or_critical_axe_violations(
         report=report, text="Fund a right to counsel for tenants.", theme=theme, reinforces_unfulfilled=True
     )
     recommendation.official.set([Recommendation.objects.get(cycle__number=3, paragraph="26.112")])
+    cite_resources(report, [("a-hrc-46-15", "paragraph 26")])
 
     set_language(page, live_server, language)
     log_in(page.context, live_server, coordinator)
     editor = "/organize/pittsburgh-pa/report/"
     check_pages(page, live_server, [editor], language)
-    # The section, the quote and the recommendation, each with the empty form after it.
-    expect(page.locator("form#editor fieldset.formset-form")).to_have_count(6)
+    # The section, the quote, the recommendation and the cited resource, each with the empty form after it.
+    expect(page.locator("form#editor fieldset.formset-form")).to_have_count(8)
 
     report_services.submit(report, by=coordinator)
     report_services.return_with_comments(report, by=coordinator, comment="Say by when the right to counsel is funded.")
@@ -397,6 +400,9 @@ def test_report_pages_with_content_have_no_serious_or_critical_axe_violations(
     check_pages(page, live_server, ["/cities/pittsburgh-pa/report/"], language)
     expect(page.locator("main article figure")).to_have_count(1)
     expect(page.locator("main article")).to_contain_text("26.112")
+    expect(page.locator("main article")).to_contain_text("A/HRC/46/15")
+    check_pages(page, live_server, ["/resources/a-hrc-46-15/"], language)
+    expect(page.locator("#cited-by-heading + ul a")).to_have_attribute("href", "/cities/pittsburgh-pa/report/")
 
 
 @pytest.mark.browser_context_args(bypass_csp=True)

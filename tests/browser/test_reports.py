@@ -484,3 +484,54 @@ def test_after_submitting_the_drafts_file_stays_listed_marked_draft(
     assert "DRAFT" not in version_text
     assert "Version 1, submitted to the national team on" in version_text
     assert report_services.report_for(data["city"]).versions.count() == 1
+
+
+def test_cite_resources_by_keyboard_and_reorder_them(live_server, page, user_factory, city_factory, request):
+    """The organizer cites two resources of the library with the keyboard only, gives the second one place 1,
+    saves, and the preview lists them in that order; a resource not yet published is never offered."""
+    from resources.enums import ResourceKind, ResourceStatus
+    from tests.resources import make_resource
+
+    data = setup_city(user_factory, city_factory)
+    make_resource(
+        title="Report of the Working Group (2020 review)",
+        slug="a-hrc-46-15",
+        kind=ResourceKind.UN_DOCUMENT,
+        un_symbol="A/HRC/46/15",
+    )
+    make_resource(title="Notes on compiling your UPR reports", slug="notes", kind=ResourceKind.GUIDE)
+    waiting = make_resource(title="A suggestion not yet checked", slug="waiting", status=ResourceStatus.SUGGESTED)
+    log_in(page.context, live_server, data["organizer"])
+    page.goto(live_server.url + EDITOR)
+    # The report needs a section to be saved: choose its theme.
+    page.locator("#id_sections-0-theme").select_option(str(data["housing"].pk))
+
+    first = group(page, "Cited resource 1").get_by_label(required("Resource"))
+    first.focus()
+    expect(first.locator(f"option[value='{waiting.pk}']")).to_have_count(0)
+    page.keyboard.press("End")  # the last title in the list: the Working Group's report
+    page.keyboard.press("Tab")  # the note
+    page.keyboard.type("paragraph 26")
+    cite_another = page.get_by_role("button", name="Cite another resource")
+    cite_another.focus()
+    page.keyboard.press("Enter")
+    second = page.locator("#id_citations-1-resource")
+    expect(second).to_be_focused()
+    page.keyboard.press("Home")
+    page.keyboard.press("ArrowDown")  # the first title: the guide
+    page.keyboard.press("Tab")  # its note, left empty
+    page.keyboard.press("Tab")  # its place in the list
+    expect(page.locator("#id_citations-1-ORDER")).to_be_focused()
+    page.keyboard.type("1")  # place 1: printed first
+    page.locator("#id_citations-0-ORDER").fill("2")
+    page.locator("#citations-heading").scroll_into_view_if_needed()
+    save_screenshot(page, request, "citations-in-the-editor")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(messages(page)).to_have_text(["Saved."])
+
+    page.goto(live_server.url + f"/organize/{SLUG}/report/preview/")
+    listed = page.locator(".report-document h2#resources ~ div")
+    expect(listed).to_have_count(2)
+    expect(listed.nth(0)).to_contain_text("Notes on compiling your UPR reports")
+    expect(listed.nth(1)).to_contain_text("A/HRC/46/15")
+    expect(listed.nth(1)).to_contain_text("Cited for: paragraph 26")

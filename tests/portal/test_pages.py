@@ -56,6 +56,26 @@ def test_load_demo_creates_demo_logins_only_in_demo_mode(demo, settings, django_
     assert Membership.objects.get().city.slug == "pittsburgh-pa"
 
 
+def test_load_demo_gives_the_demo_organizer_a_draft_citing_real_resources(demo, settings):
+    from reports.enums import ReportStatus
+    from reports.models import LocalReport
+
+    settings.DEMO_MODE = True
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    call_command("load_demo", stdout=io.StringIO())  # idempotent: one draft, each resource cited once
+
+    report = LocalReport.objects.get()
+    assert (report.city.slug, report.status) == ("pittsburgh-pa", ReportStatus.DRAFT)
+    assert report.executive_summary.startswith("Demo data, invented for the demonstration: ")
+    assert [(c.resource.un_symbol, c.resource.slug, c.note) for c in report.citations.select_related("resource")] == [
+        ("A/HRC/46/15", "a-hrc-46-15", "paragraph 26, the recommendations of the 2020 review"),
+        ("", "local-government-and-human-rights-high-commissioner-report", ""),
+        ("", "notes-on-compiling-your-upr-reports", ""),
+    ]
+    assert "Pittsburgh, PA's draft local report cites 3 resources of the library." in out.getvalue()
+
+
 def test_home_shows_cycle_countdown_and_counts_from_the_database(client, demo):
     today = timezone.localdate()
     cycle = ReviewCycle.objects.get(number=4)

@@ -64,6 +64,7 @@ def editor_post(report: LocalReport, theme, *, testimony=None, excerpt="", refs=
         "recs-0-official_refs": refs,
         "recs-0-reinforces_unfulfilled": "on",
         **management("quotes", 1 if testimony else 0),
+        **management("citations", 0),
         "action": "save",
     }
     if testimony:
@@ -274,6 +275,7 @@ def test_submitting_an_incomplete_or_too_long_report_says_what_is_missing(client
             "sections-0-challenges": "y",
             **management("recs", 0),
             **management("quotes", 0),
+            **management("citations", 0),
             "action": "submit",
         },
         follow=True,

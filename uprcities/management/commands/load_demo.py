@@ -23,6 +23,7 @@ from cities.models import City, Membership
 from events.demo import load_upcoming_demo_events, load_webinars
 from indicators.importer import import_sdsn
 from indicators.loaders import load_portal_indicators
+from reports.demo import load_demo_report
 from resources.demo import load_resources
 from search.services import rebuild as rebuild_search_index
 from tracking.demo import load_demo_tracking
@@ -65,9 +66,14 @@ class Command(BaseCommand):
             city=city,
             defaults={"role": Role.COORDINATOR, "approved_at": timezone.now()},
         )
+        # The demo organizer finds a draft local report (its text marked as demo) citing real resources.
+        report = load_demo_report(city)
         self.stdout.write(self.style.SUCCESS("\nDemo logins (demo mode only; new passwords on every run):"))
         self.stdout.write(f"  organizer of {city}: {DEMO_ORGANIZER} / {organizer_pw}")
         self.stdout.write(f"  national team:      {DEMO_NATIONAL} / {national_pw}")
+        if report is not None:
+            cited = report.citations.count()
+            self.stdout.write(f"  {city}'s draft local report cites {cited} resources of the library.")
         national = get_user_model().objects.get(email=DEMO_NATIONAL)
         if needs_second_proof(national):
             # Staff need a second proof besides the password to set up two-factor (accounts.enrolment).
