@@ -37,6 +37,7 @@ NAMES = [
     "resources",
     "testimony",
     "indicator-values",
+    "scorecard",
 ]
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 
@@ -177,6 +178,7 @@ def test_open_data_page_and_package_query_counts_are_constant(client):
     fill(3, prefix="a")
     few = _build_queries(client)
     fill(40, prefix="b")
-    # recommendations prefetch themes, affected persons and goals; the indicator values are one more file, the
-    # resources two (the list and its themes)
-    assert _build_queries(client) == few == [17, 17]
+    # recommendations prefetch themes, affected persons, goals and city statuses; the indicator values are one more
+    # file, the resources two (the list and its themes), the scorecard two (the items and their recommendations'
+    # themes)
+    assert _build_queries(client) == few == [20, 20]
