@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils.translation import override
 
 from cities.enums import CityStatus
 from search.enums import DocumentKind
@@ -87,15 +88,19 @@ def test_search_finds_items_by_words_status_in_spanish_and_office(city_factory, 
     assert found('"en curso" Pittsburgh') == [item.pk]
     assert found("Housing Authority") == [item.pk]
     assert found(APPROVED_ANSWER) == [item.pk]
-    for secret in (PRIVATE_DOCUMENT, WAITING_ANSWER, DECLINED_ANSWER, QUOTED, EXPLORING_NOTE):
+    for secret in (PRIVATE_DOCUMENT, WAITING_ANSWER, DECLINED_ANSWER, EXPLORING_NOTE):
         assert search(secret).total == 0, secret
+    # The quoted testimony is found as itself (its consent allows the portal), never as the scorecard item.
+    assert [hit.kind for hit in search(QUOTED).page.object_list] == [DocumentKind.TESTIMONY]
     page = client.get("/search/", {"q": NOTE}).text
     assert f'href="/cities/pittsburgh-pa/scorecard/#item-{item.pk}"' in page and "Scorecard item" in page
     assert f"<mark>{NOTE}</mark>" in page
     spanish = client.get("/search/", {"q": NOTE}, headers={"accept-language": "es"}).text
     assert "Elemento del seguimiento" in spanish
-    facets = {facet.name: facet for facet in search(NOTE).facets}
-    assert [(o.value, o.label, o.count) for o in facets["kind"].options] == [("scorecard", "Scorecard item", 1)]
+    for language, label in (("en", "Scorecard item"), ("es", "Elemento del seguimiento")):
+        with override(language):
+            facets = {facet.name: facet for facet in search(NOTE).facets}
+        assert [(o.value, o.label, o.count) for o in facets["kind"].options] == [("scorecard", label, 1)]
 
 
 def test_an_update_added_reindexes_the_item(city_factory, user_factory):
