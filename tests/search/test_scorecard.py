@@ -32,7 +32,7 @@ from tests.search import POSTGRESQL
 from tests.tracking.factories import make_office, make_recommendations
 from tracking import services
 from tracking.enums import Level, TrackingStatus
-from tracking.models import TrackedItem
+from tracking.models import Evidence, Reply, TrackedItem
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +160,21 @@ def test_an_exploring_citys_items_are_never_indexed(city_factory):
     services.track_recommendations(city, make_recommendations(2, start=50), by=None)
     assert not rows().exists()
     assert search(EXPLORING_NOTE).total == 0
+
+
+def test_an_answer_enters_the_index_only_once_approved(city_factory):
+    w = world(city_factory)
+    waiting = Reply.objects.get(answer=WAITING_ANSWER)
+    assert WAITING_ANSWER not in row_text(w["item"])
+    services.decide_reply(waiting, approve=True, by=None)
+    assert WAITING_ANSWER in row_text(w["item"])
+
+
+def test_a_document_made_team_only_leaves_the_index(city_factory):
+    w = world(city_factory)
+    document = Evidence.objects.get(title=PUBLIC_DOCUMENT)
+    document.is_public = False
+    document.save()
+    assert PUBLIC_DOCUMENT not in row_text(w["item"])
+    document.delete()
+    assert NOTE in row_text(w["item"])
