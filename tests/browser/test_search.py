@@ -1,6 +1,6 @@
 """Flow 7 of DESIGN.md: a resident searches from the header in Spanish ("vivienda"), opens a recommendation, a
-city's scorecard item, a webinar and a resource from the results, and narrows the results by a facet. Screenshots of the results page at a
-phone's width and a desktop's."""
+city's scorecard item, a webinar and a resource from the results, and narrows the results by a facet. Screenshots
+of the results page at a phone's width and a desktop's."""
 
 from __future__ import annotations
 
