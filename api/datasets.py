@@ -38,6 +38,7 @@ from portal.cache import public_generation
 from portal.spreadsheets import safe_cell
 from resources.selectors import filter_public_resources
 from testimony.selectors import filter_public_testimony
+from tracking.selectors import public_scorecard_items
 from upr.selectors import filter_recommendations, public_cycles, public_milestones, public_themes
 
 # How long a built file is kept when nothing changes (a change draws a new generation at once).
@@ -164,9 +165,10 @@ def _datapackage(request) -> dict:
         "title": "UPR Cities: open data",
         "description": (
             "The UN Universal Periodic Review of the United States (review cycles, milestones, recommendations and "
-            "the US responses), the human rights cities taking part, their events and webinars, and testimony shown "
-            "on the portal with the consent of the people who gave it (its public version only; names only as each "
-            "person chose). Holds no personal contact details."
+            "the US responses), the human rights cities taking part, their events and webinars, the recommendations "
+            "each city tracks and where they stand, and testimony shown on the portal with the consent of the people "
+            "who gave it (its public version only; names only as each person chose). Holds no personal contact "
+            "details."
         ),
         "homepage": settings.SITE_URL + reverse("open_data"),
         "version": "1.0.0",
@@ -219,7 +221,8 @@ def _milestones() -> Iterable[dict]:
 
 
 def _recommendations() -> Iterable[dict]:
-    return (v1.recommendation_out(r) for r in filter_recommendations().order_by("cycle__number", "sort_key"))
+    recommendations = v1.with_city_statuses(filter_recommendations().order_by("cycle__number", "sort_key"))
+    return (v1.recommendation_out(r) for r in recommendations)
 
 
 def _cities() -> Iterable[dict]:
@@ -236,6 +239,10 @@ def _resources() -> Iterable[dict]:
 
 def _testimony() -> Iterable[dict]:
     return (v1.testimony_out(t) for t in filter_public_testimony().select_related("cycle"))
+
+
+def _scorecard() -> Iterable[dict]:
+    return (v1.scorecard_item_out(item) for item in public_scorecard_items())
 
 
 def _speakers(item: dict) -> list[str]:
@@ -465,5 +472,37 @@ datasets.register(
             Column("attribution", "string", _("The attribution the SDSN figures require.")),
         ),
         ({"title": ATTRIBUTION, "path": SOURCE_URL}, *PORTAL_SOURCE),
+    )
+)
+datasets.register(
+    Dataset(
+        "scorecard",
+        _("Scorecard"),
+        _(
+            "The recommendations each city of the directory tracks and where its organizers say each stands: the "
+            "latest assessment of every tracked recommendation, one row each. The history, the evidence and the "
+            "offices' answers are on each city's scorecard page."
+        ),
+        _scorecard,
+        (
+            Column("id", "integer", _("The tracked item's identifier (as in the API).")),
+            Column("city", "string", _("The city's slug (see cities.csv).")),
+            Column("recommendation", "integer", _("The official recommendation's id (see recommendations.csv).")),
+            Column("cycle", "integer", _("The review cycle of the recommendation, or of the city's local report.")),
+            Column("paragraph", "string", _("The paragraph number of an official recommendation, or empty.")),
+            Column("local", "boolean", _("Whether it is the city's own recommendation, from its local report.")),
+            Column("text", "string", _("The recommendation's text.")),
+            Column("level", "string", _("The level of government that must act: city, county, state or federal.")),
+            Column("office", "string", _("The office responsible, or empty.")),
+            Column(
+                "status",
+                "string",
+                _("not_started, in_progress, partly_implemented, implemented, regressed, or not_assessed."),
+            ),
+            Column("observed_on", "date", _("The date of the latest assessment; empty when not assessed.")),
+            Column("updates", "integer", _("How many assessments its history holds.")),
+            Column("themes", "string", _("Theme slugs, separated by semicolons.")),
+            Column("url", "string", _("The item on the city's scorecard."), _absolute),
+        ),
     )
 )

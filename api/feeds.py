@@ -1,4 +1,5 @@
-"""Atom feeds of what the portal publishes: events, webinars (recordings) and public testimony.
+"""Atom feeds of what the portal publishes: events, webinars (recordings), public testimony, resources and the
+changes to the cities' scorecards.
 
 Each feed reads the owning app's public selector, as the pages do, and is registered in `feeds` once: its URL
 (/feeds/<key>.atom), the list on the open-data page and the sitemap follow. A feed of another app's items (the
@@ -17,11 +18,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.functional import Promise
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from events.selectors import public_events, webinar_archive
 from resources.selectors import filter_public_resources
 from testimony.selectors import filter_public_testimony
+from tracking.selectors import public_status_updates
 
 ITEMS = 50
 
@@ -135,6 +138,52 @@ class ResourceFeed(PortalFeed):
         return item.created_at
 
 
+class ScorecardFeed(PortalFeed):
+    """The latest status updates of the directory's cities (tracking.selectors.public_status_updates): the status
+    and what changed, linked to the item on the city's scorecard. Never its evidence (quoted testimony is resolved
+    against today's consent on the page, which a feed reader's copy could not follow) nor the offices' answers."""
+
+    key = "scorecard"
+    title = _("UPR Cities: scorecard changes")
+    subtitle = _("Where the recommendations the cities track stand: each new assessment, newest first.")
+
+    def items(self):
+        return public_status_updates()[:ITEMS]
+
+    def _item_url(self, update) -> str:
+        city = update.item.city
+        return settings.SITE_URL + reverse("tracking:scorecard", kwargs={"slug": city.slug})
+
+    def item_link(self, item) -> str:
+        return self._item_url(item) + f"#item-{item.item_id}"
+
+    def item_guid(self, item) -> str:
+        # One entry per update: several updates of an item share its link.
+        return self._item_url(item) + f"#update-{item.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_title(self, item) -> str:
+        tracked = item.item
+        if tracked.recommendation_id is not None:
+            return _("%(city)s: Recommendation %(paragraph)s — %(status)s") % {
+                "city": tracked.city.name,
+                "paragraph": tracked.recommendation.paragraph,
+                "status": item.get_status_display(),
+            }
+        return _("%(city)s: own recommendation “%(text)s” — %(status)s") % {
+            "city": tracked.city.name,
+            "text": Truncator(tracked.local_recommendation.text).words(10),
+            "status": item.get_status_display(),
+        }
+
+    def item_description(self, item) -> str:
+        return item.what_changed
+
+    def item_pubdate(self, item) -> dt.datetime:
+        return item.recorded_at
+
+
 @dataclass(frozen=True)
 class FeedEntry:
     key: str
@@ -161,3 +210,4 @@ feeds.register(EventFeed, _("Events"))
 feeds.register(WebinarFeed, _("Webinar recordings"))
 feeds.register(TestimonyFeed, _("Testimony"))
 feeds.register(ResourceFeed, _("Resources"))
+feeds.register(ScorecardFeed, _("Scorecard changes"))

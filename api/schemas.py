@@ -53,6 +53,15 @@ class MilestoneOut(Schema):
     date: dt.date
 
 
+class CityStatusOut(Schema):
+    city: str = Field(description="The slug of a city in the directory tracking the recommendation.")
+    status: str = Field(
+        description="Where the city's organizers say it stands: not_started, in_progress, partly_implemented, "
+        "implemented, regressed, or not_assessed (no assessment yet)."
+    )
+    observed_on: dt.date | None = Field(description="The date of that assessment; null when not assessed.")
+
+
 class RecommendationOut(Schema):
     id: int
     cycle: int
@@ -68,6 +77,9 @@ class RecommendationOut(Schema):
     cluster: int | None = Field(
         description="The cluster of similar recommendations it belongs to (the same ask from other states and "
         "reviews; filter with ?cluster=), or null."
+    )
+    city_statuses: list[CityStatusOut] = Field(
+        description="Where it stands in each city of the directory that tracks it (see /api/v1/scorecard/), by city."
     )
     url: str = Field(description="Its page on the portal.")
 
@@ -175,3 +187,26 @@ class TestimonyOut(Schema):
     when: str = Field(description="A date (YYYY-MM-DD), or only a year where the person asked for less precision.")
     name: str | None = Field(description="The name as the person chose to be identified; null when anonymous.")
     themes: list[str]
+
+
+class ScorecardItemOut(Schema):
+    """One recommendation a city of the directory tracks, and where it stands (a row of scorecard.csv)."""
+
+    id: int = Field(description="The tracked item's identifier (its anchor on the city's scorecard: #item-<id>).")
+    city: str = Field(description="The city's slug.")
+    recommendation: int | None = Field(
+        description="The official recommendation's id (see /api/v1/recommendations/); null for the city's own."
+    )
+    cycle: int = Field(description="The review cycle of the recommendation, or of the city's local report.")
+    paragraph: str = Field(description='The paragraph number of an official recommendation ("26.112"), or empty.')
+    text: str = Field(description="The recommendation's text (the UN's, or the city's own).")
+    local: bool = Field(description="Whether it is the city's own recommendation, from its accepted local report.")
+    level: str = Field(description="The level of government that must act: city, county, state or federal.")
+    office: str = Field(description="The office responsible, or empty.")
+    status: str = Field(
+        description="not_started, in_progress, partly_implemented, implemented, regressed, or not_assessed."
+    )
+    observed_on: dt.date | None = Field(description="The date of the latest assessment; null when not assessed.")
+    updates: int = Field(description="How many assessments its history holds.")
+    themes: list[str] = Field(description="Portal theme slugs.")
+    url: str = Field(description="The item on the city's scorecard.")

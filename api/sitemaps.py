@@ -13,6 +13,7 @@ from events.selectors import archived_webinars, public_events
 from reports.selectors import cities_with_published_report
 from resources.selectors import public_resources
 from testimony.selectors import filter_public_testimony
+from tracking.selectors import public_scorecard_cities
 
 
 def _bare(items):
@@ -47,6 +48,7 @@ class PagesSitemap(PortalSitemap):
             "testimony:list",
             "open_data",
             "api_reference",
+            "tracking:network",
         ]
 
     def location(self, item: str) -> str:
@@ -106,6 +108,16 @@ class ResourceSitemap(PortalSitemap):
         return reverse("resources:detail", kwargs={"slug": item.slug})
 
 
+class ScorecardSitemap(PortalSitemap):
+    """The scorecard of each city of the directory that tracks something."""
+
+    def items(self):
+        return public_scorecard_cities().only("slug")
+
+    def location(self, item) -> str:
+        return reverse("tracking:scorecard", kwargs={"slug": item.slug})
+
+
 SITEMAPS = {
     "pages": PagesSitemap,
     "cities": CitySitemap,
@@ -114,4 +126,5 @@ SITEMAPS = {
     "webinars": WebinarSitemap,
     "testimony": TestimonySitemap,
     "resources": ResourceSitemap,
+    "scorecards": ScorecardSitemap,
 }

@@ -35,6 +35,7 @@ from api.schemas import (
     Page,
     RecommendationOut,
     ResourceOut,
+    ScorecardItemOut,
     TestimonyOut,
     ThemeOut,
 )
@@ -49,6 +50,8 @@ from resources.enums import Language, ResourceKind
 from resources.selectors import filter_public_resources, public_resources
 from testimony.enums import Kind, Nature
 from testimony.selectors import filter_public_testimony, public_testimony
+from tracking.enums import Level, TrackingStatus
+from tracking.selectors import NOT_ASSESSED, item_themes, public_city_statuses, public_scorecard_items
 from upr.enums import Response
 from upr.selectors import (
     filter_recommendations,
@@ -70,7 +73,8 @@ api = NinjaAPI(
     description=(
         "Read-only open data of the UPR Cities portal: the UN Universal Periodic Review of the United States "
         "(review cycles, milestones, recommendations and the US responses), the human rights cities taking part, "
-        "events and webinars, and testimony that the people who gave it allowed to be shown on the portal (only "
+        "events and webinars, the recommendations each city tracks and where they stand (scorecards), and "
+        "testimony that the people who gave it allowed to be shown on the portal (only "
         "its public version, and names only as each person chose). Lists take `limit` (at most 100) and `offset`. "
         "Anyone may call it from any site (CORS); each client is rate-limited (429 with Retry-After)."
     ),
@@ -222,8 +226,22 @@ def recommendation_out(recommendation) -> dict:
         "sdgs": [goal.number for goal in recommendation.sdgs.all()],
         "source_themes": recommendation.source_themes,
         "cluster": recommendation.cluster_id,
+        "city_statuses": [
+            {
+                "city": item.city.slug,
+                "status": item.current_status or NOT_ASSESSED,
+                "observed_on": item.current_observed_on,
+            }
+            # Prefetched by `with_city_statuses` (tracking.selectors.public_city_statuses): no query per item.
+            for item in recommendation.public_city_statuses
+        ],
         "url": recommendation.get_absolute_url(),
     }
+
+
+def with_city_statuses(recommendations):
+    """Recommendations with where each stands in the directory's cities, in one more query for the whole list."""
+    return recommendations.prefetch_related(public_city_statuses())
 
 
 def city_out(city) -> dict:
@@ -387,7 +405,7 @@ def recommendations(request: HttpRequest, filters: Query[RecommendationFilters])
     )
     if filters.cluster:
         items = items.filter(cluster_id=filters.cluster)
-    page = paginate(items, filters)
+    page = paginate(with_city_statuses(items), filters)
     return {**page, "results": [recommendation_out(r) for r in page["results"]]}
 
 
@@ -399,10 +417,64 @@ def recommendations(request: HttpRequest, filters: Query[RecommendationFilters])
 )
 @cached()
 def recommendation(request: HttpRequest, recommendation_id: int):
-    found = filter_recommendations().filter(pk=recommendation_id).first() if 0 < recommendation_id < 2**31 else None
+    recommendations = with_city_statuses(filter_recommendations())
+    found = recommendations.filter(pk=recommendation_id).first() if 0 < recommendation_id < 2**31 else None
     if found is None:
         raise Http404
     return recommendation_out(found)
+
+
+def scorecard_item_out(item) -> dict:
+    """`item` from tracking.selectors.public_scorecard_items (a city of the directory): the recommendation, who
+    must act and where it stands; never its evidence, quoted testimony or the offices' answers."""
+    official = item.recommendation
+    cycle = official.cycle if official is not None else item.local_recommendation.report.cycle
+    return {
+        "id": item.pk,
+        "city": item.city.slug,
+        "recommendation": official.pk if official is not None else None,
+        "cycle": cycle.number,
+        "paragraph": official.paragraph if official is not None else "",
+        "text": item.text,
+        "local": official is None,
+        "level": item.level,
+        "office": item.office.name if item.office else "",
+        "status": item.current_status or NOT_ASSESSED,
+        "observed_on": item.current_observed_on,
+        "updates": item.update_count,
+        "themes": [theme.slug for theme in item_themes(item)],
+        "url": reverse("tracking:scorecard", kwargs={"slug": item.city.slug}) + f"#item-{item.pk}",
+    }
+
+
+class ScorecardFilters(PageParams):
+    city: str | None = Field(None, max_length=60, pattern=NO_NUL, description="A city's slug.")
+    theme: str | None = Field(None, max_length=50, pattern=NO_NUL, description="A theme's slug.")
+    status: Literal[(*TrackingStatus.values, NOT_ASSESSED)] | None = Field(  # type: ignore[valid-type]
+        None, description="Where it stands now (not_assessed: no assessment yet)."
+    )
+    level: Literal[tuple(Level.values)] | None = Field(None, description="The level of government that must act.")  # type: ignore[valid-type]
+    cycle: int | None = Field(None, ge=1, le=1000, description="A review cycle's number.")
+
+
+@api.get(
+    "/scorecard/",
+    response={200: Page[ScorecardItemOut], **LIST_ERRORS},
+    tags=["Cities"],
+    summary="Scorecard items",
+)
+@cached(ScorecardFilters)
+def scorecard(request: HttpRequest, filters: Query[ScorecardFilters]):
+    """The recommendations each city of the directory tracks and where its organizers say each stands, by city and
+    in the scorecard's order; filtered as on the scorecard pages. The history of each is on the city's scorecard."""
+    city, theme, cycle = _city(filters.city), _theme(filters.theme), _cycle(filters.cycle)
+    if _names_nothing(city, theme, cycle):
+        return empty_page(filters)
+    items = public_scorecard_items(
+        city=city, theme=theme, status=filters.status or "", level=filters.level or "", cycle=cycle
+    )
+    page = paginate(items, filters)
+    return {**page, "results": [scorecard_item_out(item) for item in page["results"]]}
 
 
 class CityFilters(PageParams):

@@ -9,6 +9,7 @@ class DocumentKind(models.TextChoices):
     EVENT = "event", _("Event or webinar")
     REPORT = "report", _("Local report")
     RESOURCE = "resource", _("Resource")
+    SCORECARD = "scorecard", _("Scorecard item")
 
 
 # The languages content is indexed in: each has its own text search configuration (search/migrations/0002).

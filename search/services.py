@@ -65,27 +65,46 @@ def _row(kind: str, pk: int, document: Document) -> SearchDocument:
     )
 
 
+def _bulk_store(kind: str, built: list[tuple[int, Document]]) -> int:
+    links = SearchDocument.themes.through
+    rows = SearchDocument.objects.bulk_create([_row(kind, pk, document) for pk, document in built], batch_size=500)
+    links.objects.bulk_create(
+        [
+            links(searchdocument_id=row.pk, theme_id=theme.pk)
+            for row, (_pk, document) in zip(rows, built, strict=True)
+            for theme in document.themes
+        ],
+        batch_size=1000,
+    )
+    return len(rows)
+
+
 @transaction.atomic
 def rebuild(kinds: list[str] | None = None) -> dict[str, int]:
     """Rebuild the rows of `kinds` (all by default) from the public selectors, in one transaction and in bulk;
     rows of objects no longer public go. Returns how many documents each kind holds."""
     counts = {}
-    links = SearchDocument.themes.through
     for kind in kinds or list(SOURCES):
         source = SOURCES[kind]
         built = [(object_id(kind, obj), source.document(obj)) for obj in source.objects()]
         SearchDocument.objects.filter(kind=kind).delete()
-        rows = SearchDocument.objects.bulk_create([_row(kind, pk, document) for pk, document in built], batch_size=500)
-        links.objects.bulk_create(
-            [
-                links(searchdocument_id=row.pk, theme_id=theme.pk)
-                for row, (_pk, document) in zip(rows, built, strict=True)
-                for theme in document.themes
-            ],
-            batch_size=1000,
-        )
-        counts[kind] = len(rows)
+        counts[kind] = _bulk_store(kind, built)
     return counts
+
+
+def reindex_many(kind: str, *, pks: list[int] | None = None, city_id: int | None = None) -> int:
+    """Bring the rows of many objects in step at once, in the caller's transaction (a source with `some`): those
+    among `pks`, or every one of a city (`city_id`: a city that left the directory loses all its rows, one that
+    changed its name has them rewritten). Returns how many are indexed now."""
+    source = SOURCES[kind]
+    assert source.some is not None, kind
+    if pks is not None:
+        stale, selection = SearchDocument.objects.filter(object_id__in=pks), {"pks": pks}
+    else:
+        stale, selection = SearchDocument.objects.filter(city_id=city_id), {"city_id": city_id}
+    built = [(object_id(kind, obj), source.document(obj)) for obj in source.some(**selection)]
+    stale.filter(kind=kind).delete()
+    return _bulk_store(kind, built)
 
 
 def refresh_reports() -> dict[str, int]:

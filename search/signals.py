@@ -9,9 +9,12 @@ from cities.models import City
 from events.models import Event, EventSpeaker
 from resources.models import Resource
 from search.enums import DocumentKind
-from search.services import reindex, remove
+from search.services import reindex, reindex_many, remove
 from testimony.models import Testimony
 from testimony.signals import testimonies_changed, testimony_withdrawn
+from tracking.models import Evidence, Office, Reply, StatusUpdate, TrackedItem
+from tracking.selectors import public_scorecard_items
+from tracking.signals import items_tracked
 from upr.models import Recommendation
 
 MODELS = {
@@ -20,6 +23,7 @@ MODELS = {
     Testimony: DocumentKind.TESTIMONY,
     Event: DocumentKind.EVENT,
     Resource: DocumentKind.RESOURCE,
+    TrackedItem: DocumentKind.SCORECARD,
 }
 # Many-to-many relations a document shows (its themes): (model, field name).
 RELATIONS = [
@@ -32,8 +36,17 @@ RELATIONS = [
 
 
 def _saved(sender, instance, raw=False, **kwargs) -> None:
-    if not raw:  # fixtures load rows before their relations exist; rebuild_search_index follows them
-        reindex(MODELS[sender], instance.pk)
+    if raw:  # fixtures load rows before their relations exist; rebuild_search_index follows them
+        return
+    reindex(MODELS[sender], instance.pk)
+    if sender is City:
+        # Its scorecard items name it, and leave the index with it when it leaves the directory.
+        reindex_many(DocumentKind.SCORECARD, city_id=instance.pk)
+    elif sender is Recommendation:
+        # The scorecard items tracking it show its text.
+        pks = list(public_scorecard_items().filter(recommendation=instance).values_list("pk", flat=True))
+        if pks:
+            reindex_many(DocumentKind.SCORECARD, pks=pks)
 
 
 def _deleted(sender, instance, **kwargs) -> None:
@@ -64,6 +77,32 @@ def _testimonies_changed(sender, pks, **kwargs) -> None:
         reindex(DocumentKind.TESTIMONY, pk)
 
 
+# --- scorecard items: an item's document shows its history (updates, evidence titles, approved answers) and office
+
+
+def _update_changed(sender, instance, raw=False, **kwargs) -> None:
+    if not raw:
+        reindex(DocumentKind.SCORECARD, instance.item_id)
+
+
+def _evidence_or_reply_changed(sender, instance, raw=False, **kwargs) -> None:
+    if not raw:
+        item_id = StatusUpdate.objects.filter(pk=instance.update_id).values_list("item_id", flat=True).first()
+        if item_id is not None:  # None: the update is being deleted with its item
+            reindex(DocumentKind.SCORECARD, item_id)
+
+
+def _office_changed(sender, instance, raw=False, **kwargs) -> None:
+    # Its name and level on every item it is responsible for; once deleted, its items no longer name it (Django set
+    # their office to NULL without a signal): the city's items are rewritten either way.
+    if not raw:
+        reindex_many(DocumentKind.SCORECARD, city_id=instance.city_id)
+
+
+def _items_tracked(sender, pks, **kwargs) -> None:
+    reindex_many(DocumentKind.SCORECARD, pks=list(pks))
+
+
 def connect() -> None:
     for model, kind in MODELS.items():
         post_save.connect(_saved, sender=model, dispatch_uid=f"search-save:{kind}")
@@ -75,3 +114,11 @@ def connect() -> None:
     post_delete.connect(_speaker_changed, sender=EventSpeaker, dispatch_uid="search-speaker-delete")
     testimony_withdrawn.connect(_testimony_withdrawn, dispatch_uid="search-testimony-withdrawn")
     testimonies_changed.connect(_testimonies_changed, dispatch_uid="search-testimonies-changed")
+    post_save.connect(_update_changed, sender=StatusUpdate, dispatch_uid="search-statusupdate-save")
+    post_delete.connect(_update_changed, sender=StatusUpdate, dispatch_uid="search-statusupdate-delete")
+    for model in (Evidence, Reply):
+        post_save.connect(_evidence_or_reply_changed, sender=model, dispatch_uid=f"search-save:{model.__name__}")
+        post_delete.connect(_evidence_or_reply_changed, sender=model, dispatch_uid=f"search-delete:{model.__name__}")
+    post_save.connect(_office_changed, sender=Office, dispatch_uid="search-office-save")
+    post_delete.connect(_office_changed, sender=Office, dispatch_uid="search-office-delete")
+    items_tracked.connect(_items_tracked, dispatch_uid="search-items-tracked")

@@ -29,6 +29,16 @@ from resources.selectors import public_resources
 from search.enums import DocumentKind
 from testimony.models import Testimony
 from testimony.selectors import public_testimony
+from tracking.enums import Level
+from tracking.models import TrackedItem
+from tracking.selectors import (
+    history_of,
+    item_themes,
+    public_item,
+    public_items_with_history,
+    public_words,
+    status_label,
+)
 from upr.models import Recommendation, ReviewCycle, Theme
 from upr.selectors import filter_recommendations
 
@@ -63,6 +73,8 @@ class Source:
     objects: Callable[[], Iterable[Model]]
     get: Callable[[int], Model | None]
     document: Callable[[Model], Document]
+    # Optional: the public objects among a selection (`pks=[...]` or `city_id=...`), for reindexing many at once.
+    some: Callable[..., Iterable[Model]] | None = None
 
 
 # --- recommendations (upr) ------------------------------------------------------------------------------------
@@ -208,6 +220,55 @@ def _resource_document(resource: Resource) -> Document:
     )
 
 
+# --- scorecard items (tracking): the directory's cities, what their public scorecards show less quoted testimony --
+
+
+def _both_languages(label) -> list[str]:
+    """A translated label in English and Spanish: "en curso" finds an item in progress."""
+    words = []
+    for language in ("en", "es"):
+        with override(language):
+            words.append(str(label))
+    return words
+
+
+def _scorecard_document(item: TrackedItem) -> Document:
+    """The recommendation (or the city's own), the city, where it stands (in English and Spanish), who must act, and
+    the public words of its history (tracking.selectors.public_words: never a team-only document, an unapproved
+    answer or a testimony's words)."""
+    city = item.city
+    history = history_of(item)
+    latest = history[-1] if history else None
+    themes = item_themes(item)
+    official = item.recommendation
+    place = f"{city.name}, {city.state}"
+    if official is not None:
+        title = f"{official.paragraph} · {place}"
+        cycle, keywords = official.cycle, [official.paragraph, official.document, official.recommending_states]
+    else:
+        local = item.local_recommendation
+        words = local.text.split()
+        short = " ".join(words[:14]) + (" …" if len(words) > 14 else "")
+        title, cycle, keywords = f"{short} · {place}", local.report.cycle, []
+    keywords += [
+        place,
+        *_both_languages(status_label(latest.status if latest else None)),
+        *_both_languages(Level(item.level).label),
+        item.office.name if item.office else "",
+        *theme_words(themes),
+    ]
+    return Document(
+        url=reverse("tracking:scorecard", args=[city.slug]) + f"#item-{item.pk}",
+        title=title,
+        body="\n\n".join([item.text, *public_words(item)]),
+        keywords=keywords,
+        date=latest.observed_on if latest else None,
+        themes=themes,
+        cycle=cycle,
+        city=city,
+    )
+
+
 SOURCES: dict[str, Source] = {
     DocumentKind.RECOMMENDATION: Source(
         DocumentKind.RECOMMENDATION,
@@ -228,6 +289,13 @@ SOURCES: dict[str, Source] = {
         public_resources,
         lambda pk: public_resources().filter(pk=pk).first(),
         _resource_document,
+    ),
+    DocumentKind.SCORECARD: Source(
+        DocumentKind.SCORECARD,
+        public_items_with_history,
+        public_item,
+        _scorecard_document,
+        public_items_with_history,
     ),
 }
 

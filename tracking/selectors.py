@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from cities.models import City
+from cities.selectors import directory_cities
 from reports.enums import ReportStatus
 from reports.models import ReportRecommendation
 from reports.quotes import resolve_quote
@@ -458,3 +460,126 @@ def elsewhere(item: TrackedItem) -> list[tuple[City, int, str, str, object]]:
         )
         for other in others
     ]
+
+
+# --- The discovery surfaces (search, the API, open data, feeds, the sitemap) ---------------------------------
+#
+# They read only these. Their scope is the cities of the directory (cities.selectors.directory_cities), the cities
+# the search, the API and the open data list as cities: a city that leaves the directory (back to exploring) takes
+# its scorecard out of them too, and no row names a city the cities dataset does not hold. What they may copy of an
+# item is what its public scorecard shows, less the quoted testimony: the scorecard resolves each quote against
+# today's consent when it is shown, which a copy kept in an index or a file could not follow.
+
+
+def _public_cities() -> QuerySet[City]:
+    return directory_cities().prefetch_related(None).order_by().values("pk")
+
+
+def _update_count() -> Coalesce:
+    # A subquery, not Count("updates"): the theme filter joins themes, which would count an update once per theme.
+    counted = StatusUpdate.objects.filter(item=OuterRef("pk")).order_by().values("item").annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n")[:1]), 0)
+
+
+def public_scorecard_items(
+    *, city: City | None = None, theme=None, status: str = "", level: str = "", cycle=None
+) -> TrackedItemQuerySet:
+    """The tracked items of the directory's cities (filtered as on the scorecard pages), each with
+    `current_status`, `current_observed_on` and `update_count`, its city, office, recommendation (cycle, themes) or
+    the city's own (cycle, theme) loaded: one query and one prefetch, whatever the number of items. By city, then in
+    the scorecard's order."""
+    items = TrackedItem.objects.filter(city__in=_public_cities())
+    if city is not None:
+        items = items.filter(city=city)
+    items = filter_items(items, theme=theme, status=status, level=level, cycle=cycle)
+    if not status:  # filter_items annotated them already when filtering by status
+        items = items.with_current()
+    return (
+        items.annotate(update_count=_update_count())
+        .select_related(
+            "city",
+            "office",
+            "recommendation__cycle",
+            "local_recommendation__theme",
+            "local_recommendation__report__cycle",
+        )
+        .prefetch_related("recommendation__themes")
+        .order_by(
+            "city__name",
+            "city__state",
+            "recommendation__cycle__number",
+            "recommendation__sort_key",
+            "local_recommendation__position",
+            "pk",
+        )
+    )
+
+
+def public_item(pk: int) -> TrackedItem | None:
+    """One item of a directory city with its history (as `items_with_history` loads it), or None."""
+    return items_with_history(public_scorecard_items().filter(pk=pk)).first()
+
+
+def public_items_with_history(*, city_id: int | None = None, pks=None) -> TrackedItemQuerySet:
+    """Every item of the directory's cities (or of one of them, or among `pks`) with its history, for the search
+    index."""
+    items = public_scorecard_items()
+    if city_id is not None:
+        items = items.filter(city_id=city_id)
+    if pks is not None:
+        items = items.filter(pk__in=pks)
+    return items_with_history(items)
+
+
+def status_label(status: str | None):
+    """The label of a status value (or of none: "Not assessed yet"), in the active language."""
+    if not status or status == NOT_ASSESSED:
+        return not_assessed_label()
+    return TrackingStatus(status).label
+
+
+def public_words(item: TrackedItem) -> list[str]:
+    """The words of an item's history that may be copied to a public index (item from `public_item` or
+    `public_items_with_history`): what changed at each update, the titles of its links and public documents, and the
+    offices' answers organizers approved. Never a document kept for the city's organizers, never an answer waiting
+    for approval or declined (`shown_evidence`, `shown_reply` decide), never quoted testimony (see above)."""
+    words = []
+    for shown in shown_item(item, public=True).history:
+        words.append(shown.update.what_changed)
+        words += [e.title for e in shown.evidence if e.kind != EvidenceKind.TESTIMONY and e.title]
+        words += [reply.answer for reply in shown.replies if reply.answer]
+    return words
+
+
+def public_status_updates() -> QuerySet[StatusUpdate]:
+    """Status updates of the directory's cities' items, newest recorded first, with their item, city and
+    recommendation: for the feed of scorecard changes. Only the update's own fields are public here (its status,
+    date and what changed), never its evidence or replies."""
+    return (
+        StatusUpdate.objects.filter(item__city__in=_public_cities())
+        .select_related("item__city", "item__recommendation", "item__local_recommendation")
+        .order_by("-recorded_at", "-pk")
+    )
+
+
+def public_city_statuses() -> Prefetch:
+    """A prefetch for Recommendation lists: `public_city_statuses`, the items of the directory's cities tracking
+    each recommendation (with `current_status`, `current_observed_on` and the city), by city name. One query for the
+    whole list."""
+    items = (
+        TrackedItem.objects.filter(city__in=_public_cities())
+        .with_current()
+        .select_related("city")
+        .order_by("city__name", "city__state", "pk")
+    )
+    return Prefetch("tracked_items", queryset=items, to_attr="public_city_statuses")
+
+
+def public_scorecard_cities() -> QuerySet[City]:
+    """The directory's cities that track at least one recommendation (their scorecards have something to show)."""
+    return (
+        directory_cities()
+        .prefetch_related(None)
+        .filter(Exists(TrackedItem.objects.filter(city=OuterRef("pk"))))
+        .order_by("name", "state")
+    )

@@ -26,6 +26,7 @@ from testimony.models import Testimony
 from testimony.selectors import quotable_for
 from tracking.enums import EvidenceKind, Level, LogAction, ReplyDecision, TrackingStatus
 from tracking.models import Evidence, Office, Reply, StatusUpdate, TrackedItem, TrackingLog
+from tracking.signals import items_tracked
 from upr.models import Recommendation
 
 REPLY_SALT = "tracking.reply"
@@ -87,10 +88,11 @@ def track_recommendations(
         ]
     )
     if created:
-        # bulk_create sends no signals: tell the page cache ourselves.
+        # bulk_create sends no signals: tell the page cache and the copies kept above (the search index) ourselves.
         from portal.cache import bump_public_generation
 
         bump_public_generation()
+        items_tracked.send(sender=TrackedItem, pks=[item.pk for item in created])
     return created
 
 

@@ -17,14 +17,17 @@ from testimony.enums import Identification, Status
 from tests.events import make_event
 from tests.reports.factories import current_cycle, themes
 from tests.testimony.factories import make_testimony
+from tracking.enums import Level, TrackingStatus
+from tracking.models import Office, StatusUpdate, TrackedItem
 from upr.enums import Response
 from upr.models import Milestone, Recommendation
 
 
 def fill(n: int, *, prefix: str = "x") -> None:
     """`n` recommendations, cities, events, past webinars, milestones and public testimony, each with two themes
-    (and speakers for events), and published resources; plus, per item, a testimony and a resource that are not
-    public."""
+    (and speakers for events), published resources, and scorecard items (each city tracks its recommendation, with
+    an office and an update); plus, per item, a testimony, a resource and an exploring city's scorecard item that are
+    not public."""
     cycle = current_cycle()
     two = themes(2)
     speaker, _ = Speaker.objects.get_or_create(name="Dr. Speaker", organisation="Univ.")
@@ -69,6 +72,22 @@ def fill(n: int, *, prefix: str = "x") -> None:
             status=ResourceStatus.PUBLISHED,
         )
         resource.themes.set(two)
+        office = Office.objects.create(city=city, name=f"Housing office {prefix}{i}", level=Level.CITY)
+        item = TrackedItem.objects.create(city=city, recommendation=rec, level=Level.CITY, office=office)
+        StatusUpdate.objects.create(
+            item=item,
+            status=TrackingStatus.IN_PROGRESS,
+            what_changed=f"A plan {prefix}{i}.",
+            observed_on=dt.date(2026, 1, 5),
+        )
+        exploring = City.objects.create(name=f"Exploring {prefix}{i}", state="OH", slug=f"exploring-{prefix}-{i}")
+        hidden = TrackedItem.objects.create(city=exploring, recommendation=rec)  # not in the directory: never public
+        StatusUpdate.objects.create(
+            item=hidden,
+            status=TrackingStatus.REGRESSED,
+            what_changed="Zqexploringnote",
+            observed_on=dt.date(2026, 1, 6),
+        )
         Resource.objects.create(  # suggested by an organizer, not yet published: never public
             title=f"Suggestion {prefix} {i}",
             slug=f"suggestion-{prefix}-{i}",

@@ -26,6 +26,7 @@ LISTS = [
     "/api/v1/webinars/",
     "/api/v1/testimony/",
     "/api/v1/resources/",
+    "/api/v1/scorecard/",
 ]
 
 
@@ -42,17 +43,18 @@ def test_list_query_counts_do_not_grow_with_the_list(client):
     fill(297, prefix="b")
     many = {path: _queries(client, path) for path in LISTS}
     # The literal counts: a count and a page, plus one query per prefetched relation (themes, speakers; a
-    # recommendation's themes, affected persons and goals).
+    # recommendation's themes, affected persons, goals and city statuses; a scorecard item's recommendation's themes).
     assert {path: n for path, (n, _) in few.items()} == {
         "/api/v1/themes/": 2,
         "/api/v1/cycles/": 2,
         "/api/v1/milestones/": 2,
-        "/api/v1/recommendations/": 5,
+        "/api/v1/recommendations/": 6,
         "/api/v1/cities/": 3,
         "/api/v1/events/": 4,
         "/api/v1/webinars/": 4,
         "/api/v1/testimony/": 3,
         "/api/v1/resources/": 3,
+        "/api/v1/scorecard/": 3,
     }
     assert {path: n for path, (n, _) in many.items()} == {path: n for path, (n, _) in few.items()}
     assert many["/api/v1/recommendations/"][1] == 100 and few["/api/v1/recommendations/"][1] == 3

@@ -35,7 +35,7 @@ def _entries(client, key: str) -> list[ET.Element]:
 
 
 def test_every_feed_is_registered():
-    assert [entry.key for entry in feeds] == ["events", "webinars", "testimony", "resources"]
+    assert [entry.key for entry in feeds] == ["events", "webinars", "testimony", "resources", "scorecard"]
 
 
 def test_events_feed_lists_events_newest_announced_first(client, settings):
@@ -91,7 +91,7 @@ def test_feed_query_counts_are_constant(client):
         with CaptureQueriesContext(connection) as queries:
             client.get(f"/feeds/{entry.key}.atom")
         assert len(queries) == few[entry.key], entry.key
-    assert few == {"events": 3, "webinars": 3, "testimony": 2, "resources": 2}
+    assert few == {"events": 3, "webinars": 3, "testimony": 2, "resources": 2, "scorecard": 1}
 
 
 def test_unknown_feed_is_404(client):
@@ -134,7 +134,7 @@ def test_sitemap_query_count_is_constant(client):
     fill(60, prefix="b")
     with CaptureQueriesContext(connection) as many:
         client.get("/sitemap.xml")
-    assert len(few) == len(many) == 11  # a count and a page of each list
+    assert len(few) == len(many) == 13  # a count and a page of each list
 
 
 def test_robots_keeps_private_and_organizer_pages_out(client, settings):

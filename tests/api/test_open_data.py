@@ -18,12 +18,16 @@ from django.utils import timezone
 from frictionless import Package, validate
 
 from api.datasets import datasets
+from cities.models import City
 from events.models import Registration
 from testimony.enums import Identification, Status
 from testimony.models import ContactDetails
 from tests.api import fill
 from tests.events import make_event
 from tests.testimony.factories import make_testimony
+from tests.tracking.factories import make_office
+from tracking.enums import EvidenceKind, ReplyDecision
+from tracking.models import Evidence, Reply, StatusUpdate, TrackedItem
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +41,7 @@ NAMES = [
     "resources",
     "testimony",
     "indicator-values",
+    "scorecard",
 ]
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 
@@ -102,7 +107,7 @@ def test_a_change_rebuilds_the_files(client, settings, django_capture_on_commit_
     assert b"Zqbeforewithdrawal" not in client.get("/open-data/upr-cities-open-data.zip").content
 
 
-def test_no_personal_data_in_any_column(client):
+def test_no_personal_data_in_any_column(client, user_factory):
     """Every cell of every dataset: no email address, no contact detail, no registrant's name, nothing of a
     testimony beyond its public version, and names only where the person chose to be named."""
     fill(2)
@@ -136,6 +141,31 @@ def test_no_personal_data_in_any_column(client):
     make_testimony(public_body="Zqminorbody", age_confirmed=False, guardian_consent=False)
     event = make_event(slug="with-registrations", online_url="https://meet.example/zqjoinlink")
     Registration.objects.create(event=event, name="Zqregistrant", email="zqregistrant@example.org", token="t1")
+    # A scorecard item with everything that must stay off the files: the office's address, a document for the team
+    # only, an answer not approved and its official's name, the organizer who recorded the update, quoted testimony.
+    organizer = user_factory("zqorganizer@example.org")
+    office = make_office(City.objects.get(slug="city-x-0"), "Zqofficename", contact_email="zqoffice@example.org")
+    item = TrackedItem.objects.get(city__slug="city-x-0")
+    item.office = office
+    item.save()
+    update = StatusUpdate.objects.create(
+        item=item,
+        status="implemented",
+        what_changed="Zqpublicnote",
+        observed_on=dt.date(2026, 2, 1),
+        recorded_by=organizer,
+    )
+    Evidence.objects.create(update=update, kind=EvidenceKind.TESTIMONY, testimony=public, excerpt="Zqpublicbody")
+    Reply.objects.create(
+        update=update,
+        office=office,
+        sent_to=office.contact_email,
+        due_on=dt.date(2026, 3, 1),
+        decision=ReplyDecision.ANSWERED,
+        answer="Zqwaitinganswer",
+        answered_by_name="Zqofficialname",
+        answered_at=timezone.now(),
+    )
 
     cells = []
     for name in NAMES:
@@ -157,10 +187,18 @@ def test_no_personal_data_in_any_column(client):
         "Zqminorbody",
         "Zqregistrant",
         "zqjoinlink",
+        "Zqwaitinganswer",
+        "Zqofficialname",
+        "Zqexploringnote",  # fill's items of cities outside the directory
     ]:
         assert private not in text, private
     for shown in ["Zqpublicbody", "Zqpublictranscript", "Zqpublicplace", "Zqchosenname", "Zqanonymousbody"]:
         assert shown in text, shown
+    # The scorecard file: the item, its office and status, never its evidence (the testimony's words are in
+    # testimony.csv only) or an answer.
+    scorecard = [row for row in _rows(client.get("/open-data/scorecard.csv").content) if row["id"] == str(item.pk)]
+    assert [(r["office"], r["status"], r["updates"]) for r in scorecard] == [("Zqofficename", "implemented", "2")]
+    assert "Zqpublicbody" not in client.get("/open-data/scorecard.csv").content.decode("utf-8-sig")
 
 
 def _build_queries(client) -> list[int]:
@@ -177,6 +215,7 @@ def test_open_data_page_and_package_query_counts_are_constant(client):
     fill(3, prefix="a")
     few = _build_queries(client)
     fill(40, prefix="b")
-    # recommendations prefetch themes, affected persons and goals; the indicator values are one more file, the
-    # resources two (the list and its themes)
-    assert _build_queries(client) == few == [17, 17]
+    # recommendations prefetch themes, affected persons, goals and city statuses; the indicator values are one more
+    # file, the resources two (the list and its themes), the scorecard two (the items and their recommendations'
+    # themes)
+    assert _build_queries(client) == few == [20, 20]

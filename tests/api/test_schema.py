@@ -59,9 +59,9 @@ def test_every_operation_is_fuzzed(api_schema):
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert sorted(op.label for op in operations) == sorted(LABELS)
     assert {op.method.upper() for op in operations} == {"GET"}
-    assert len(LABELS) == 16
-    # 16 with valid input, 13 with invalid input (not the three whose only parameter is a slug)
-    assert len(CASES) == 29
+    assert len(LABELS) == 17
+    # 17 with valid input, 14 with invalid input (not the three whose only parameter is a slug)
+    assert len(CASES) == 31
 
 
 @pytest.mark.parametrize(("label", "mode"), CASES)

@@ -1,8 +1,10 @@
 """Flow 7 of DESIGN.md: a resident searches from the header in Spanish ("vivienda"), opens a recommendation, a
-webinar and a resource from the results, and narrows the results by a facet. Screenshots of the results page at a
-phone's width and a desktop's."""
+city's scorecard item, a webinar and a resource from the results, and narrows the results by a facet. Screenshots
+of the results page at a phone's width and a desktop's."""
 
 from __future__ import annotations
+
+import re
 
 from playwright.sync_api import expect
 
@@ -24,8 +26,8 @@ def test_search_from_the_header_in_spanish_open_results_and_filter_by_facet(live
     results = page.locator("ol.search-results > li")
     expect(page.get_by_role("heading", level=2).first).to_contain_text("resultados para «vivienda»")
     # English texts found through their theme's Spanish name ("Vivienda y personas sin hogar") and through the
-    # glossary (housing).
-    expect(results).to_have_count(16)
+    # glossary (housing), and the demo cities' scorecard items on housing.
+    expect(results).to_have_count(18)
     save_screenshot(page, request, "search-vivienda-es-desktop")
     page.set_viewport_size({"width": 390, "height": 844})
     save_screenshot(page, request, "search-vivienda-es-phone")
@@ -36,6 +38,14 @@ def test_search_from_the_header_in_spanish_open_results_and_filter_by_facet(live
     paragraph = recommendation.get_by_role("heading").inner_text().split(" · ")[0]
     recommendation.get_by_role("link").click()
     expect(page.locator("main")).to_contain_text(f"Párrafo {paragraph}")
+    page.go_back()
+
+    # A scorecard item: its link opens the city's scorecard at the item.
+    scorecard_item = results.filter(has_text="Elemento del seguimiento").first
+    scorecard_item.get_by_role("link").click()
+    expect(page).to_have_url(re.compile(r"/cities/[a-z-]+/scorecard/#item-\d+$"))
+    anchor = page.url.rsplit("#", 1)[1]
+    expect(page.locator(f"#{anchor}")).to_be_visible()
     page.go_back()
 
     # A webinar.

@@ -6,15 +6,17 @@ back the portal consent; take back the national-report consent; take back the lo
 advocacy consent; withdraw; the organizers redact the public version so the quoted words are gone; widen (portal
 off -> on: not shown until accepted).
 
-Surfaces (20): with the page cache on, the public testimony list, the testimony's page and the city page, the
+Surfaces (24): with the page cache on, the public testimony list, the testimony's page and the city page, the
 JSON API's testimony list and item, the testimony Atom feed and the open-data CSV; the
 organizers' CSV export; the accepted local report's public page, a fresh PDF of it and the file made before the
 change; the compiled national report's admin page, the joint submitters' sign-off page, a fresh national PDF and
 Word file, the national files made before the change (downloadable? linked from the admin page?); the OHCHR
 consent check (does it count the quote?); the emails sent after the change; the city's public scorecard, where the
-testimony is quoted as evidence of a tracked recommendation, and its CSV (never the words or the name).
+testimony is quoted as evidence of a tracked recommendation, and its CSV (never the words or the name); and the
+copies of that scorecard item in the discovery surfaces, which never hold the words or the name either: its search
+result, the API's scorecard list, the feed of scorecard changes and scorecard.csv of the open data.
 
-Matrix: 9 changes x 20 surfaces = 180 cells, each checked before the change (what consent allowed is there, so
+Matrix: 9 changes x 24 surfaces = 216 cells, each checked before the change (what consent allowed is there, so
 the test proves something), after it, and for the two changes that wait, once more after organizers accept.
 What each surface must show is derived from the consent in force by one small model (`expected`), so every cell
 is an exact set of markers, present or absent.
@@ -78,6 +80,8 @@ PORTAL_PAGES = (
     "open-data csv",
 )
 LOCAL = ("local report page", "local report fresh pdf")
+# The scorecard item quoting the testimony, copied by search and the open data: never its words nor the name.
+SCORECARD_COPIES = ("scorecard search", "api scorecard", "scorecard feed", "open-data scorecard csv")
 NATIONAL = ("national admin page", "sign-off page", "national fresh pdf", "national fresh docx")
 SURFACES = (
     *PORTAL_PAGES,
@@ -90,6 +94,7 @@ SURFACES = (
     "emails after the change",
     "city scorecard",
     "scorecard csv",
+    *SCORECARD_COPIES,
 )
 
 
@@ -126,6 +131,7 @@ def expected(now: Consent, before: Consent) -> dict[str, frozenset[str]]:
         tracking_ok = quoted and consent.advocacy and consent.portal
         cells["city scorecard"] = frozenset(name | {WORDS}) if tracking_ok else frozenset()
         cells["scorecard csv"] = frozenset()
+        cells.update(dict.fromkeys(SCORECARD_COPIES, frozenset()))
         return cells
 
     cells, earlier = shows(now), shows(before)
@@ -278,6 +284,15 @@ def surfaces(world) -> dict[str, frozenset[str]]:
     export = world["organizer"].get(reverse("testimony:export", args=[city.slug]))
     texts["organizers' csv"] = export.content.decode()
     texts["scorecard csv"] = anonymous.get(reverse("tracking:scorecard_csv", args=[city.slug])).content.decode()
+    copies = {
+        "scorecard search": "/search/?q=Shelters",
+        "api scorecard": "/api/v1/scorecard/",
+        "scorecard feed": "/feeds/scorecard.atom",
+        "open-data scorecard csv": "/open-data/scorecard.csv",
+    }
+    for surface, path in copies.items():
+        texts[surface] = anonymous.get(path).content.decode("utf-8-sig")
+        assert "Shelters closed" in texts[surface] or "/scorecard/#item-" in texts[surface], surface  # it is there
     texts["local report page"] = anonymous.get(reverse("reports:public", args=[city.slug])).content.decode()
     report = world["national"]
     with world["capture"](execute=True):
@@ -393,7 +408,7 @@ CASES = {
         waits=True,
     ),
 }
-assert len(CASES) * len(SURFACES) == 180  # the module docstring's matrix
+assert len(CASES) * len(SURFACES) == 216  # the module docstring's matrix
 
 
 def _start_consent(start: dict) -> Consent:

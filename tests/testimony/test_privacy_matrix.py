@@ -6,7 +6,9 @@ public places are: the city page, the testimony list (whole and filtered by the 
 (for an anonymous visitor and for a signed-in resident), the home page's count, the directory's count, the
 city's scorecard (where the testimony is quoted as evidence: only with public advocacy as well) and its CSV, the
 search (results and snippets), and the open data: the JSON API's list (whole and by city) and item, the Atom
-feed, the CSV, the data package and the sitemap.
+feed, the CSV, the data package and the sitemap; and the copies of the scorecard item quoting it, which never show
+its words: the API's scorecard and the recommendation's city statuses, the feed of scorecard changes, scorecard.csv
+and the item's search result.
 Only an approved testimony, allowing the portal, by an adult or with a guardian's consent, is shown; it is shown
 with the chosen name unless anonymous. Every free-text field of `PUBLIC_TEXT_FIELDS` is given both an original
 and a public version: the original never appears anywhere, only the public version organizers set; and the
@@ -161,7 +163,16 @@ def test_privacy_matrix(client, user_factory, identification, uses, status, age)
         "open-data csv": client.get("/open-data/testimony.csv").content.decode("utf-8-sig"),
         "open-data package": " ".join(package.read(name).decode("utf-8-sig") for name in package.namelist()),
         "sitemap": sitemap,
+        # The scorecard item quoting it, in the open data and the search: the status and what changed, never the
+        # quoted words (each is resolved against today's consent on the scorecard page only).
+        "api scorecard": client.get("/api/v1/scorecard/").text,
+        "api recommendation": client.get(f"/api/v1/recommendations/{tracked.recommendation_id}/").text,
+        "scorecard feed": client.get("/feeds/scorecard.atom").text,
+        "open-data scorecard csv": client.get("/open-data/scorecard.csv").content.decode("utf-8-sig"),
+        "search for the scorecard item": client.get("/search/", {"q": "Shelters"}).text,
     }
+    for place in ("api scorecard", "scorecard feed", "open-data scorecard csv", "search for the scorecard item"):
+        assert f"/scorecard/#item-{tracked.pk}" in pages[place], place  # the item is there, its quote is not
     web_pages = {"city page", "list", "list of the city", "testimony page", "testimony page, signed in"}
     open_data = {"api list", "api list of the city", "api item", "open-data csv", "open-data package"}
     showing = web_pages | open_data | {"atom feed"} if shown else set()
