@@ -15,7 +15,8 @@ operation here (a Filters class, a selector call, `paginate`).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
 from django.http import Http404, HttpRequest
 from django.urls import reverse
@@ -23,7 +24,7 @@ from django.utils import timezone
 from ninja import NinjaAPI, Query, Schema
 from ninja.decorators import decorate_view
 from ninja.errors import ValidationError
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from api.schemas import (
     CityOut,
@@ -510,14 +511,25 @@ def city(request: HttpRequest, slug: str):
     return city_out(public_city(slug))
 
 
+def _iso_day(value):
+    """A day as the schema says (`format: date`, YYYY-MM-DD): pydantic alone also reads "0.0" or "1700000000" as a
+    Unix timestamp, which the schema forbids and nobody means."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("Give the date as YYYY-MM-DD.")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_day)]
+
+
 class EventFilters(PageParams):
     kind: Literal[tuple(EventKind.values)] | None = None  # type: ignore[valid-type]
     status: Literal[tuple(EventStatus.values)] | None = None  # type: ignore[valid-type]
     theme: str | None = Field(None, max_length=50, pattern=NO_NUL, description="A theme's slug.")
     city: str | None = Field(None, max_length=60, pattern=NO_NUL, description="The host city's slug.")
     mode: Literal["online", "in_person"] | None = Field(None, description="Events one can join online, or attend.")
-    starts_after: dt.date | None = Field(None, description="Events starting on or after this date.")
-    starts_before: dt.date | None = Field(None, description="Events starting before this date.")
+    starts_after: IsoDate | None = Field(None, description="Events starting on or after this date.")
+    starts_before: IsoDate | None = Field(None, description="Events starting before this date.")
 
 
 def _day_start(day: dt.date | None) -> dt.datetime | None:

@@ -144,6 +144,11 @@ def test_bad_parameters_answer_400_with_a_message(client, query, message):
 def test_bad_dates_and_nul_answer_400_in_json(client):
     response = client.get("/api/v1/events/", {"starts_after": "yesterday"})
     assert response.status_code == 400 and response.json()["errors"][0]["parameter"] == "starts_after"
+    # Numbers pydantic would read as Unix timestamps are no dates in the schema's sense (YYYY-MM-DD) either.
+    for value in ("0.0", "1700000000", "2026-1-5"):
+        response = client.get("/api/v1/events/", {"starts_before": value})
+        assert response.status_code == 400 and response.json()["errors"][0]["parameter"] == "starts_before", value
+    assert client.get("/api/v1/events/", {"starts_before": "2026-01-05"}).status_code == 200
     refused = client.get("/api/v1/events/", {"q": "a\x00b"})
     assert refused.status_code == 400 and refused["Content-Type"] == "application/json"
 
