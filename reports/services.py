@@ -19,6 +19,7 @@ from reports.document import Document
 from reports.enums import Decision, ReportStatus
 from reports.models import EDITABLE, LocalReport, ReportVersion
 from reports.printing import draft_document
+from reports.signals import report_published
 from upr.models import ReviewCycle
 
 
@@ -149,6 +150,7 @@ def accept(report: LocalReport, *, by, comment: str = "") -> ReportVersion:
     )
     LocalReport.objects.filter(pk=report.pk).update(status=ReportStatus.ACCEPTED, accepted_at=now)
     bump_public_generation()  # the city page shows the accepted report; update() sends no post_save
+    report_published.send(sender=LocalReport, city_id=report.city_id)
     version.refresh_from_db()
     send_templated_email("report_accepted", organizer_emails(report.city), {"report": report, "version": version})
     return version

@@ -7,6 +7,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from cities.models import City
 from events.models import Event, EventSpeaker
+from reports.models import LocalReport, ReportVersion
+from reports.signals import report_published
 from resources.models import Resource
 from search.enums import DocumentKind
 from search.services import reindex, reindex_many, remove
@@ -40,8 +42,10 @@ def _saved(sender, instance, raw=False, **kwargs) -> None:
         return
     reindex(MODELS[sender], instance.pk)
     if sender is City:
-        # Its scorecard items name it, and leave the index with it when it leaves the directory.
+        # Its scorecard items and its published report name it, and leave the index with it when it leaves the
+        # directory.
         reindex_many(DocumentKind.SCORECARD, city_id=instance.pk)
+        reindex(DocumentKind.REPORT, instance.pk)
     elif sender is Recommendation:
         # The scorecard items tracking it show its text.
         pks = list(public_scorecard_items().filter(recommendation=instance).values_list("pk", flat=True))
@@ -75,6 +79,22 @@ def _testimony_withdrawn(sender, testimony, **kwargs) -> None:
 def _testimonies_changed(sender, pks, **kwargs) -> None:
     for pk in pks:
         reindex(DocumentKind.TESTIMONY, pk)
+
+
+# --- published local reports: a city's document is its latest accepted version, keyed by the city -------------
+
+
+def _report_published(sender, city_id: int, **kwargs) -> None:
+    reindex(DocumentKind.REPORT, city_id)
+
+
+def _report_version_changed(sender, instance, raw=False, **kwargs) -> None:
+    """A version accepted (published), or one changed or removed: the city's published report is what
+    `reports.selectors.published_version` says today, or nothing."""
+    if not raw:
+        city_id = LocalReport.objects.filter(pk=instance.report_id).values_list("city_id", flat=True).first()
+        if city_id is not None:  # None: the report is being deleted with its city
+            reindex(DocumentKind.REPORT, city_id)
 
 
 # --- scorecard items: an item's document shows its history (updates, evidence titles, approved answers) and office
@@ -122,3 +142,6 @@ def connect() -> None:
     post_save.connect(_office_changed, sender=Office, dispatch_uid="search-office-save")
     post_delete.connect(_office_changed, sender=Office, dispatch_uid="search-office-delete")
     items_tracked.connect(_items_tracked, dispatch_uid="search-items-tracked")
+    report_published.connect(_report_published, dispatch_uid="search-report-published")
+    post_save.connect(_report_version_changed, sender=ReportVersion, dispatch_uid="search-reportversion-save")
+    post_delete.connect(_report_version_changed, sender=ReportVersion, dispatch_uid="search-reportversion-delete")

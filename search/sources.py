@@ -189,13 +189,17 @@ def _report_document(version: ReportVersion) -> Document:
     parts = [content.get("executive_summary", ""), content.get("short_summary", ""), content.get("methodology", "")]
     parts += [f"{s.get('challenges', '')}\n{s.get('advances', '')}" for s in sections]
     parts += [rec.get("text", "") for rec in content.get("recommendations", [])]
+    # The resources it cites, as the report prints them (a search for "A/HRC/30/12" finds the reports citing it).
+    citations = content.get("citations", [])
+    parts += [citation.get("note", "") for citation in citations]
+    cited = [value for c in citations for value in (c.get("un_symbol"), c.get("title"), c.get("title_es")) if value]
     theme_slugs = {s.get("theme") for s in sections}
     themes = list(Theme.objects.filter(slug__in=theme_slugs))
     return Document(
         url=reverse("reports:public", args=[city.slug]),
         title=f"{city.name}, {city.state}: {version.report.cycle}",
         body="\n\n".join(part for part in parts if part),
-        keywords=[city.name, *theme_words(themes)],
+        keywords=[city.name, *theme_words(themes), *cited],
         language="es" if content.get("language", "en").startswith("es") else "en",
         date=_date(version.decided_at),
         themes=themes,

@@ -457,3 +457,15 @@ def test_spanish_pages_say_recursos_citados_and_citado_por(client, personas, lib
     LocalReport.objects.filter(city=personas["city_a"]).update(status=ReportStatus.RETURNED)
     editor = client.get(edit_url(personas["city_a"]), headers=spanish).content.decode()
     assert "Recursos citados" in editor and "Lugar en la lista" in editor
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")
+def test_searching_a_cited_symbol_finds_the_report_citing_it(personas, library):
+    """The UN symbol, the title and the note of what a published report cites are in its search document."""
+    from search.enums import DocumentKind
+    from search.selectors import Filters, search
+
+    published(personas, library)
+    hits = search("A/HRC/30/12", Filters(kind=DocumentKind.REPORT)).page.object_list
+    assert [hit.url for hit in hits] == ["/cities/pittsburgh-pa/report/"]
+    assert search("176.12", Filters(kind=DocumentKind.REPORT)).total == 1
