@@ -98,9 +98,11 @@ def reindex_many(kind: str, *, pks: list[int] | None = None, city_id: int | None
     changed its name has them rewritten). Returns how many are indexed now."""
     source = SOURCES[kind]
     assert source.some is not None, kind
+    selection: dict[str, object]
     if pks is not None:
         stale, selection = SearchDocument.objects.filter(object_id__in=pks), {"pks": pks}
     else:
+        assert city_id is not None, "reindex_many needs pks or city_id"
         stale, selection = SearchDocument.objects.filter(city_id=city_id), {"city_id": city_id}
     built = [(object_id(kind, obj), source.document(obj)) for obj in source.some(**selection)]
     stale.filter(kind=kind).delete()

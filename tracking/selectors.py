@@ -471,7 +471,8 @@ def elsewhere(item: TrackedItem) -> list[tuple[City, int, str, str, object]]:
 # today's consent when it is shown, which a copy kept in an index or a file could not follow.
 
 
-def _public_cities() -> QuerySet[City]:
+def _public_cities() -> QuerySet:
+    """The directory's cities as a subquery of their ids."""
     return directory_cities().prefetch_related(None).order_by().values("pk")
 
 
@@ -520,7 +521,7 @@ def public_item(pk: int) -> TrackedItem | None:
     return items_with_history(public_scorecard_items().filter(pk=pk)).first()
 
 
-def public_items_with_history(*, city_id: int | None = None, pks=None) -> TrackedItemQuerySet:
+def public_items_with_history(*, city_id: int | None = None, pks=None) -> QuerySet[TrackedItem]:
     """Every item of the directory's cities (or of one of them, or among `pks`) with its history, for the search
     index."""
     items = public_scorecard_items()
