@@ -13,8 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from portal.registry import PanelRegistry
 
 DIRECTORY = "directory"  # a count column in the directory
 CITY_PAGE = "city_page"  # a figure in "where the city stands in the 3 Cs"
@@ -65,32 +64,11 @@ class CityFactRegistry:
 city_facts = CityFactRegistry()
 
 
-@dataclass(frozen=True)
-class CityPanel:
-    key: str
-    template: str
-    context: Callable[[Any], dict[str, Any]]  # city -> the template's context
-    order: int = 100
+class CityPanelRegistry(PanelRegistry):
+    """The sections of a city's page that higher apps add (its local report, testimony, events, scorecard...)."""
 
-
-class CityPanelRegistry:
     def __init__(self) -> None:
-        self._panels: dict[str, CityPanel] = {}
-
-    def register(self, key: str, template: str, context: Callable[[Any], dict[str, Any]], *, order: int = 100) -> None:
-        self._panels[key] = CityPanel(key, template, context, order)
-
-    def panels(self) -> list[CityPanel]:
-        return sorted(self._panels.values(), key=lambda p: (p.order, p.key))
-
-    def render(self, city, request=None) -> list[SafeString]:
-        """Each panel's HTML for `city`, in order (a panel whose template renders nothing is left out)."""
-        rendered = []
-        for panel in self.panels():
-            html = render_to_string(panel.template, {"city": city, **panel.context(city)}, request=request)
-            if html.strip():
-                rendered.append(mark_safe(html))  # noqa: S308 - the output of our own autoescaped template
-        return rendered
+        super().__init__("city")
 
 
 city_panels = CityPanelRegistry()

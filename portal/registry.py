@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 
 @dataclass(frozen=True)
@@ -45,3 +49,36 @@ class JobRegistry:
 
 
 periodic_jobs = JobRegistry()
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str
+    template: str
+    context: Callable[[Any], dict[str, Any]]  # the page's object -> the template's context
+    order: int = 100
+
+
+class PanelRegistry:
+    """Sections that higher apps add to the page of a lower app's object (a city's page, a resource's page): each a
+    template and a function giving its context for one object, which must run a fixed number of queries whatever
+    it lists. The template gets the object under `name` ("city", "resource") too."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._panels: dict[str, Panel] = {}
+
+    def register(self, key: str, template: str, context: Callable[[Any], dict[str, Any]], *, order: int = 100) -> None:
+        self._panels[key] = Panel(key, template, context, order)
+
+    def panels(self) -> list[Panel]:
+        return sorted(self._panels.values(), key=lambda p: (p.order, p.key))
+
+    def render(self, obj, request=None) -> list[SafeString]:
+        """Each panel's HTML for `obj`, in order (a panel whose template renders nothing is left out)."""
+        rendered = []
+        for panel in self.panels():
+            html = render_to_string(panel.template, {self.name: obj, **panel.context(obj)}, request=request)
+            if html.strip():
+                rendered.append(mark_safe(html))  # noqa: S308 - the output of our own autoescaped template
+        return rendered
