@@ -50,15 +50,7 @@ class PortalFeed(Feed):
         feed.feed["id"] = self.feed_url()
         return feed
 
-
-class EventFeed(PortalFeed):
-    key = "events"
-    title = _("UPR Cities: events")
-    subtitle = _("Events of the human rights cities taking part in the UN review, newest announced first.")
-
-    def items(self):
-        return public_events().order_by("-created_at", "-pk")[:ITEMS]
-
+    # Most items have a title, a description and a creation time: a feed whose items differ says how.
     def item_title(self, item) -> str:
         return item.title
 
@@ -67,6 +59,15 @@ class EventFeed(PortalFeed):
 
     def item_pubdate(self, item) -> dt.datetime:
         return item.created_at
+
+
+class EventFeed(PortalFeed):
+    key = "events"
+    title = _("UPR Cities: events")
+    subtitle = _("Events of the human rights cities taking part in the UN review, newest announced first.")
+
+    def items(self):
+        return public_events().order_by("-created_at", "-pk")[:ITEMS]
 
     def item_updateddate(self, item) -> dt.datetime:
         return item.updated_at
@@ -127,15 +128,6 @@ class ResourceFeed(PortalFeed):
 
     def item_link(self, item) -> str:
         return settings.SITE_URL + reverse("resources:detail", kwargs={"slug": item.slug})
-
-    def item_title(self, item) -> str:
-        return item.title
-
-    def item_description(self, item) -> str:
-        return item.description
-
-    def item_pubdate(self, item) -> dt.datetime:
-        return item.created_at
 
 
 class ScorecardFeed(PortalFeed):
